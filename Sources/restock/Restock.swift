@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `restock` command: one subcommand per job, each a thin wrapper around one library call.
+@main
+struct Restock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restock",
+        abstract: "Forecast grocery reorders and turn them into stock recommendations.",
+        discussion: """
+            Data is a folder in the Instacart Market Basket layout (aisles.csv, departments.csv, \
+            products.csv, orders.csv, order_products__prior.csv, order_products__train.csv).
+            Run `restock help <subcommand>` for the options and an example of each.
+            """,
+        version: RestockVersion.string,
+        subcommands: [
+            GenerateCommand.self,
+            StatsCommand.self,
+        ]
+    )
+}
+
+enum RestockVersion {
+    static let string = "0.1.0"
+}
