@@ -14,9 +14,6 @@ let package = Package(
     products: [
         .executable(name: "restock", targets: ["restock"]),
         .library(name: "Tabular", targets: ["Tabular"]),
-        .library(name: "Forest", targets: ["Forest"]),
-        .library(name: "Evaluate", targets: ["Evaluate"]),
-        .library(name: "ClickHouse", targets: ["ClickHouse"]),
         .library(name: "Features", targets: ["Features"]),
     ],
     dependencies: [
@@ -28,20 +25,13 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "Tabular", swiftSettings: kernelFlags),
-        .target(name: "Forest", dependencies: ["Tabular"], swiftSettings: kernelFlags),
-        .target(name: "Evaluate", dependencies: ["Tabular", "Forest", "COpenBLAS"], swiftSettings: kernelFlags),
-        .target(name: "ClickHouse", dependencies: ["CCurl"]),
-        .target(name: "Features", dependencies: ["Tabular", "ClickHouse"], swiftSettings: kernelFlags),
+        .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
         .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
-            "Tabular", "Forest", "Evaluate", "ClickHouse", "Features",
+            "Tabular", "Features",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
-        .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
-        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "COpenBLAS", "TestSupport"]),
-        .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
-        .testTarget(name: "RestockCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -7,7 +7,7 @@ public struct FeatureMatrix: Sendable, Equatable {
     public let rowCount: Int
     public let schema: FeatureSchema
     /// Column-major storage, `schema.count * rowCount` values.
-    public private(set) var values: [Float]
+    public var values: [Float]
 
     public var featureCount: Int { schema.count }
 

@@ -26,7 +26,8 @@ public struct FeatureSchema: Equatable, Hashable, Sendable, Codable {
         if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
         if !extra.isEmpty { parts.append("unexpected \(extra.joined(separator: ", "))") }
         if parts.isEmpty {
-            let position = zip(names, expected.names).firstIndex { $0 != $1 } ?? min(names.count, expected.names.count)
+            let position = zip(names, expected.names).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(names.count, expected.names.count)
             if names.count != expected.names.count {
                 parts.append("\(names.count) features where \(expected.names.count) are expected")
             } else {

@@ -13,8 +13,7 @@ struct Restock: ParsableCommand {
             """,
         version: RestockVersion.string,
         subcommands: [
-            GenerateCommand.self,
-            StatsCommand.self,
+            // subcommands are listed here, one line each
         ]
     )
 }
