@@ -13,6 +13,8 @@ struct CSVScanner {
 
     let file: String
     let columns: [String]
+    /// `columns.count - 1`.
+    let lastColumn: Int
     /// Start of the whole file: line numbers count from here.
     let fileStart: UnsafePointer<UInt8>
     let end: UnsafePointer<UInt8>
@@ -23,6 +25,7 @@ struct CSVScanner {
     init(file: String, columns: [String], bytes: UnsafeRawBufferPointer, from: Int = 0, to: Int? = nil) {
         self.file = file
         self.columns = columns
+        lastColumn = columns.count - 1
         fileStart = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         end = fileStart + (to ?? bytes.count)
         p = fileStart + from
@@ -94,10 +97,23 @@ struct CSVScanner {
         return nil
     }
 
-    /// Checks that a field ending with `t` is (not) the last of its record.
+    /// Fast-path check after a field that ends at `q`: the terminator's length when it is the right
+    /// one for `column` (a comma, or a line end / end of buffer for the last column), else nil.
     @inline(__always)
+    func expectedTerminatorLength(at q: UnsafePointer<UInt8>, column: Int) -> Int? {
+        let isLast = column == lastColumn
+        if q >= end { return isLast ? 0 : nil }
+        let c = q.pointee
+        if c == 44 { return isLast ? nil : 1 }
+        if c == 10 { return isLast ? 1 : nil }
+        if c == 13 && isLast && q + 1 < end && q[1] == 10 { return 2 }
+        return nil
+    }
+
+    /// Checks that a field ending with `t` is (not) the last of its record; `next` is the byte after
+    /// the terminator.
     func checkFieldCount(_ t: Terminator, column: Int, next: UnsafePointer<UInt8>) throws(CSVError) {
-        let last = column == columns.count - 1
+        let last = column == lastColumn
         if last && t == .comma {
             var rest = self
             rest.p = next
@@ -118,8 +134,9 @@ struct CSVScanner {
             problem: .wrongFieldCount(expected: columns.count, found: found))
     }
 
-    /// An integer field in `range`. Fast path: an unquoted run of at most 18 digits with an optional
-    /// leading `-`.
+    /// An integer field in `range`. Fast path: an unquoted run of 1 to 18 digits with an optional
+    /// leading `-`, in range, followed by the right terminator; anything else goes to `slowInteger`,
+    /// which reads the field again generically and throws the precise error.
     @inline(__always)
     mutating func integer(column: Int, in range: ClosedRange<Int64>) throws(CSVError) -> Int64 {
         var q = p
@@ -134,14 +151,10 @@ struct CSVScanner {
             q += 1
         }
         let n = q - digits
-        guard n > 0 && n <= 18, let (t, length) = terminator(at: q) else {
-            return try slowInteger(column: column, in: range)
-        }
-        if negative { v = -v }
-        if v < range.lowerBound || v > range.upperBound {
-            throw rangeError(column: column, value: String(decoding: UnsafeBufferPointer(start: p, count: q - p), as: UTF8.self), range: "\(range)")
-        }
-        try checkFieldCount(t, column: column, next: q + length)
+        if negative { v = 0 &- v }
+        guard n > 0 && n <= 18 && v >= range.lowerBound && v <= range.upperBound,
+            let length = expectedTerminatorLength(at: q, column: column)
+        else { return try slowInteger(column: column, in: range) }
         p = q + length
         return v
     }
@@ -192,36 +205,30 @@ struct CSVScanner {
     }
 
     /// A decimal field in `range`, NaN when the field is empty. Fast path: unquoted `digits` or
-    /// `digits.d` (one decimal, as Instacart writes days_since_prior_order); otherwise the field is
-    /// parsed as a Swift `Double` literal (`1e1`, `7.25`).
+    /// `digits.d` (one decimal, as Instacart writes days_since_prior_order), or empty; otherwise
+    /// `slowDecimal` parses the field as a Swift `Double` literal (`1e1`, `7.25`).
     @inline(__always)
     mutating func optionalDecimal(column: Int, in range: ClosedRange<Float>) throws(CSVError) -> Float {
         var q = p
         var whole = 0
         while q < end {
             let d = Int(q.pointee &- 48)
-            if d > 9 || d < 0 { break }
+            if d > 9 { break }
             whole = whole &* 10 &+ d
             q += 1
         }
-        var n = q - p
+        let n = q - p
         var value = Double(whole)
         if n > 0 && q + 1 < end && q.pointee == 46 {
             let d = Int(q[1] &- 48)
-            if d >= 0 && d <= 9 {
+            if d <= 9 {
                 value += Double(d) / 10
                 q += 2
-                n += 2
             }
         }
-        guard n <= 9, let (t, length) = terminator(at: q) else {
-            return try slowDecimal(column: column, in: range)
-        }
         let f: Float = n == 0 ? .nan : Float(value)
-        if n > 0 && !range.contains(f) {
-            throw rangeError(column: column, value: String(decoding: UnsafeBufferPointer(start: p, count: q - p), as: UTF8.self), range: "\(Int(range.lowerBound))...\(Int(range.upperBound))")
-        }
-        try checkFieldCount(t, column: column, next: q + length)
+        guard n <= 9 && (n == 0 || range.contains(f)), let length = expectedTerminatorLength(at: q, column: column)
+        else { return try slowDecimal(column: column, in: range) }
         p = q + length
         return f
     }
@@ -251,19 +258,22 @@ struct CSVScanner {
     /// An eval_set field: prior, train or test.
     @inline(__always)
     mutating func evalSet(column: Int) throws(CSVError) -> EvalSet {
-        var q = p
-        while q < end && q.pointee >= 97 && q.pointee <= 122 { q += 1 }
-        let n = q - p
+        let n = end - p
         var e: EvalSet?
-        if n == 5 && p[0] == 112 && p[1] == 114 && p[2] == 105 && p[3] == 111 && p[4] == 114 {
+        var q = p
+        if n >= 5 && p[0] == 112 && p[1] == 114 && p[2] == 105 && p[3] == 111 && p[4] == 114 {
             e = .prior
-        } else if n == 5 && p[0] == 116 && p[1] == 114 && p[2] == 97 && p[3] == 105 && p[4] == 110 {
+            q += 5
+        } else if n >= 5 && p[0] == 116 && p[1] == 114 && p[2] == 97 && p[3] == 105 && p[4] == 110 {
             e = .train
-        } else if n == 4 && p[0] == 116 && p[1] == 101 && p[2] == 115 && p[3] == 116 {
+            q += 5
+        } else if n >= 4 && p[0] == 116 && p[1] == 101 && p[2] == 115 && p[3] == 116 {
             e = .test
+            q += 4
         }
-        guard let e, let (t, length) = terminator(at: q) else { return try slowEvalSet(column: column) }
-        try checkFieldCount(t, column: column, next: q + length)
+        guard let e, let length = expectedTerminatorLength(at: q, column: column) else {
+            return try slowEvalSet(column: column)
+        }
         p = q + length
         return e
     }

@@ -7,9 +7,10 @@ extension TableReader {
         let columns = Layout.orderColumns
         let (mapped, headerEnd) = try open(file, columns: columns)
         defer { mapped.unmap() }
+        let cuts = cuts(mapped, headerEnd: headerEnd)
         var parts = try parseParts(
-            mapped, file: file, columns: columns, headerEnd: headerEnd,
-            make: { OrderColumns(capacity: $0 / 24 + 16) }, discard: { $0.free() }
+            mapped, file: file, columns: columns, cuts: cuts,
+            make: { OrderColumns(capacity: (cuts[$0 + 1] - cuts[$0]) / 24 + 16) }, discard: { $0.free() }
         ) { s, part in
             while s.nextRecord() {
                 part.orderID.append(Int32(truncatingIfNeeded: try s.integer(column: 0, in: Layout.idRange)))
