@@ -86,24 +86,28 @@ public struct InstacartStatistics: Equatable, Sendable {
         ordersPerUser = Summary(histogram: perUser)
         testUserShare = users > 0 ? Double(testUsers) / Double(users) : .nan
 
-        // Basket sizes and reorder ratios: one pass over each order_products table.
-        let orderIndex = o.rowIndex()
-        var rowsPerOrder = [Int32](repeating: 0, count: o.count)
-        var reorderedFirst = 0, rowsFirst = 0
-        let priorReordered = Self.tally(data.priorProducts, orderIndex, &rowsPerOrder, o.orderNumber, &reorderedFirst, &rowsFirst)
+        // Basket sizes and reorder ratios: one pass over each order_products table, counting into
+        // "slots" that are order_ids when the id index is dense (the files are sorted by order_id,
+        // so this is sequential) and order rows otherwise.
+        let slots = OrderSlots(o)
+        var rowsPerSlot = [Int32](repeating: 0, count: slots.count)
+        var firstRows = 0, firstReordered = 0
+        let priorReordered = slots.tally(data.priorProducts, into: &rowsPerSlot, firstRows: &firstRows, firstReordered: &firstReordered)
         var ignored = (0, 0)
-        let trainReordered = Self.tally(data.trainProducts, orderIndex, &rowsPerOrder, o.orderNumber, &ignored.0, &ignored.1)
+        let trainReordered = slots.tally(data.trainProducts, into: &rowsPerSlot, firstRows: &ignored.0, firstReordered: &ignored.1)
         reorderRatioPrior = Self.ratio(priorReordered, priorRows)
         reorderRatioTrain = Self.ratio(trainReordered, trainRows)
-        reorderRatioPriorExcludingFirst = Self.ratio(priorReordered - reorderedFirst, priorRows - rowsFirst)
+        reorderRatioPriorExcludingFirst = Self.ratio(priorReordered - firstReordered, priorRows - firstRows)
 
         var basketHistogram: [Int] = []
         var priorSum = 0, trainSum = 0
-        for r in 0..<o.count where o.evalSet[r] != EvalSet.test.rawValue {
-            let k = Int(rowsPerOrder[r])
+        for slot in 0..<slots.count {
+            let e = slots.evalSet[slot]
+            guard e == EvalSet.prior.rawValue || e == EvalSet.train.rawValue else { continue }
+            let k = Int(rowsPerSlot[slot])
             if basketHistogram.count <= k { basketHistogram += [Int](repeating: 0, count: k + 1 - basketHistogram.count) }
             basketHistogram[k] += 1
-            if o.evalSet[r] == EvalSet.prior.rawValue { priorSum += k } else { trainSum += k }
+            if e == EvalSet.prior.rawValue { priorSum += k } else { trainSum += k }
         }
         basketSize = Summary(histogram: basketHistogram)
         basketSizeShareOne = basketSize.count > 0 && basketHistogram.count > 1
@@ -112,12 +116,23 @@ public struct InstacartStatistics: Equatable, Sendable {
         basketMeanTrain = Self.ratio(trainSum, trainOrders)
 
         // Days since prior order.
-        let days = o.daysSincePrior.lazy.filter { !$0.isNaN }.map(Double.init)
-        let dayValues = Array(days)
-        daysSincePrior = Summary(values: dayValues)
-        daysShare0 = Self.ratio(dayValues.lazy.filter { $0 == 0 }.count, dayValues.count)
-        daysShare7 = Self.ratio(dayValues.lazy.filter { $0 == 7 }.count, dayValues.count)
-        daysShare30 = Self.ratio(dayValues.lazy.filter { $0 == 30 }.count, dayValues.count)
+        // Days since prior order: a histogram when every value is a whole number of days (as in
+        // Instacart), else a sort.
+        var dayHistogram = [Int](repeating: 0, count: 366)
+        var dayCount = 0
+        var wholeDays = true
+        for d in o.daysSincePrior where !d.isNaN {
+            dayCount += 1
+            if d >= 0 && d <= 365 && d == d.rounded() { dayHistogram[Int(d)] += 1 } else { wholeDays = false }
+        }
+        if wholeDays {
+            daysSincePrior = Summary(histogram: dayHistogram)
+        } else {
+            daysSincePrior = Summary(values: o.daysSincePrior.filter { !$0.isNaN }.map(Double.init))
+        }
+        daysShare0 = Self.ratio(o.daysSincePrior.lazy.filter { $0 == 0 }.count, dayCount)
+        daysShare7 = Self.ratio(o.daysSincePrior.lazy.filter { $0 == 7 }.count, dayCount)
+        daysShare30 = Self.ratio(o.daysSincePrior.lazy.filter { $0 == 30 }.count, dayCount)
 
         var dow = [Int](repeating: 0, count: 7)
         for d in o.dow where d < 7 { dow[Int(d)] += 1 }
@@ -141,27 +156,55 @@ public struct InstacartStatistics: Equatable, Sendable {
         top100RowShare = Self.ratio(ranked.prefix(100).reduce(0) { $0 + counts[$1] }, priorRows)
     }
 
-    /// Adds each row to `rowsPerOrder` of its order; returns the sum of `reordered`, and adds the rows
-    /// and reorders of first orders (order_number 1) to `reorderedFirst` / `rowsFirst`.
-    static func tally(
-        _ table: OrderProductTable, _ orderIndex: IDIndex, _ rowsPerOrder: inout [Int32], _ orderNumber: [Int16],
-        _ reorderedFirst: inout Int, _ rowsFirst: inout Int
-    ) -> Int {
-        var reordered = 0, firstReordered = 0, first = 0
+    static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
+}
+
+/// Per-order counters addressed by order_id (dense index) or by order row (sparse index), with the
+/// eval set and first-order flag of each slot; unused slots have eval set 0xFF.
+struct OrderSlots {
+    let index: IDIndex
+    let dense: Bool
+    let count: Int
+    var evalSet: [UInt8]
+    var isFirst: [Bool]
+
+    init(_ orders: OrderTable) {
+        index = orders.rowIndex()
+        if case .dense(let table) = index.storage {
+            dense = true
+            count = table.count
+        } else {
+            dense = false
+            count = orders.count
+        }
+        evalSet = [UInt8](repeating: 0xFF, count: count)
+        isFirst = [Bool](repeating: false, count: count)
+        for r in 0..<orders.count {
+            let slot = dense ? Int(orders.orderID[r]) : r
+            evalSet[slot] = orders.evalSet[r]
+            isFirst[slot] = orders.orderNumber[r] == 1
+        }
+    }
+
+    /// Adds each row of `table` to its order's slot; returns the sum of `reordered` and adds the rows
+    /// and reorders of first orders to `firstRows` / `firstReordered`. Rows of unknown orders count in
+    /// the sum only. O(rows).
+    func tally(_ table: OrderProductTable, into perSlot: inout [Int32], firstRows: inout Int, firstReordered: inout Int) -> Int {
+        var reordered = 0, rows1 = 0, reordered1 = 0
         table.orderID.withUnsafeBufferPointer { ids in
             table.reordered.withUnsafeBufferPointer { re in
-                orderNumber.withUnsafeBufferPointer { number in
-                    rowsPerOrder.withUnsafeMutableBufferPointer { perOrder in
-                        orderIndex.withLookup { lookup in
+                isFirst.withUnsafeBufferPointer { first in
+                    perSlot.withUnsafeMutableBufferPointer { perSlot in
+                        index.withLookup { lookup in
                             for i in 0..<ids.count {
-                                let r = lookup.row(of: ids[i])
                                 let x = Int(re[i])
                                 reordered &+= x
-                                guard r >= 0 else { continue }
-                                perOrder[Int(r)] &+= 1
-                                if number[Int(r)] == 1 {
-                                    first &+= 1
-                                    firstReordered &+= x
+                                let slot = dense ? Int(lookup.row(of: ids[i]) < 0 ? -1 : ids[i]) : Int(lookup.row(of: ids[i]))
+                                guard slot >= 0 else { continue }
+                                perSlot[slot] &+= 1
+                                if first[slot] {
+                                    rows1 &+= 1
+                                    reordered1 &+= x
                                 }
                             }
                         }
@@ -169,10 +212,8 @@ public struct InstacartStatistics: Equatable, Sendable {
                 }
             }
         }
-        reorderedFirst += firstReordered
-        rowsFirst += first
+        firstRows += rows1
+        firstReordered += reordered1
         return reordered
     }
-
-    static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
 }
