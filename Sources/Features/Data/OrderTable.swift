@@ -70,4 +70,12 @@ public struct OrderTable: Equatable, Sendable {
 
     /// Dense index from order_id to row.
     public func rowIndex() -> IDIndex { IDIndex(ids: orderID) }
+
+    /// Column-wise equality where NaN days equal NaN days (an empty days_since_prior_order equals
+    /// another empty one).
+    public static func == (a: OrderTable, b: OrderTable) -> Bool {
+        a.orderID == b.orderID && a.userID == b.userID && a.evalSet == b.evalSet && a.orderNumber == b.orderNumber
+            && a.dow == b.dow && a.hour == b.hour && a.daysSincePrior.count == b.daysSincePrior.count
+            && zip(a.daysSincePrior, b.daysSincePrior).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
 }

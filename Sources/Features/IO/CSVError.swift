@@ -52,7 +52,7 @@ public struct CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         case .emptyFile(let header):
             s += "file is empty (expected the header \(header))"
         case .wrongHeader(let expected, let found):
-            s += "header is \(Self.quoted(found)), expected \(expected)"
+            s += "header is \"\(found)\", expected \"\(expected)\""
         case .wrongFieldCount(let expected, let found):
             s += "expected \(expected) fields, found \(found)"
         case .notInteger(let value):
@@ -64,9 +64,9 @@ public struct CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unknownEvalSet(let value):
             s += "value \(Self.quoted(value)) is not prior, train or test"
         case .unterminatedQuote(let value):
-            s += "unterminated quote in field starting \(Self.quoted(value))"
+            s += "unterminated quote in field \(value)"
         case .textAfterClosingQuote(let value):
-            s += "text after the closing quote in field \(Self.quoted(value))"
+            s += "text after the closing quote in field \(value)"
         case .unreadable(let reason):
             s += "cannot read: \(reason)"
         }

@@ -310,7 +310,9 @@ struct CSVScanner {
                 while r < end && r.pointee != 34 { r += 1 }
                 out.append(contentsOf: UnsafeBufferPointer(start: q, count: r - q))
                 if r >= end {
-                    let shown = String(decoding: UnsafeBufferPointer(start: fieldStart, count: min(end - fieldStart, 40)), as: UTF8.self)
+                    var lineEnd = fieldStart
+                    while lineEnd < end && lineEnd.pointee != 10 && lineEnd.pointee != 13 { lineEnd += 1 }
+                    let shown = String(decoding: UnsafeBufferPointer(start: fieldStart, count: min(lineEnd - fieldStart, 40)), as: UTF8.self)
                     throw CSVError(
                         file: file, line: line(at: fieldStart), column: columns[column],
                         problem: .unterminatedQuote(value: shown))

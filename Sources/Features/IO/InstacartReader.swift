@@ -21,11 +21,14 @@ public struct InstacartReadProgress: Sendable {
 /// Everything the contract of TASK.md requires is checked, and the first violation is thrown as a
 /// `CSVError` (file, line, column, value) or a `DataError` (cross-row and cross-file rules).
 public enum InstacartReader {
-    /// Files above this size are parsed in parts.
-    public static let parallelThreshold = 8 << 20
+    /// Files above this size are parsed in parts by default.
+    public static let defaultParallelThreshold = 8 << 20
 
+    /// Reads the six files of `directory`. `threads` parts per big file (files larger than
+    /// `parallelThreshold` bytes); `progress` is called after each file.
     public static func read(
-        directory: String, threads: Int = 2, progress: (InstacartReadProgress) -> Void = { _ in }
+        directory: String, threads: Int = 2, parallelThreshold: Int = defaultParallelThreshold,
+        progress: (InstacartReadProgress) -> Void = { _ in }
     ) throws -> InstacartData {
         var data = InstacartData()
         func timed<T>(_ file: String, _ body: () throws -> (T, rows: Int, bytes: Int)) rethrows -> T {
@@ -36,7 +39,7 @@ public enum InstacartReader {
             progress(InstacartReadProgress(file: file, rows: rows, bytes: bytes, seconds: seconds))
             return value
         }
-        let reader = TableReader(directory: directory, threads: max(1, threads))
+        let reader = TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold)
         data.aisles = try timed(InstacartLayout.aisles) {
             let (t, b) = try reader.categories(InstacartLayout.aisles, InstacartLayout.aisleColumns)
             return (t, t.count, b)
@@ -75,6 +78,7 @@ public enum InstacartReader {
 struct TableReader {
     let directory: String
     let threads: Int
+    let parallelThreshold: Int
 
     func path(_ file: String) -> String {
         directory.hasSuffix("/") ? directory + file : directory + "/" + file
@@ -106,9 +110,9 @@ struct TableReader {
     }
 
     /// The cuts for parsing `mapped` after `headerEnd`: `threads` parts when the file is larger than
-    /// `InstacartReader.parallelThreshold`, else one.
+    /// `parallelThreshold` bytes, else one.
     func cuts(_ mapped: MappedFile, headerEnd: Int) -> [Int] {
-        Self.cuts(mapped.bytes, from: headerEnd, parts: mapped.bytes.count > InstacartReader.parallelThreshold ? threads : 1)
+        Self.cuts(mapped.bytes, from: headerEnd, parts: mapped.bytes.count > parallelThreshold ? threads : 1)
     }
 
     /// Runs `body(k)` for k in 0..<count, concurrently when count > 1.
