@@ -8,8 +8,9 @@ import Darwin
 ///
 /// `append` is a capacity check and a store (no uniqueness check, no retain), growth is `realloc`
 /// by 1.5x (for large blocks glibc remaps pages instead of copying). Reserved but untouched capacity
-/// costs address space, not resident memory. `finish()` copies the values into an `Array` and frees
-/// the block; a builder that is not finished must be `free()`d.
+/// costs address space, not resident memory. `finish(_:)` copies parts into one `Array` and frees
+/// them; a builder that is not finished must be `free()`d. (The order_products files do not need it:
+/// they are parsed straight into their final arrays, see `TableReader+OrderProducts.swift`.)
 struct ColumnBuilder<T: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<T>
     private(set) var count = 0
@@ -31,15 +32,6 @@ struct ColumnBuilder<T: BitwiseCopyable> {
     private mutating func grow() {
         capacity += capacity / 2
         base = realloc(base, capacity * MemoryLayout<T>.stride)!.assumingMemoryBound(to: T.self)
-    }
-
-    var buffer: UnsafeBufferPointer<T> { UnsafeBufferPointer(start: base, count: count) }
-
-    /// The values as an array (one copy); the builder is freed and must not be used again.
-    mutating func finish() -> [T] {
-        let result = Array(buffer)
-        free()
-        return result
     }
 
     /// Concatenates `parts` into one array and frees them all.
