@@ -94,6 +94,7 @@ extension TableReader {
             let cart = Int16(truncatingIfNeeded: try s.integer(column: 2, in: Layout.cartOrderRange))
             let reordered = UInt8(truncatingIfNeeded: try s.integer(column: 3, in: Layout.reorderedRange))
             sink.append(order, product, cart, reordered)
+            s.releaseConsumedPages()
         }
     }
 

@@ -20,6 +20,7 @@ extension TableReader {
                 part.dow.append(UInt8(truncatingIfNeeded: try s.integer(column: 4, in: Layout.dowRange)))
                 part.hour.append(UInt8(truncatingIfNeeded: try s.integer(column: 5, in: Layout.hourRange)))
                 part.daysSincePrior.append(try s.optionalDecimal(column: 6, in: Layout.daysSincePriorRange))
+                s.releaseConsumedPages()
             }
         }
         let table = OrderColumns.finish(&parts)
