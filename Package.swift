@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "restock", targets: ["restock"]),
         .library(name: "Tabular", targets: ["Tabular"]),
+        .library(name: "Evaluate", targets: ["Evaluate"]),
+        .library(name: "ClickHouse", targets: ["ClickHouse"]),
         .library(name: "Features", targets: ["Features"]),
     ],
     dependencies: [
@@ -25,13 +27,17 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "Tabular", swiftSettings: kernelFlags),
+        .target(name: "Evaluate", dependencies: ["Tabular", "COpenBLAS"], swiftSettings: kernelFlags),
+        .target(name: "ClickHouse", dependencies: ["CCurl"]),
         .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
         .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
-            "Tabular", "Features",
+            "Tabular", "Evaluate", "ClickHouse", "Features",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Tabular", "TestSupport"]),
+        .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
     ]
 )
