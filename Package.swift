@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Evaluate", targets: ["Evaluate"]),
         .library(name: "ClickHouse", targets: ["ClickHouse"]),
         .library(name: "Features", targets: ["Features"]),
+        .library(name: "Serve", targets: ["Serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .target(name: "Evaluate", dependencies: ["Tabular", "COpenBLAS"], swiftSettings: kernelFlags),
         .target(name: "ClickHouse", dependencies: ["CCurl"]),
         .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
+        .target(name: "Serve", dependencies: ["Tabular", "Features", "ClickHouse"], swiftSettings: kernelFlags),
         .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
             "Tabular", "Evaluate", "ClickHouse", "Features",
@@ -39,5 +41,7 @@ let package = Package(
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Tabular", "TestSupport"]),
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["TestSupport"]),
     ]
 )
