@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "restock", targets: ["restock"]),
         .library(name: "Tabular", targets: ["Tabular"]),
         .library(name: "Features", targets: ["Features"]),
+        .library(name: "Forest", targets: ["Forest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,12 +27,14 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "Tabular", swiftSettings: kernelFlags),
         .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
+        .target(name: "Forest", dependencies: ["Tabular"], swiftSettings: kernelFlags),
         .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
-            "Tabular", "Features",
+            "Tabular", "Features", "Forest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
+        .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
     ]
 )
