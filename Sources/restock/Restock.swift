@@ -14,6 +14,9 @@ struct Restock: ParsableCommand {
         version: RestockVersion.string,
         subcommands: [
             // subcommands are listed here, one line each
+            TrainCommand.self,
+            PredictCommand.self,
+            InspectCommand.self,
         ]
     )
 }

@@ -177,3 +177,27 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     unlabelled[3] = .nan
     #expect(throws: ForestError.missingTarget(row: 3)) { try train(matrix, unlabelled, ForestParameters(treeCount: 1)) }
 }
+
+@Test func histogramStrategiesGrowTheSameTrees() throws {
+    // 0/1 targets and integer weights: every histogram sum is exact, so subtraction changes nothing
+    let (matrix, raw) = ToyData.discrete(rows: 4000, features: 7, distinct: 60, missingRate: 0.05, seed: 19)
+    let y = raw.map { Float(Int($0 * 100) % 2) }
+    let mapper = BinMapper.fit(matrix, maxBins: 255, seed: 0)
+    let binned = BinnedMatrix(matrix, mapper: mapper)
+    var trees: [[DecisionTree]] = []
+    for (strategy, sparseLimit) in [(TreeGrower.HistogramStrategy.subtraction, 128), (.drawnFeatures, 128), (.subtraction, 40),
+                                    (.drawnFeatures, 1)] {
+        var settings = TreeGrower.Settings(maxFeatures: 3, minSamplesLeaf: 2, maxDepth: 0, minImpurityDecrease: 0, draws: 4000)
+        settings.strategy = strategy
+        settings.sparseNodeLimit = sparseLimit
+        trees.append(binned.codes.withUnsafeBufferPointer { codes in
+            y.withUnsafeBufferPointer { targets in
+                let grower = TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: 4000, mapper: mapper,
+                                        settings: settings, oobScale: 1)
+                return (UInt64(0)..<3).map { grower.grow(seed: $0).tree }
+            }
+        })
+    }
+    #expect(trees[0][0].nodeCount > 300)
+    for other in trees.dropFirst() { #expect(other == trees[0]) }
+}

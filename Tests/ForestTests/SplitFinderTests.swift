@@ -18,34 +18,61 @@ private func totals(_ samples: [Sample]) -> NodeTotals {
                weight: samples.reduce(0) { $0 + UInt64($1.weight) }, count: samples.count)
 }
 
-/// Best split per feature with the fast histogram builder and the dense scan.
-private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, mapper: BinMapper, features: [Int], minLeaf: Int,
-                           sparse: Bool = false) -> SplitCandidate? {
+private func offsets(_ binned: BinnedMatrix) -> [Int32] {
+    var out: [Int32] = [], offset = 0
+    for nb in binned.valueBinCounts {
+        out.append(Int32(offset))
+        offset += nb + 1
+    }
+    return out
+}
+
+private enum Builder: CaseIterable {
+    case all, drawn, sparse
+}
+
+/// Best split over `features` with one of the fast histogram builders and the matching scan.
+private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: [Int], minLeaf: Int,
+                           builder: Builder) -> SplitCandidate? {
     let p = binned.featureCount
     var best: SplitCandidate?
     let total = totals(samples)
-    var cells = [HistogramCell](repeating: .zero, count: 256 * features.count)
+    let starts = offsets(binned)
+    var cells = [HistogramCell](repeating: .zero, count: Int(starts.last!) + binned.valueBinCounts.last! + 1)
+    var sparse = [HistogramCell](repeating: .zero, count: 256)
     var touched = [UInt8](repeating: 0, count: 256)
     let featureIndices = features.map { Int32($0) }
     samples.withUnsafeBufferPointer { s in
         binned.codes.withUnsafeBufferPointer { codes in
             cells.withUnsafeMutableBufferPointer { c in
                 featureIndices.withUnsafeBufferPointer { f in
-                    touched.withUnsafeMutableBufferPointer { t in
-                        if sparse {
-                            for feature in features {
-                                let distinct = HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
-                                                                            featureCount: p, feature: feature, into: c.baseAddress!,
-                                                                            touched: t.baseAddress!)
-                                _ = SplitFinder.scanSparse(c.baseAddress!, touched: t.baseAddress!, distinct: distinct, feature: feature,
-                                                           total: total, minLeaf: minLeaf, best: &best)
-                            }
-                        } else {
-                            HistogramBuilder.build(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!, featureCount: p,
-                                                   features: f.baseAddress!, batch: features.count, into: c.baseAddress!)
-                            for (k, feature) in features.enumerated() {
-                                _ = SplitFinder.scanDense(c.baseAddress! + k * 256, valueBins: mapper.valueBinCount(feature),
-                                                          feature: feature, total: total, minLeaf: minLeaf, best: &best)
+                    starts.withUnsafeBufferPointer { o in
+                        touched.withUnsafeMutableBufferPointer { t in
+                            sparse.withUnsafeMutableBufferPointer { sc in
+                                switch builder {
+                                case .sparse:
+                                    for feature in features {
+                                        let distinct = HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
+                                                                                    codes: codes.baseAddress!, featureCount: p,
+                                                                                    feature: feature, into: sc.baseAddress!,
+                                                                                    touched: t.baseAddress!)
+                                        _ = SplitFinder.scanSparse(sc.baseAddress!, touched: t.baseAddress!, distinct: distinct,
+                                                                   valueBins: binned.valueBinCounts[feature], feature: feature,
+                                                                   total: total, minLeaf: minLeaf, best: &best)
+                                    }
+                                    return
+                                case .all:
+                                    HistogramBuilder.buildAll(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
+                                                              featureCount: p, offsets: o.baseAddress!, into: c.baseAddress!)
+                                case .drawn:
+                                    HistogramBuilder.buildDrawn(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
+                                                                featureCount: p, features: f.baseAddress!, batch: features.count,
+                                                                offsets: o.baseAddress!, into: c.baseAddress!)
+                                }
+                                for feature in features {
+                                    _ = SplitFinder.scanDense(c.baseAddress! + Int(o[feature]), valueBins: binned.valueBinCounts[feature],
+                                                              feature: feature, total: total, minLeaf: minLeaf, best: &best)
+                                }
                             }
                         }
                     }
@@ -61,24 +88,55 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, mapper: Bi
     let mapper = BinMapper.fit(matrix, maxBins: 255, seed: 0)
     let binned = BinnedMatrix(matrix, mapper: mapper, threads: 2)
     let samples = randomNode(rows: 700, seed: 9, target: y)
-    let features = [4, 0, 2, 5]
-    let naive = HistogramBuilder.naive(samples: samples, codes: binned.codes, featureCount: 6, features: features)
-    var cells = [HistogramCell](repeating: .zero, count: 256 * features.count)
-    let indices = features.map { Int32($0) }
-    samples.withUnsafeBufferPointer { s in
-        binned.codes.withUnsafeBufferPointer { codes in
-            cells.withUnsafeMutableBufferPointer { c in
-                indices.withUnsafeBufferPointer { f in
-                    HistogramBuilder.build(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!, featureCount: 6,
-                                           features: f.baseAddress!, batch: features.count, into: c.baseAddress!)
+    let starts = offsets(binned)
+    let cellCount = Int(starts.last!) + binned.valueBinCounts.last! + 1
+    let naive = HistogramBuilder.naive(samples: samples, codes: binned.codes, featureCount: 6, valueBins: binned.valueBinCounts,
+                                       features: Array(0..<6))
+    for drawnOnly in [false, true] {
+        let features: [Int32] = drawnOnly ? [4, 0, 2] : Array(0..<6)
+        var cells = [HistogramCell](repeating: .zero, count: cellCount)
+        samples.withUnsafeBufferPointer { s in
+            binned.codes.withUnsafeBufferPointer { codes in
+                cells.withUnsafeMutableBufferPointer { c in
+                    features.withUnsafeBufferPointer { f in
+                        starts.withUnsafeBufferPointer { o in
+                            if drawnOnly {
+                                HistogramBuilder.buildDrawn(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
+                                                            featureCount: 6, features: f.baseAddress!, batch: f.count,
+                                                            offsets: o.baseAddress!, into: c.baseAddress!)
+                            } else {
+                                HistogramBuilder.buildAll(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
+                                                          featureCount: 6, offsets: o.baseAddress!, into: c.baseAddress!)
+                            }
+                        }
+                    }
                 }
             }
         }
+        for j in 0..<6 {
+            let slice = Array(cells[Int(starts[j])..<(Int(starts[j]) + binned.valueBinCounts[j] + 1)])
+            if features.contains(Int32(j)) {
+                #expect(slice == naive[j], "feature \(j)")
+            } else {
+                #expect(slice.allSatisfy { $0 == .zero }, "feature \(j) was not drawn")
+            }
+        }
     }
-    for k in features.indices {
-        #expect(Array(cells[(k * 256)..<(k * 256 + 256)]) == naive[k], "feature \(features[k])")
+    #expect(naive[0].last!.count > 0, "the test data has missing values")
+    // subtraction: parent − left child = right child
+    let half = samples.count / 2
+    let left = HistogramBuilder.naive(samples: Array(samples[..<half]), codes: binned.codes, featureCount: 6,
+                                      valueBins: binned.valueBinCounts, features: [1])[0]
+    let right = HistogramBuilder.naive(samples: Array(samples[half...]), codes: binned.codes, featureCount: 6,
+                                       valueBins: binned.valueBinCounts, features: [1])[0]
+    var parent = naive[1]
+    left.withUnsafeBufferPointer { l in
+        parent.withUnsafeMutableBufferPointer { HistogramBuilder.subtract(l.baseAddress!, from: $0.baseAddress!, cells: l.count) }
     }
-    #expect(naive[0][255].count > 0, "the test data has missing values")
+    for b in parent.indices {
+        #expect(parent[b].weightAndCount == right[b].weightAndCount)
+        #expect(isClose(parent[b].sum, right[b].sum, tolerance: 1e-9))
+    }
 }
 
 @Test func exactAndHistogramSplitFindersAgreeBelow255DistinctValues() throws {
@@ -93,9 +151,9 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, mapper: Bi
             let exact = try #require(ExactSplitFinder.best(samples: samples, features: features, minLeaf: minLeaf) { j in
                 Array(matrix.column(j))
             })
-            for sparse in [false, true] {
-                let histogram = try #require(histogramBest(samples, binned: binned, mapper: mapper, features: features,
-                                                           minLeaf: minLeaf, sparse: sparse))
+            for builder in Builder.allCases {
+                let histogram = try #require(histogramBest(samples, binned: binned, features: features,
+                                                           minLeaf: minLeaf, builder: builder))
                 #expect(histogram.feature == exact.feature, "seed \(seed) features \(features)")
                 #expect(histogram.missingLeft == exact.missingLeft, "seed \(seed) features \(features)")
                 #expect(isClose(histogram.score, exact.score, tolerance: 1e-9 * abs(exact.score)))
@@ -126,5 +184,5 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, mapper: Bi
             }
         }
     }
-    #expect(BinnedMatrix.code(.nan, paddedEdges: [Float](repeating: .infinity, count: 256)) == BinMapper.missingBin)
+    #expect(BinnedMatrix.code(.nan, paddedEdges: [Float](repeating: .infinity, count: 256), missingCode: 9) == 9)
 }

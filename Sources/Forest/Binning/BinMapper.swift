@@ -5,7 +5,7 @@ import Tabular
 ///
 /// Feature j has `edges[j]` = e_0 < e_1 < ... < e_{k-1} (k ≤ 254) and k + 1 value bins. The code of a
 /// value x is
-///   - `BinMapper.missingBin` (255) when x is NaN,
+///   - k + 1 (`valueBinCount`, the missing bin) when x is NaN,
 ///   - else the smallest b with x ≤ e_b, or k when x > e_{k-1}.
 /// A split "left = codes ≤ t" is therefore the float test `x ≤ e_t` (t < k), and t = k means "every
 /// non-missing value goes left" (threshold +∞); so prediction on Float32 values never needs the codes.
@@ -17,8 +17,6 @@ import Tabular
 /// strictly below the next value, so each training value falls in the bin it was counted in.
 /// Cost: O(s log s) per feature for a sample of s rows; coding is O(n · p · log k), 8 branch-free steps.
 public struct BinMapper: Sendable, Equatable {
-    /// The code of a missing (NaN) value.
-    public static let missingBin: UInt8 = 255
     /// Rows sampled to fit the edges (LightGBM's `bin_construct_sample_cnt` is 200 000 too).
     public static let sampleRowLimit = 200_000
 
@@ -39,9 +37,9 @@ public struct BinMapper: Sendable, Equatable {
         bin < edges[feature].count ? edges[feature][bin] : .infinity
     }
 
-    /// The code of one value (reference implementation, linear scan).
+    /// The code of one value (reference implementation, linear scan); NaN has code `valueBinCount`.
     public func code(_ x: Float, feature: Int) -> UInt8 {
-        if x.isNaN { return BinMapper.missingBin }
+        if x.isNaN { return UInt8(valueBinCount(feature)) }
         let e = edges[feature]
         var b = 0
         while b < e.count && x > e[b] { b += 1 }

@@ -2,7 +2,8 @@ import Dispatch
 import Tabular
 
 /// The bin codes of a training matrix, **row-major**: the code of (row r, feature j) is
-/// `codes[r * featureCount + j]`, one byte each.
+/// `codes[r * featureCount + j]`, one byte each: the value bin 0..<valueBins(j) of `BinMapper`, or
+/// valueBins(j) itself for a missing value (so a feature's codes index a histogram of valueBins + 1 cells).
 ///
 /// Row-major rather than the column-major layout of `FeatureMatrix`: a node's histogram reads the
 /// rows of the node (scattered over the matrix once the tree is a few levels deep) for the mtry
@@ -42,8 +43,9 @@ public struct BinnedMatrix: Sendable {
                             for j in 0..<p {
                                 let column = values.baseAddress! + j * n
                                 let e = edges.baseAddress! + j * 256
+                                let missing = UInt8(mapper.valueBinCount(j))
                                 for r in lo..<hi {
-                                    out[r * p + j] = BinnedMatrix.code(column[r], paddedEdges: e)
+                                    out[r * p + j] = BinnedMatrix.code(column[r], paddedEdges: e, missingCode: missing)
                                 }
                             }
                             block += workers
@@ -55,10 +57,10 @@ public struct BinnedMatrix: Sendable {
         }
     }
 
-    /// The smallest b with x ≤ e[b] over 256 padded edges (e[255] = +inf), or 255 for NaN.
+    /// The smallest b with x ≤ e[b] over 256 padded edges (e[255] = +inf), or `missingCode` for NaN.
     @inline(__always)
-    static func code(_ x: Float, paddedEdges e: UnsafePointer<Float>) -> UInt8 {
-        if x.isNaN { return BinMapper.missingBin }
+    static func code(_ x: Float, paddedEdges e: UnsafePointer<Float>, missingCode: UInt8) -> UInt8 {
+        if x.isNaN { return missingCode }
         var b = 0
         if e[b + 127] < x { b += 128 }
         if e[b + 63] < x { b += 64 }

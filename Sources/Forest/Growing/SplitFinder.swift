@@ -27,12 +27,12 @@ struct SplitCandidate: Equatable {
 /// (ties keep the earlier: lower bin, missing right). A side must hold at least `minLeaf` distinct rows.
 /// Cost: O(value bins) dense, O(d log d) sparse for d distinct codes.
 enum SplitFinder {
-    /// Scans a dense histogram (`cells[0..<valueBins]` and `cells[255]`). Returns the best candidate
-    /// (nil when no split respects `minLeaf`) and whether the feature is constant in the node.
+    /// Scans a dense histogram (`cells[0..<valueBins]`, missing at `cells[valueBins]`), updating `best`;
+    /// returns whether the feature is constant in the node.
     @inline(__always)
     static func scanDense(_ cells: UnsafePointer<HistogramCell>, valueBins: Int, feature: Int, total: NodeTotals,
                           minLeaf: Int, best: inout SplitCandidate?) -> Bool {
-        let missing = cells[255]
+        let missing = cells[valueBins]
         var nonEmpty = missing.count > 0 ? 1 : 0
         var ls = 0.0, lw: UInt64 = 0, lc = 0
         for b in 0..<valueBins {
@@ -48,10 +48,11 @@ enum SplitFinder {
         return nonEmpty <= 1
     }
 
-    /// Scans the `distinct` codes listed in `touched` (sorted here), then clears their cells.
+    /// Scans the `distinct` codes listed in `touched` (sorted here; the missing code is `valueBins`),
+    /// then clears their cells; returns whether the feature is constant in the node.
     @inline(__always)
     static func scanSparse(_ cells: UnsafeMutablePointer<HistogramCell>, touched: UnsafeMutablePointer<UInt8>, distinct: Int,
-                           feature: Int, total: NodeTotals, minLeaf: Int, best: inout SplitCandidate?) -> Bool {
+                           valueBins: Int, feature: Int, total: NodeTotals, minLeaf: Int, best: inout SplitCandidate?) -> Bool {
         // insertion sort: distinct ≤ rows of a small node
         if distinct > 1 {
             for i in 1..<distinct {
@@ -64,11 +65,11 @@ enum SplitFinder {
                 touched[j] = v
             }
         }
-        let missing = cells[255]
+        let missing = cells[valueBins]
         var ls = 0.0, lw: UInt64 = 0, lc = 0
         for i in 0..<distinct {
             let b = Int(touched[i])
-            if b == 255 { continue }
+            if b == valueBins { continue }
             let c = cells[b]
             ls += c.sum
             lw &+= UInt64(c.weight)

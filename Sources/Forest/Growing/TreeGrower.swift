@@ -1,84 +1,117 @@
 /// Grows one regression tree at a time over row-major bin codes; one grower per worker thread,
 /// reused for every tree that worker grows. All of its buffers are allocated once and accessed
-/// through raw pointers in the hot loops (the one place in the target that holds unsafe memory).
+/// through raw pointers in the hot loops (with `TreeGrower+Kernels.swift`, the one place in the target
+/// that holds unsafe memory).
 ///
 /// Growth is depth-first with an explicit stack. A node owns a contiguous range of `samples`
 /// (in-bag rows with their bootstrap counts); splitting it partitions the range stably in place, so
-/// rows stay in increasing order inside every node (friendlier to the cache when gathering codes).
-/// At each node, features are drawn without replacement (partial Fisher–Yates) until `mtry` have been
-/// visited, and further while every visited feature was constant in the node (scikit-learn's rule);
-/// features found constant are remembered for the node's descendants and skipped at no cost.
-/// Histograms are built for the drawn features only (see `HistogramBuilder`), in one pass over the
-/// node's rows; nodes smaller than `sparseNodeLimit` rows use a sparse histogram per feature instead,
-/// so that a 10-row node does not scan and clear 256 bins per feature.
+/// rows stay in increasing order inside every node.
+///
+/// Features: at each node, features are drawn without replacement (partial Fisher–Yates) until `mtry`
+/// have been visited, and further while every visited feature was constant in the node (scikit-learn's
+/// rule); features found constant are remembered for the node's descendants and skipped at no cost.
+///
+/// Histograms (`HistogramStrategy`):
+/// - `.subtraction` (default): every node of at least `sparseNodeLimit` rows has a histogram of *all*
+///   features. When a node splits, the rows of the smaller child are added to a fresh histogram in the
+///   same pass that partitions the node (the row's codes are in cache then), and the larger child's
+///   histogram is the parent's minus the smaller one, in place. Per split that costs
+///   p · n_small row-features plus one pass over the cells, against mtry · (n_left + n_right) for
+///   `.drawnFeatures`; and it touches the codes of n_small rows instead of all n rows a second time.
+/// - `.drawnFeatures`: the histograms of the drawn features only, built from the node's rows.
+/// Nodes below `sparseNodeLimit` rows use a sparse histogram per drawn feature, so that a 10-row node
+/// does not scan and clear every bin.
+///
 /// Out-of-bag rows of each finished tree are pushed through it on their codes, and their leaf values
-/// added in fixed point (Int64, `oobScale` units) so that the sums do not depend on which worker
-/// grew which tree.
+/// added in fixed point (Int64, `oobScale` units), so the sums do not depend on which worker grew
+/// which tree.
 final class TreeGrower {
-    struct Settings {
+    enum HistogramStrategy: Sendable {
+        case subtraction
+        case drawnFeatures
+    }
+
+    struct Settings: Sendable {
         var maxFeatures: Int
         var minSamplesLeaf: Int
         var maxDepth: Int
         var minImpurityDecrease: Double
         var draws: Int
-        var sparseNodeLimit: Int = 64
+        var sparseNodeLimit: Int = 128
+        var strategy: HistogramStrategy = .subtraction
     }
 
-    private struct Task {
+    struct Task {
         var start: Int
         var end: Int
         var node: Int
         var depth: Int
         var total: NodeTotals
+        /// Index of this node's full histogram in the pool, or -1.
+        var histogram: Int
     }
 
     let n: Int
     let p: Int
     let settings: Settings
-    private let codes: UnsafePointer<UInt8>
-    private let targets: UnsafePointer<Float>
-    private let valueBins: UnsafeMutablePointer<Int>
-    private let thresholds: UnsafeMutablePointer<Float>
+    let codes: UnsafePointer<UInt8>
+    let targets: UnsafePointer<Float>
+    let valueBins: UnsafeMutablePointer<Int>
+    let offsets: UnsafeMutablePointer<Int32>
+    let cellCount: Int
+    let thresholds: UnsafeMutablePointer<Float>
     let counts: UnsafeMutablePointer<UInt32>
-    private let samples: UnsafeMutablePointer<Sample>
-    private let scratch: UnsafeMutablePointer<Sample>
-    private let cells: UnsafeMutablePointer<HistogramCell>
-    private let touched: UnsafeMutablePointer<UInt8>
-    private let permutation: UnsafeMutablePointer<Int32>
-    private let batchFeatures: UnsafeMutablePointer<Int32>
-    private var knownConstant: UnsafeMutablePointer<UInt8>
-    private var knownConstantRows: Int
-    private var stack: [Task] = []
+    let samples: UnsafeMutablePointer<Sample>
+    let scratch: UnsafeMutablePointer<Sample>
+    let drawnCells: UnsafeMutablePointer<HistogramCell>
+    let sparseCells: UnsafeMutablePointer<HistogramCell>
+    let touched: UnsafeMutablePointer<UInt8>
+    let permutation: UnsafeMutablePointer<Int32>
+    let batchFeatures: UnsafeMutablePointer<Int32>
+    var knownConstant: UnsafeMutablePointer<UInt8>
+    var knownConstantRows: Int
+    var histograms: [UnsafeMutablePointer<HistogramCell>] = []
+    var freeHistograms: [Int] = []
+    var stack: [Task] = []
     let oobSum: UnsafeMutablePointer<Int64>
     let oobCount: UnsafeMutablePointer<UInt32>
     let oobScale: Double
 
-    /// `codes` and `targets` are borrowed: the caller keeps them alive while the grower is used.
+    /// `codes` (as coded by `BinnedMatrix`) and `targets` are borrowed: the caller keeps them alive
+    /// while the grower is used.
     init(codes: UnsafePointer<UInt8>, targets: UnsafePointer<Float>, rowCount n: Int, mapper: BinMapper,
          settings: Settings, oobScale: Double) {
+        precondition(settings.draws < Int(UInt32.max), "too many bootstrap draws for 32-bit bin weights")
         self.n = n
         self.p = mapper.featureCount
         self.settings = settings
         self.codes = codes
         self.targets = targets
         self.oobScale = oobScale
-        valueBins = .allocate(capacity: p)
-        thresholds = .allocate(capacity: p * 256)
+        let p1 = max(p, 1)
+        valueBins = .allocate(capacity: p1)
+        offsets = .allocate(capacity: p1)
+        thresholds = .allocate(capacity: p1 * 256)
+        var offset = 0
         for f in 0..<p {
             valueBins[f] = mapper.valueBinCount(f)
+            offsets[f] = Int32(offset)
+            offset += mapper.valueBinCount(f) + 1
             for b in 0..<256 { thresholds[f * 256 + b] = mapper.threshold(feature: f, bin: min(b, 254)) }
         }
+        cellCount = max(offset, 1)
         counts = .allocate(capacity: max(n, 1))
         samples = .allocate(capacity: max(n, 1))
         scratch = .allocate(capacity: max(n, 1))
-        // p dense histograms, then one sparse area that is always left zeroed
-        cells = .allocate(capacity: (max(p, 1) + 1) * 256)
-        cells.initialize(repeating: .zero, count: (max(p, 1) + 1) * 256)
+        drawnCells = .allocate(capacity: cellCount)
+        drawnCells.initialize(repeating: .zero, count: cellCount)
+        sparseCells = .allocate(capacity: 256)
+        sparseCells.initialize(repeating: .zero, count: 256)
         touched = .allocate(capacity: 256)
-        permutation = .allocate(capacity: max(p, 1))
-        batchFeatures = .allocate(capacity: max(p, 1))
+        permutation = .allocate(capacity: p1)
+        batchFeatures = .allocate(capacity: p1)
         knownConstantRows = 64
-        knownConstant = .allocate(capacity: knownConstantRows * max(p, 1))
+        knownConstant = .allocate(capacity: knownConstantRows * p1)
         oobSum = .allocate(capacity: max(n, 1))
         oobSum.initialize(repeating: 0, count: max(n, 1))
         oobCount = .allocate(capacity: max(n, 1))
@@ -87,15 +120,18 @@ final class TreeGrower {
 
     deinit {
         valueBins.deallocate()
+        offsets.deallocate()
         thresholds.deallocate()
         counts.deallocate()
         samples.deallocate()
         scratch.deallocate()
-        cells.deallocate()
+        drawnCells.deallocate()
+        sparseCells.deallocate()
         touched.deallocate()
         permutation.deallocate()
         batchFeatures.deallocate()
         knownConstant.deallocate()
+        for h in histograms { h.deallocate() }
         oobSum.deallocate()
         oobCount.deallocate()
     }
@@ -120,14 +156,37 @@ final class TreeGrower {
         for f in 0..<p { permutation[f] = Int32(f) }
         knownConstant.update(repeating: 0, count: p)
         let rootWeight = Double(weight)
+        var rootHistogram = -1
+        if settings.strategy == .subtraction && m >= settings.sparseNodeLimit {
+            rootHistogram = acquireHistogram()
+            HistogramBuilder.buildAll(samples: samples, count: m, codes: codes, featureCount: p, offsets: offsets,
+                                      into: histograms[rootHistogram])
+        }
         stack.removeAll(keepingCapacity: true)
-        stack.append(Task(start: 0, end: m, node: 0, depth: 0, total: NodeTotals(sum: sum, weight: weight, count: m)))
+        stack.append(Task(start: 0, end: m, node: 0, depth: 0, total: NodeTotals(sum: sum, weight: weight, count: m),
+                          histogram: rootHistogram))
         while let task = stack.popLast() {
-            guard let split = findSplit(task, rng: &rng, rootWeight: rootWeight) else { continue }
-            partition(task, split)
+            guard let split = findSplit(task, rng: &rng, rootWeight: rootWeight) else {
+                releaseHistogram(task.histogram)
+                continue
+            }
             let left = split.left
             let right = NodeTotals(sum: task.total.sum - left.sum, weight: task.total.weight &- left.weight,
                                    count: task.total.count &- left.count)
+            var leftHistogram = -1, rightHistogram = -1
+            let smallIsLeft = left.count <= right.count
+            let (small, large) = smallIsLeft ? (left.count, right.count) : (right.count, left.count)
+            if task.histogram >= 0 && large >= settings.sparseNodeLimit {
+                let built = acquireHistogram()
+                partitionBuilding(task, split, buildLeft: smallIsLeft, into: histograms[built])
+                HistogramBuilder.subtract(histograms[built], from: histograms[task.histogram], cells: cellCount)
+                let smallHistogram = small >= settings.sparseNodeLimit ? built : -1
+                if smallHistogram < 0 { releaseHistogram(built) }
+                (leftHistogram, rightHistogram) = smallIsLeft ? (smallHistogram, task.histogram) : (task.histogram, smallHistogram)
+            } else {
+                partition(task, split)
+                releaseHistogram(task.histogram)
+            }
             let l = tree.appendLeaf(value: Float(left.sum / Double(left.weight)))
             let r = tree.appendLeaf(value: Float(right.sum / Double(right.weight)))
             tree.setSplit(task.node, feature: split.feature, bin: split.bin,
@@ -135,8 +194,8 @@ final class TreeGrower {
                           left: l, right: r)
             importance[split.feature] += split.score - task.total.proxy
             let middle = task.start + left.count
-            stack.append(Task(start: middle, end: task.end, node: r, depth: task.depth + 1, total: right))
-            stack.append(Task(start: task.start, end: middle, node: l, depth: task.depth + 1, total: left))
+            stack.append(Task(start: middle, end: task.end, node: r, depth: task.depth + 1, total: right, histogram: rightHistogram))
+            stack.append(Task(start: task.start, end: middle, node: l, depth: task.depth + 1, total: left, histogram: leftHistogram))
         }
         accumulateOutOfBag(tree)
         return (tree, importance)
@@ -197,61 +256,6 @@ final class TreeGrower {
         return Int(f)
     }
 
-    /// Builds and scans the histograms of `batchFeatures[0..<batch]`; returns how many were not
-    /// constant in the node and marks the constant ones in `childKnown`.
-    private func evaluate(batch: Int, task: Task, childKnown: UnsafeMutablePointer<UInt8>, best: inout SplitCandidate?) -> Int {
-        if batch == 0 { return 0 }
-        let count = task.end - task.start
-        let nodeSamples = UnsafePointer(samples + task.start)
-        let minLeaf = settings.minSamplesLeaf
-        var nonConstant = 0
-        if count < settings.sparseNodeLimit {
-            let sparseCells = cells + p * 256
-            for k in 0..<batch {
-                let f = Int(batchFeatures[k])
-                let distinct = HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: codes, featureCount: p,
-                                                            feature: f, into: sparseCells, touched: touched)
-                let constant = SplitFinder.scanSparse(sparseCells, touched: touched, distinct: distinct, feature: f,
-                                                      total: task.total, minLeaf: minLeaf, best: &best)
-                if constant { childKnown[f] = 1 } else { nonConstant += 1 }
-            }
-            return nonConstant
-        }
-        for k in 0..<batch {
-            let area = cells + (k << 8)
-            area.update(repeating: .zero, count: valueBins[Int(batchFeatures[k])])
-            area[255] = .zero
-        }
-        HistogramBuilder.build(samples: nodeSamples, count: count, codes: codes, featureCount: p,
-                               features: batchFeatures, batch: batch, into: cells)
-        for k in 0..<batch {
-            let f = Int(batchFeatures[k])
-            let constant = SplitFinder.scanDense(cells + (k << 8), valueBins: valueBins[f], feature: f,
-                                                 total: task.total, minLeaf: minLeaf, best: &best)
-            if constant { childKnown[f] = 1 } else { nonConstant += 1 }
-        }
-        return nonConstant
-    }
-
-    /// Stable in-place partition of the node's samples: left rows first, in order, then right rows.
-    private func partition(_ task: Task, _ split: SplitCandidate) {
-        let f = split.feature, bin = UInt8(split.bin), missingLeft = split.missingLeft
-        var write = task.start, spilled = 0
-        for i in task.start..<task.end {
-            let s = samples[i]
-            let code = codes[Int(s.row) &* p &+ f]
-            let goLeft = code == BinMapper.missingBin ? missingLeft : code <= bin
-            if goLeft {
-                samples[write] = s
-                write &+= 1
-            } else {
-                scratch[spilled] = s
-                spilled &+= 1
-            }
-        }
-        (samples + write).update(from: scratch, count: spilled)
-    }
-
     private func ensureKnownConstantRows(_ rows: Int) {
         guard rows > knownConstantRows else { return }
         let grown = max(rows, knownConstantRows * 2)
@@ -262,30 +266,20 @@ final class TreeGrower {
         knownConstantRows = grown
     }
 
-    /// Adds the tree's prediction for every out-of-bag row (bootstrap count 0) to `oobSum`/`oobCount`.
-    private func accumulateOutOfBag(_ tree: DecisionTree) {
-        tree.feature.withUnsafeBufferPointer { feature in
-            tree.thresholdBin.withUnsafeBufferPointer { bin in
-                tree.missingGoesLeft.withUnsafeBufferPointer { missingLeft in
-                    tree.left.withUnsafeBufferPointer { left in
-                        tree.right.withUnsafeBufferPointer { right in
-                            tree.value.withUnsafeBufferPointer { value in
-                                for r in 0..<n where counts[r] == 0 {
-                                    let rowCodes = codes + r &* p
-                                    var i = 0
-                                    while feature[i] >= 0 {
-                                        let c = rowCodes[Int(feature[i])]
-                                        let goLeft = c == BinMapper.missingBin ? missingLeft[i] != 0 : c <= bin[i]
-                                        i = Int(goLeft ? left[i] : right[i])
-                                    }
-                                    oobSum[r] &+= Int64((Double(value[i]) * oobScale).rounded())
-                                    oobCount[r] &+= 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+    /// A zeroed full histogram from the pool.
+    private func acquireHistogram() -> Int {
+        let index: Int
+        if let free = freeHistograms.popLast() {
+            index = free
+        } else {
+            histograms.append(.allocate(capacity: cellCount))
+            index = histograms.count - 1
         }
+        histograms[index].initialize(repeating: .zero, count: cellCount)
+        return index
+    }
+
+    private func releaseHistogram(_ index: Int) {
+        if index >= 0 { freeHistograms.append(index) }
     }
 }

@@ -30,7 +30,8 @@ enum PermutationImportance {
         }
         let local = gathered
         let y = rows.map { Double(target[$0]) }
-        let baseline = meanSquaredError(trees: trees, codes: local, featureCount: p, y: y, outOfBag: outOfBag)
+        let valueBins = binned.valueBinCounts
+        let baseline = meanSquaredError(trees: trees, codes: local, featureCount: p, valueBins: valueBins, y: y, outOfBag: outOfBag)
         var result = [Double](repeating: 0, count: p)
         result.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
@@ -43,7 +44,8 @@ enum PermutationImportance {
                     var order = Array(0..<k)
                     for i in stride(from: k - 1, to: 0, by: -1) { order.swapAt(i, rng.bounded(i + 1)) }
                     for i in 0..<k { shuffled[i * p + f] = local[order[i] * p + f] }
-                    out[f] = meanSquaredError(trees: trees, codes: shuffled, featureCount: p, y: y, outOfBag: outOfBag) - baseline
+                    out[f] = meanSquaredError(trees: trees, codes: shuffled, featureCount: p, valueBins: valueBins, y: y,
+                                              outOfBag: outOfBag) - baseline
                     f += workers
                 }
             }
@@ -52,15 +54,17 @@ enum PermutationImportance {
     }
 
     /// Out-of-bag MSE over the rows (of `codes`, row-major) that have at least one out-of-bag tree.
-    static func meanSquaredError(trees: [DecisionTree], codes: [UInt8], featureCount p: Int, y: [Double], outOfBag: [UInt8]) -> Double {
+    static func meanSquaredError(trees: [DecisionTree], codes: [UInt8], featureCount p: Int, valueBins: [Int], y: [Double],
+                                 outOfBag: [UInt8]) -> Double {
         let k = y.count
         var sums = [Double](repeating: 0, count: k), counts = [Int](repeating: 0, count: k)
         for (t, tree) in trees.enumerated() {
             for i in 0..<k where outOfBag[t * k + i] != 0 {
                 var node = 0
                 while tree.feature[node] >= 0 {
-                    let c = codes[i * p + Int(tree.feature[node])]
-                    let goLeft = c == BinMapper.missingBin ? tree.missingGoesLeft[node] != 0 : c <= tree.thresholdBin[node]
+                    let f = Int(tree.feature[node])
+                    let c = codes[i * p + f]
+                    let goLeft = Int(c) == valueBins[f] ? tree.missingGoesLeft[node] != 0 : c <= tree.thresholdBin[node]
                     node = Int(goLeft ? tree.left[node] : tree.right[node])
                 }
                 sums[i] += Double(tree.value[node])

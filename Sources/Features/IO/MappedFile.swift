@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only into memory (`mmap` + `madvise(MADV_SEQUENTIAL)`), for byte parsers.
+/// An empty file maps to an empty buffer. Call `close()` when done.
+public struct MappedFile {
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
+    private let address: UnsafeMutableRawPointer?
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileError(path: path, operation: "open", errno: errno) }
+        defer { closeDescriptor(fd) }
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw FileError(path: path, operation: "stat", errno: errno) }
+        let size = Int(info.st_size)
+        if size == 0 {
+            address = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw FileError(path: path, operation: "map", errno: errno)
+        }
+        _ = madvise(mapped, size, MADV_SEQUENTIAL)
+        address = mapped
+        bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+    }
+
+    public func close() {
+        if let address { munmap(address, bytes.count) }
+    }
+}
+
+@inline(__always)
+private func closeDescriptor(_ fd: Int32) { close(fd) }
