@@ -15,6 +15,9 @@ struct Restock: ParsableCommand {
         subcommands: [
             // subcommands are listed here, one line each
             StatsCommand.self,
+            TrainCommand.self,
+            PredictCommand.self,
+            InspectCommand.self,
         ]
     )
 }

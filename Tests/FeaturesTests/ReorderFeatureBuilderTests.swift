@@ -7,7 +7,7 @@ import TestSupport
 /// order; user 2 has one prior order and a test order. Product 100 is in every order of user 1,
 /// product 300 is bought once by user 1, product 400 is new in the train order (not a candidate).
 enum TinyHistory {
-    static let orders = OrderColumns(
+    static let orders = OrderTable(
         orderID: [13, 10, 21, 12, 20, 11],            // file order is not time order
         userID: [1, 1, 2, 1, 2, 1],
         evalSet: [1, 0, 2, 0, 0, 0],
@@ -15,12 +15,12 @@ enum TinyHistory {
         dow: [6, 1, 2, 5, 0, 3],
         hour: [11, 8, 13, 10, 12, 9],
         daysSincePrior: [1, .nan, 30, 9, .nan, 2])
-    static let prior = OrderProductColumns(
+    static let prior = OrderProductTable(
         orderID: [10, 10, 11, 11, 12, 12, 20, 20],
         productID: [100, 200, 100, 300, 200, 100, 200, 300],
         addToCartOrder: [1, 2, 1, 2, 1, 2, 1, 2],
         reordered: [0, 0, 1, 0, 1, 1, 0, 0])
-    static let train = OrderProductColumns(orderID: [13, 13], productID: [100, 400], addToCartOrder: [1, 2], reordered: [1, 0])
+    static let train = OrderProductTable(orderID: [13, 13], productID: [100, 400], addToCartOrder: [1, 2], reordered: [1, 0])
     static let products = ProductAttributes(productID: [100, 200, 300, 400], aisleID: [1, 2, 3, 3], departmentID: [1, 1, 2, 2])
 
     static func build(blocks: Int = 64) -> LabelledMatrix {
