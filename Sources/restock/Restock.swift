@@ -14,6 +14,7 @@ struct Restock: ParsableCommand {
         version: RestockVersion.string,
         subcommands: [
             // subcommands are listed here, one line each
+            GenerateCommand.self,
             StatsCommand.self,
             TrainCommand.self,
             PredictCommand.self,

@@ -68,11 +68,11 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections. The serving thread closes the socket itself when its `accept`
+    /// fails, so the descriptor number is never reused under a thread still accepting on it.
     public func stop() {
         lock.lock(); stopped = true; lock.unlock()
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve() {
@@ -80,7 +80,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
                 lock.lock(); let done = stopped; lock.unlock()
-                if done { return } else { continue }
+                if done { close(listener); return } else { continue }
             }
             handle(connection)
             close(connection)
