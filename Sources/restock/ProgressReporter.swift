@@ -7,15 +7,18 @@ import Darwin
 #endif
 
 /// Progress on stderr: a redrawn bar when stderr is a terminal (isatty(2)), otherwise one line per
-/// 10 % so that logs stay short.
-final class ProgressReporter {
+/// 10 % so that logs stay short. Safe to call from any thread (a lock guards the last value shown).
+final class ProgressReporter: @unchecked Sendable {
     private let label: String
     private let isTerminal = isatty(2) == 1
     private var lastShown = -1
+    private let lock = NSLock()
 
     init(label: String) { self.label = label }
 
-    func update(_ fraction: Double) {
+    @Sendable func update(_ fraction: Double) {
+        lock.lock()
+        defer { lock.unlock() }
         let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
         if isTerminal {
             guard percent != lastShown else { return }

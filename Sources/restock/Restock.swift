@@ -16,6 +16,7 @@ struct Restock: ParsableCommand {
             // subcommands are listed here, one line each
             GenerateCommand.self,
             StatsCommand.self,
+            FeaturesCommand.self,
             TrainCommand.self,
             PredictCommand.self,
             InspectCommand.self,

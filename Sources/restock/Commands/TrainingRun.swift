@@ -7,7 +7,18 @@ import Tabular
 /// describe what happened. Kept apart from the command so that a `--data DIR` variant (features built
 /// from Instacart CSVs) only has to produce the `LabelledMatrix` differently.
 struct TrainingRun {
-    var matrixPath: String
+    enum Source {
+        case matrix(String)
+        case data(String)
+
+        var path: String {
+            switch self {
+            case .matrix(let p), .data(let p): p
+            }
+        }
+    }
+
+    var source: Source
     var modelPath: String
     var targetName: String?
     var parameters: ForestParameters
@@ -19,7 +30,11 @@ struct TrainingRun {
     func run() throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
-        let matrix = try MatrixInput.read(path: matrixPath, targetName: targetName)
+        let matrix: LabelledMatrix
+        switch source {
+        case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName)
+        case .data(let directory): matrix = try ReorderMatrix.build(directory: directory, threads: threads, progress: Log.stderr).0
+        }
         let readSeconds = seconds(clock.now - start)
         return try train(matrix, readSeconds: readSeconds)
     }
@@ -29,7 +44,7 @@ struct TrainingRun {
         let labelled = matrix.labelledRows
         let skipped = matrix.rowCount - labelled.count
         let data = skipped == 0 ? matrix : matrix.selectingRows(labelled)
-        lines.append("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(matrixPath) "
+        lines.append("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(source.path) "
             + "in \(format(readSeconds)) s; target '\(matrix.targetName)'"
             + (skipped > 0 ? "; skipped \(skipped) rows with an empty target" : ""))
         if data.rowCount == 0 { throw ForestError.noTrainingRows }
