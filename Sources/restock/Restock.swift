@@ -17,6 +17,7 @@ struct Restock: ParsableCommand {
             GenerateCommand.self,
             StatsCommand.self,
             FeaturesCommand.self,
+            EvaluateCommand.self,
             TrainCommand.self,
             PredictCommand.self,
             InspectCommand.self,
