@@ -14,7 +14,11 @@ let package = Package(
     products: [
         .executable(name: "restock", targets: ["restock"]),
         .library(name: "Tabular", targets: ["Tabular"]),
+        .library(name: "Evaluate", targets: ["Evaluate"]),
+        .library(name: "ClickHouse", targets: ["ClickHouse"]),
         .library(name: "Features", targets: ["Features"]),
+        .library(name: "Serve", targets: ["Serve"]),
+        .library(name: "Forest", targets: ["Forest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,13 +29,22 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "Tabular", swiftSettings: kernelFlags),
+        .target(name: "Evaluate", dependencies: ["Tabular", "Forest", "COpenBLAS"], swiftSettings: kernelFlags),
+        .target(name: "ClickHouse", dependencies: ["CCurl"]),
         .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
+        .target(name: "Forest", dependencies: ["Tabular"], swiftSettings: kernelFlags),
+        .target(name: "Serve", dependencies: ["Tabular", "Forest", "Features", "ClickHouse"], swiftSettings: kernelFlags),
         .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
-            "Tabular", "Features",
+            "Tabular", "Forest", "Evaluate", "ClickHouse", "Features", "Serve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Tabular", "TestSupport"]),
+        .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
+        .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -14,7 +14,13 @@ struct Restock: ParsableCommand {
         version: RestockVersion.string,
         subcommands: [
             // subcommands are listed here, one line each
+            GenerateCommand.self,
             StatsCommand.self,
+            FeaturesCommand.self,
+            EvaluateCommand.self,
+            TrainCommand.self,
+            PredictCommand.self,
+            InspectCommand.self,
         ]
     )
 }

@@ -21,3 +21,8 @@ public struct TestRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+
+/// Equal bit for bit (so NaN equals NaN): the test of "identical" matrices.
+public func bitwiseEqual(_ a: [Float], _ b: [Float]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+}

@@ -168,8 +168,11 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
         self.code = code
     }
 
+    /// The system's text for the error code.
+    public var reason: String { String(cString: strerror(code)) }
+
     public var description: String {
-        "cannot \(operation) \(path): \(String(cString: strerror(code)))"
+        "cannot \(operation) \(path): \(reason)"
     }
 }
 

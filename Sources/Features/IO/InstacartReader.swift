@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -92,7 +95,14 @@ struct TableReader {
 
     /// Maps `file` and checks its header; returns the map and the offset of the first record.
     func open(_ file: String, columns: [String]) throws -> (MappedFile, Int) {
-        let mapped = try MappedFile(path: path(file), name: file, directory: directory)
+        let mapped: MappedFile
+        do {
+            mapped = try MappedFile(path: path(file))
+        } catch let error as FileError {
+            let problem: CSVError.Problem = error.code == ENOENT
+                ? .missingFile(directory: directory) : .unreadable(reason: error.reason)
+            throw CSVError(file: file, line: nil, column: nil, problem: problem)
+        }
         if mapped.bytes.isEmpty {
             throw CSVError(
                 file: file, line: nil, column: nil, problem: .emptyFile(expectedHeader: columns.joined(separator: ",")))

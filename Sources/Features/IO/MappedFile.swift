@@ -4,46 +4,39 @@ import Glibc
 import Darwin
 #endif
 
-/// A read-only memory map of a whole file (unmapped on `unmap()` or deinit).
-///
-/// Pages are read on first touch and count as resident (page cache) while mapped, so the reader
-/// closes each file as soon as it is parsed. An empty file maps to an empty buffer.
-final class MappedFile {
-    let bytes: UnsafeRawBufferPointer
+/// A whole file mapped read-only into memory (`mmap` + `madvise(MADV_SEQUENTIAL)`), for byte
+/// parsers; unmapped by `unmap()` or on deinit. Pages are read on first touch and count as resident
+/// (page cache) while mapped, so readers unmap each file as soon as it is parsed. An empty file maps
+/// to an empty buffer. Throws `FileError` (a directory is `EISDIR`).
+public final class MappedFile {
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
     private var address: UnsafeMutableRawPointer?
 
-    /// Maps `path`; `name` is the file name used in errors.
-    init(path: String, name: String, directory: String) throws {
+    public init(path: String) throws {
+        self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT { throw CSVError(file: name, line: nil, column: nil, problem: .missingFile(directory: directory)) }
-            throw CSVError(file: name, line: nil, column: nil, problem: .unreadable(reason: String(cString: strerror(code))))
-        }
+        if fd < 0 { throw FileError(path: path, operation: "open", errno: errno) }
         defer { closeDescriptor(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw CSVError(file: name, line: nil, column: nil, problem: .unreadable(reason: String(cString: strerror(errno))))
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw CSVError(file: name, line: nil, column: nil, problem: .unreadable(reason: "is a directory"))
-        }
-        let size = Int(st.st_size)
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw FileError(path: path, operation: "stat", errno: errno) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, operation: "read", errno: EISDIR) }
+        let size = Int(info.st_size)
         if size == 0 {
-            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             address = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw CSVError(file: name, line: nil, column: nil, problem: .unreadable(reason: String(cString: strerror(errno))))
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw FileError(path: path, operation: "map", errno: errno)
         }
-        _ = madvise(p, size, MADV_SEQUENTIAL)
-        address = p
-        bytes = UnsafeRawBufferPointer(start: p, count: size)
+        _ = madvise(mapped, size, MADV_SEQUENTIAL)
+        address = mapped
+        bytes = UnsafeRawBufferPointer(start: mapped, count: size)
     }
 
     /// Unmaps the file; `bytes` must not be used afterwards. Called again, does nothing.
-    func unmap() {
+    public func unmap() {
         if let address { munmap(address, bytes.count) }
         address = nil
     }

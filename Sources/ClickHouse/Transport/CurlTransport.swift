@@ -1,0 +1,160 @@
+import CCurl
+
+/// `HTTPTransport` over libcurl's easy interface: one easy handle per request, the response body
+/// streamed to the caller in the chunks curl delivers, a streaming request body pulled through
+/// curl's read callback with 1 MiB upload buffers. Cost: memory O(chunk), no copy of the body.
+public struct CurlTransport: HTTPTransport {
+    public init() {
+        CurlTransport.initialiseOnce
+    }
+
+    private static let initialiseOnce: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    public func perform(_ request: HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
+        guard let handle = curl_easy_init() else {
+            throw TransportError(kind: .transferFailed, message: "curl_easy_init failed", url: request.url)
+        }
+        defer { curl_easy_cleanup(handle) }
+        return try withoutActuallyEscaping(onBody) { onBody in
+            let exchange = CurlExchange(onBody: onBody, body: request.body)
+            var headerList: UnsafeMutablePointer<curl_slist>?
+            defer { curl_slist_free_all(headerList) }
+            for header in request.headers {
+                headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            }
+            headerList = curl_slist_append(headerList, "Expect:")
+            ccurl_setopt_str(handle, CURLOPT_URL, request.url)
+            ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+            // Stall detection: abort when fewer than 1 byte/s moves for stallTimeout seconds.
+            ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+            ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(request.stallTimeout.rounded(.up))))
+            ccurl_setopt_writefn(handle, CurlCallbacks.write)
+            ccurl_setopt_headerfn(handle, CurlCallbacks.header)
+            let context = Unmanaged.passUnretained(exchange).toOpaque()
+            ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
+            ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+            switch request.body {
+            case nil:
+                ccurl_setopt_long(handle, CURLOPT_HTTPGET, request.method == .get ? 1 : 0)
+                if request.method == .post {
+                    ccurl_setopt_long(handle, CURLOPT_POST, 1)
+                    ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
+                }
+            case .bytes(let bytes):
+                ccurl_setopt_long(handle, CURLOPT_POST, 1)
+                ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
+                bytes.withUnsafeBufferPointer { buffer in
+                    _ = ccurl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+                }
+            case .stream:
+                ccurl_setopt_long(handle, CURLOPT_POST, 1)
+                ccurl_setopt_readfn(handle, CurlCallbacks.read)
+                ccurl_setopt_ptr(handle, CURLOPT_READDATA, context)
+                ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 1 << 20)
+                headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
+            }
+            ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+            var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
+            let code = errorBuffer.withUnsafeMutableBufferPointer { buffer in
+                ccurl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+                return withExtendedLifetime(exchange) { curl_easy_perform(handle) }
+            }
+            if let error = exchange.callbackError { throw error }
+            if code != CURLE_OK {
+                let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+                throw TransportError(kind: Self.kind(of: code), message: message, url: Self.redacted(request.url))
+            }
+            var status = 0
+            ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return HTTPResponseHead(status: status, headers: exchange.headers)
+        }
+    }
+
+    static func kind(of code: CURLcode) -> TransportError.Kind {
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .couldNotConnect
+        case CURLE_OPERATION_TIMEDOUT: .timedOut
+        default: .transferFailed
+        }
+    }
+
+    /// The URL with any `user:password@` removed, for messages.
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+    }
+}
+
+/// State shared with curl's C callbacks for one request.
+final class CurlExchange {
+    let onBody: (UnsafeRawBufferPointer) throws -> Void
+    let fill: (@Sendable (UnsafeMutableRawBufferPointer) throws -> Int)?
+    var headers: [String: String] = [:]
+    var callbackError: Error?
+
+    init(onBody: @escaping (UnsafeRawBufferPointer) throws -> Void, body: HTTPBody?) {
+        self.onBody = onBody
+        if case .stream(let fill) = body { self.fill = fill } else { self.fill = nil }
+    }
+}
+
+/// curl's C callbacks; returning a short count (write) or CURL_READFUNC_ABORT (read) aborts the
+/// transfer, and the Swift error is kept in the exchange and rethrown after `curl_easy_perform`.
+enum CurlCallbacks {
+    static let write: curl_write_callback = { pointer, size, count, context in
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
+        let bytes = size * count
+        do {
+            try exchange.onBody(UnsafeRawBufferPointer(start: pointer, count: bytes))
+            return bytes
+        } catch {
+            exchange.callbackError = error
+            return 0
+        }
+    }
+
+    static let header: curl_write_callback = { pointer, size, count, context in
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
+        let bytes = size * count
+        let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes), as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            exchange.headers = [:]          // a new response (after a redirect or 100 Continue)
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+            exchange.headers[name] = value
+        }
+        return bytes
+    }
+
+    static let read: curl_read_callback = { buffer, size, count, context in
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
+        guard let fill = exchange.fill, let buffer else { return 0 }
+        do {
+            return try fill(UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+        } catch {
+            exchange.callbackError = error
+            return Int(CURL_READFUNC_ABORT)
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        var s = Substring(self)
+        while let first = s.first, characters.contains(first) { s.removeFirst() }
+        while let last = s.last, characters.contains(last) { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        String(self).trimmingCharacters(in: set)
+    }
+}

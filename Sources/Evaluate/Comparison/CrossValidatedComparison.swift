@@ -1,0 +1,114 @@
+import Forest
+import Tabular
+
+/// Grouped k-fold cross-validation of three models side by side on one labelled matrix: the Random
+/// Forest, ridge regression on standardised features (λ chosen by an inner grouped CV on each
+/// training fold, NaN imputed with the training means), and a naive baseline that predicts one
+/// feature column as it is. Every labelled row gets one out-of-fold prediction per model; rows whose
+/// target is NaN are left out. Generic: the group and item keys are named by the caller.
+public struct CrossValidatedComparison: Sendable {
+    public struct Configuration: Sendable {
+        public var folds = 5
+        public var forest = ForestParameters()
+        public var threads = 2
+        /// The key column that defines groups (folds, basket F1).
+        public var groupKey: String
+        /// The key column that defines items (demand).
+        public var itemKey: String
+        /// The feature used as the naive prediction.
+        public var naiveFeature: String
+        public var ridgeLambdas = RidgeRegression.defaultLambdas
+
+        public init(groupKey: String, itemKey: String, naiveFeature: String) {
+            self.groupKey = groupKey
+            self.itemKey = itemKey
+            self.naiveFeature = naiveFeature
+        }
+    }
+
+    public struct Result: Sendable {
+        public var rows: Int
+        public var groups: Int
+        public var features: [String]
+        public var folds: Int
+        public var seconds: Double
+        /// Scores by model name: "forest", "ridge", "naive".
+        public var scores: [(name: String, scores: ModelScores)]
+        /// Out-of-fold predictions by model name, aligned with `labels`.
+        public var predictions: [String: [Double]]
+        public var labels: [Double]
+        public var groupKeys: [Int32]
+        public var itemKeys: [Int32]
+        /// Forest impurity importances averaged over the fold models, in feature order.
+        public var importances: [Double]
+    }
+
+    public enum Failure: Error, CustomStringConvertible, Sendable {
+        case missingKey(String)
+        case missingFeature(String)
+        case noLabelledRows
+
+        public var description: String {
+            switch self {
+            case .missingKey(let k): "the matrix has no key column '\(k)'"
+            case .missingFeature(let f): "the matrix has no feature '\(f)' for the naive baseline"
+            case .noLabelledRows: "the matrix has no row with a known target"
+            }
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Runs the comparison. `progress` receives one line per finished step.
+    public func run(_ matrix: LabelledMatrix, progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
+        let c = configuration
+        let clock = ContinuousClock()
+        let start = clock.now
+        guard let allGroups = matrix.keys.column(named: c.groupKey) else { throw Failure.missingKey(c.groupKey) }
+        guard let allItems = matrix.keys.column(named: c.itemKey) else { throw Failure.missingKey(c.itemKey) }
+        guard let naiveColumn = matrix.features.schema.index(of: c.naiveFeature) else { throw Failure.missingFeature(c.naiveFeature) }
+        let labelledRows = matrix.labelledRows
+        guard !labelledRows.isEmpty else { throw Failure.noLabelledRows }
+        let data = labelledRows.count == matrix.rowCount ? matrix : matrix.selectingRows(labelledRows)
+        let groups = labelledRows.count == matrix.rowCount ? allGroups : labelledRows.map { allGroups[$0] }
+        let items = labelledRows.count == matrix.rowCount ? allItems : labelledRows.map { allItems[$0] }
+        let labels = data.target.map(Double.init)
+        let kfold = GroupedKFold(groups: groups, folds: c.folds)
+
+        var importanceSum = [Double](repeating: 0, count: data.features.featureCount)
+        let forest = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
+            let trained = try RandomForest.train(features: x, target: y, targetName: data.targetName, parameters: c.forest,
+                                                 options: TrainingOptions(threads: c.threads))
+            for j in importanceSum.indices { importanceSum[j] += trained.model.importances.impurity[j] }
+            progress?("forest fold \(fold + 1)/\(c.folds): \(trained.model.trees.count) trees on \(x.rowCount) rows "
+                + "in \(Self.format(trained.totalSeconds)) s")
+            let model = trained.model
+            return { m in ((try? model.predict(m, threads: c.threads)) ?? []).map(Double.init) }
+        }
+        let ridge = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
+            let trainGroups = kfold.split(fold).train.map { groups[$0] }
+            let model = try RidgeRegression.fitSelectingLambda(features: x, target: y, groups: trainGroups, lambdas: c.ridgeLambdas)
+            progress?("ridge fold \(fold + 1)/\(c.folds): lambda \(model.lambda)")
+            return { m in model.predict(m) }
+        }
+        let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
+        var scores: [(name: String, scores: ModelScores)] = []
+        for (name, p) in [("forest", forest), ("ridge", ridge), ("naive", naive)] {
+            scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
+        }
+        let d = clock.now - start
+        return Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
+                      seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18,
+                      scores: scores, predictions: ["forest": forest, "ridge": ridge, "naive": naive], labels: labels,
+                      groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
+    }
+
+    static func format(_ s: Double) -> String {
+        let t = (s * 100).rounded() / 100
+        return "\(t)"
+    }
+}

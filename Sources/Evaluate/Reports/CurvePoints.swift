@@ -1,0 +1,47 @@
+/// Points of the curves a report draws, computed from scores and 0/1 labels.
+public enum CurvePoints {
+    /// The ROC curve (false-positive rate, true-positive rate), one point per distinct score from
+    /// the highest down, thinned to at most `limit` points. Cost O(n log n).
+    public static func roc(labels: [Double], scores: [Double], limit: Int = 200) -> (fpr: [Double], tpr: [Double]) {
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        let positives = Double(labels.filter { $0 > 0.5 }.count)
+        let negatives = Double(labels.count) - positives
+        guard positives > 0, negatives > 0 else { return ([0, 1], [0, 1]) }
+        var fpr: [Double] = [0], tpr: [Double] = [0]
+        var tp = 0.0, fp = 0.0
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j < order.count && scores[order[j]] == scores[order[i]] {
+                if labels[order[j]] > 0.5 { tp += 1 } else { fp += 1 }
+                j += 1
+            }
+            fpr.append(fp / negatives)
+            tpr.append(tp / positives)
+            i = j
+        }
+        if fpr.count > limit {
+            let step = Double(fpr.count - 1) / Double(limit - 1)
+            let picks = (0..<limit).map { Int((Double($0) * step).rounded()) }
+            return (picks.map { fpr[$0] }, picks.map { tpr[$0] })
+        }
+        return (fpr, tpr)
+    }
+
+    /// Calibration: rows sorted by predicted probability and cut into `bins` equal-count bins; per
+    /// bin, the mean prediction and the observed rate of positives. Cost O(n log n).
+    public static func calibration(labels: [Double], probabilities: [Double], bins: Int = 10) -> (predicted: [Double], observed: [Double]) {
+        let order = probabilities.indices.sorted { probabilities[$0] < probabilities[$1] }
+        guard !order.isEmpty else { return ([], []) }
+        var predicted: [Double] = [], observed: [Double] = []
+        for b in 0..<bins {
+            let lo = b * order.count / bins, hi = (b + 1) * order.count / bins
+            guard hi > lo else { continue }
+            var sp = 0.0, sy = 0.0
+            for k in lo..<hi { sp += probabilities[order[k]]; sy += labels[order[k]] }
+            predicted.append(sp / Double(hi - lo))
+            observed.append(sy / Double(hi - lo))
+        }
+        return (predicted, observed)
+    }
+}

@@ -1,0 +1,107 @@
+extension OrderHistory {
+    /// Builds the history from the loaded tables (`InstacartData`).
+    public init(data: InstacartData) {
+        self.init(orders: data.orders, prior: data.priorProducts, train: data.trainProducts)
+    }
+
+    /// Groups orders by user (ascending user id, then order_number) and prior rows by order, by
+    /// counting sorts. Rows of an order keep their file order (add_to_cart_order in Instacart files).
+    /// Rows whose order_id is unknown are a caller error (the CSV reader rejects them first) and trap.
+    /// Cost O(orders · log(orders per user) + rows), two passes over the rows.
+    public init(orders: OrderTable, prior: OrderProductTable, train: OrderProductTable) {
+        let n = orders.orderID.count
+        // Dense user numbers.
+        let sortedUsers = Array(Set(orders.userID)).sorted()
+        let maxUser = Int(sortedUsers.last ?? 0)
+        var userIndex = [Int32](repeating: -1, count: maxUser + 1)
+        for (i, u) in sortedUsers.enumerated() { userIndex[Int(u)] = Int32(i) }
+        let userCount = sortedUsers.count
+        // Order slots grouped by user, each user's orders by order_number.
+        var start = [Int32](repeating: 0, count: userCount + 1)
+        for u in orders.userID { start[Int(userIndex[Int(u)]) + 1] += 1 }
+        for i in 0..<userCount { start[i + 1] += start[i] }
+        var fill = start
+        var slotOfRow = [Int32](repeating: 0, count: n)
+        var rowOfSlot = [Int32](repeating: 0, count: n)
+        for r in 0..<n {
+            let u = Int(userIndex[Int(orders.userID[r])])
+            rowOfSlot[Int(fill[u])] = Int32(r)
+            fill[u] += 1
+        }
+        for u in 0..<userCount {
+            let range = Int(start[u])..<Int(start[u + 1])
+            rowOfSlot[range].sort { orders.orderNumber[Int($0)] < orders.orderNumber[Int($1)] }
+        }
+        for s in 0..<n { slotOfRow[Int(rowOfSlot[s])] = Int32(s) }
+        // Order id → slot.
+        let orderRow = orders.rowIndex()
+        /// The slot of each row of an order_products table, looked up once.
+        func slots(of ids: [Int32]) -> [Int32] {
+            orderRow.withLookup { lookup in
+                ids.map { id in
+                    let row = lookup.row(of: id)
+                    precondition(row >= 0, "OrderHistory: order_id \(id) is not in orders")
+                    return slotOfRow[Int(row)]
+                }
+            }
+        }
+        let priorSlot = slots(of: prior.orderID)
+        let trainSlot = slots(of: train.orderID)
+
+        var targetSlot = [Int32](repeating: -1, count: userCount)
+        for u in 0..<userCount {
+            for s in Int(start[u])..<Int(start[u + 1]) where orders.evalSet[Int(rowOfSlot[s])] != OrderHistory.prior {
+                targetSlot[u] = Int32(s)
+            }
+        }
+        // Prior rows grouped by slot.
+        var itemStart = [Int32](repeating: 0, count: n + 1)
+        for slot in priorSlot { itemStart[Int(slot) + 1] += 1 }
+        for s in 0..<n { itemStart[s + 1] += itemStart[s] }
+        var itemFill = itemStart
+        let rows = prior.orderID.count
+        var itemProduct = [Int32](repeating: 0, count: rows)
+        var itemCart = [Int32](repeating: 0, count: rows)
+        var itemReordered = [UInt8](repeating: 0, count: rows)
+        var maxProduct: Int32 = 0
+        for r in 0..<rows {
+            let s = Int(priorSlot[r])
+            let at = Int(itemFill[s])
+            itemFill[s] += 1
+            itemProduct[at] = prior.productID[r]
+            itemCart[at] = Int32(prior.addToCartOrder[r])
+            itemReordered[at] = prior.reordered[r]
+            maxProduct = max(maxProduct, prior.productID[r])
+        }
+        // Train rows grouped by user.
+        var targetItemStart = [Int32](repeating: 0, count: userCount + 1)
+        var userOfSlot = [Int32](repeating: 0, count: n)
+        for u in 0..<userCount { for s in Int(start[u])..<Int(start[u + 1]) { userOfSlot[s] = Int32(u) } }
+        for slot in trainSlot { targetItemStart[Int(userOfSlot[Int(slot)]) + 1] += 1 }
+        for u in 0..<userCount { targetItemStart[u + 1] += targetItemStart[u] }
+        var targetFill = targetItemStart
+        var targetProducts = [Int32](repeating: 0, count: train.orderID.count)
+        for r in 0..<train.orderID.count {
+            let u = Int(userOfSlot[Int(trainSlot[r])])
+            targetProducts[Int(targetFill[u])] = train.productID[r]
+            targetFill[u] += 1
+            maxProduct = max(maxProduct, train.productID[r])
+        }
+
+        self.userIDs = sortedUsers
+        self.orderStart = start
+        self.orderNumber = rowOfSlot.map { Int32(orders.orderNumber[Int($0)]) }
+        self.evalSet = rowOfSlot.map { orders.evalSet[Int($0)] }
+        self.dow = rowOfSlot.map { orders.dow[Int($0)] }
+        self.hour = rowOfSlot.map { orders.hour[Int($0)] }
+        self.daysSincePrior = rowOfSlot.map { orders.daysSincePrior[Int($0)] }
+        self.itemStart = itemStart
+        self.itemProduct = itemProduct
+        self.itemCart = itemCart
+        self.itemReordered = itemReordered
+        self.targetSlot = targetSlot
+        self.targetItemStart = targetItemStart
+        self.targetProducts = targetProducts
+        self.productIDLimit = Int(maxProduct) + 1
+    }
+}

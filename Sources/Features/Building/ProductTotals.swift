@@ -1,0 +1,104 @@
+import Dispatch
+
+/// Pass 1 of the feature build: each user's candidate count (distinct prior products) and, per
+/// product, its prior rows, reorders, add-to-cart sum, buyers and repeat buyers. Each block of
+/// users accumulates into its own arrays; the blocks are merged after the join in block order,
+/// so the result is independent of scheduling. Integer sums only: exact.
+struct ProductTotals {
+    var candidates: [Int32]
+    var rows: [Int64]
+    var reorders: [Int64]
+    var cartSum: [Int64]
+    var users: [Int32]
+    var repeatUsers: [Int32]
+
+    static func collect(history h: OrderHistory, productLimit: Int, bounds: [Int]) -> ProductTotals {
+        let userCount = h.userCount
+        let blockCount = bounds.count - 1
+        // Merge groups: at most 8 private product tables, each covering consecutive blocks.
+        let groups = min(blockCount, 8)
+        var candidates = [Int32](repeating: 0, count: userCount)
+        let width = productLimit
+        var table = [Int64](repeating: 0, count: groups * width * 5)
+        candidates.withUnsafeMutableBufferPointer { candidateBuffer in
+            table.withUnsafeMutableBufferPointer { tableBuffer in
+                nonisolated(unsafe) let candidateOut = candidateBuffer
+                nonisolated(unsafe) let tables = tableBuffer
+                DispatchQueue.concurrentPerform(iterations: groups) { g in
+                    let base = tables.baseAddress! + g * width * 5
+                    let rows = base, reorders = base + width, cart = base + 2 * width
+                    let users = base + 3 * width, repeats = base + 4 * width
+                    var seen = [Int32](repeating: 0, count: width)
+                    var touched: [Int32] = []
+                    let firstBlock = g * blockCount / groups, endBlock = (g + 1) * blockCount / groups
+                    for u in bounds[firstBlock]..<bounds[endBlock] {
+                        let start = Int(h.orderStart[u]), end = Int(h.orderStart[u + 1])
+                        touched.removeAll(keepingCapacity: true)
+                        for slot in start..<end where h.evalSet[slot] == OrderHistory.prior {
+                            var lastInOrder = -1
+                            for i in Int(h.itemStart[slot])..<Int(h.itemStart[slot + 1]) {
+                                let p = Int(h.itemProduct[i])
+                                rows[p] += 1
+                                reorders[p] += Int64(h.itemReordered[i])
+                                cart[p] += Int64(h.itemCart[i])
+                                if seen[p] == 0 { touched.append(Int32(p)) }
+                                if lastInOrder != slot || seen[p] == 0 { seen[p] += 1 }
+                                lastInOrder = slot
+                            }
+                        }
+                        if h.targetSlot[u] >= 0 { candidateOut[u] = Int32(touched.count) }
+                        for p32 in touched {
+                            let p = Int(p32)
+                            users[p] += 1
+                            if seen[p] >= 2 { repeats[p] += 1 }
+                            seen[p] = 0
+                        }
+                    }
+                }
+            }
+        }
+        var totals = ProductTotals(candidates: candidates, rows: .init(repeating: 0, count: width),
+                                   reorders: .init(repeating: 0, count: width), cartSum: .init(repeating: 0, count: width),
+                                   users: .init(repeating: 0, count: width), repeatUsers: .init(repeating: 0, count: width))
+        for g in 0..<groups {
+            let base = g * width * 5
+            for p in 0..<width {
+                totals.rows[p] += table[base + p]
+                totals.reorders[p] += table[base + width + p]
+                totals.cartSum[p] += table[base + 2 * width + p]
+                totals.users[p] += Int32(table[base + 3 * width + p])
+                totals.repeatUsers[p] += Int32(table[base + 4 * width + p])
+            }
+        }
+        return totals
+    }
+}
+
+/// The eight product columns of the matrix, per product id, computed once from the totals.
+struct ProductColumns: Sendable {
+    /// Row-major: 8 values per product, in `ReorderFeature` order from p_orders to department_id.
+    let values: [Float]
+
+    init(totals: ProductTotals, products: ProductAttributes, productLimit: Int) {
+        var values = [Float](repeating: .nan, count: productLimit * 8)
+        for p in 0..<productLimit {
+            let rows = Double(totals.rows[p])
+            let users = Double(totals.users[p])
+            values[p * 8] = Float(rows)
+            values[p * 8 + 1] = Float(totals.reorders[p])
+            values[p * 8 + 2] = rows > 0 ? Float(Double(totals.reorders[p]) / rows) : .nan
+            values[p * 8 + 3] = Float(users)
+            values[p * 8 + 4] = users > 0 ? Float(Double(totals.repeatUsers[p]) / users) : .nan
+            values[p * 8 + 5] = rows > 0 ? Float(Double(totals.cartSum[p]) / rows) : .nan
+            values[p * 8 + 6] = p < products.aisleID.count ? Float(products.aisleID[p]) : .nan
+            values[p * 8 + 7] = p < products.departmentID.count ? Float(products.departmentID[p]) : .nan
+        }
+        self.values = values
+    }
+
+    @inline(__always)
+    func write(product p: Int, row: Int, output: RowSink) {
+        let base = ReorderFeature.pOrders.column
+        for j in 0..<8 { output.set(row, base + j, values[p * 8 + j]) }
+    }
+}

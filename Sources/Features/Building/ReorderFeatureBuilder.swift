@@ -1,0 +1,156 @@
+import Dispatch
+import Tabular
+
+/// Builds TASK.md's candidate matrix from an `OrderHistory`: one row per (user, product bought in a
+/// prior order) for every user with a `train` or `test` order, rows ordered by user_id then
+/// product_id, the columns of `ReorderFeature.all`, the label y = 1 when the product is in the
+/// user's train order, 0 when not, NaN for a test order.
+///
+/// Pure: no I/O. Two passes over the prior rows, each parallel over blocks of users with
+/// `concurrentPerform`: pass 1 counts each user's candidates and the product totals (per-block
+/// arrays merged after the join), pass 2 writes every row straight into its final place in the
+/// column-major output (each block owns a disjoint row range, so no locks). Cost O(prior rows +
+/// candidates · log(distinct per user)); memory = the output (4 bytes × rows × features) plus
+/// O(products) scratch per block.
+public enum ReorderFeatureBuilder {
+    /// - Parameters:
+    ///   - blocks: how many user blocks to split the work into (more blocks balance better; the
+    ///     result does not depend on it).
+    ///   - progress: called with the fraction done, from any thread.
+    public static func build(history h: OrderHistory, products: ProductAttributes, blocks: Int = 64,
+                             progress: (@Sendable (Double) -> Void)? = nil) -> LabelledMatrix {
+        let userCount = h.userCount
+        let productLimit = max(h.productIDLimit, products.aisleID.count)
+        let blockCount = max(1, min(blocks, userCount))
+        let bounds = (0...blockCount).map { $0 * userCount / blockCount }
+
+        // Pass 1: candidates per user, product totals per block.
+        let totals = ProductTotals.collect(history: h, productLimit: productLimit, bounds: bounds)
+        progress?(0.3)
+        var rowStart = [Int](repeating: 0, count: userCount + 1)
+        for u in 0..<userCount { rowStart[u + 1] = rowStart[u] + Int(totals.candidates[u]) }
+        let rowCount = rowStart[userCount]
+        let firstRows = rowStart
+        let featureCount = ReorderFeature.all.count
+
+        // Product columns, computed once.
+        let productColumns = ProductColumns(totals: totals, products: products, productLimit: productLimit)
+
+        var values = [Float](repeating: .nan, count: rowCount * featureCount)
+        var userKey = [Int32](repeating: 0, count: rowCount)
+        var productKey = [Int32](repeating: 0, count: rowCount)
+        var target = [Float](repeating: .nan, count: rowCount)
+        let done = ProgressCounter(total: blockCount, report: progress, from: 0.3, to: 1.0)
+        values.withUnsafeMutableBufferPointer { valuesBuffer in
+            userKey.withUnsafeMutableBufferPointer { userBuffer in
+                productKey.withUnsafeMutableBufferPointer { productBuffer in
+                    target.withUnsafeMutableBufferPointer { targetBuffer in
+                        let output = RowSink(values: valuesBuffer, rowCount: rowCount, users: userBuffer,
+                                             products: productBuffer, target: targetBuffer)
+                        DispatchQueue.concurrentPerform(iterations: blockCount) { b in
+                            var scratch = UserScratch(productLimit: productLimit)
+                            for u in bounds[b]..<bounds[b + 1] where h.targetSlot[u] >= 0 {
+                                writeUser(u, history: h, productColumns: productColumns,
+                                          firstRow: firstRows[u], scratch: &scratch, output: output)
+                            }
+                            done.step()
+                        }
+                    }
+                }
+            }
+        }
+        let schema = FeatureSchema(names: ReorderFeature.names)
+        return LabelledMatrix(features: FeatureMatrix(rowCount: rowCount, schema: schema, values: values),
+                              keys: RowKeys(names: ["user_id", "product_id"], columns: [userKey, productKey]),
+                              target: target, targetName: "y")
+    }
+
+    /// Writes user u's candidate rows, ascending by product id, starting at `firstRow`.
+    static func writeUser(_ u: Int, history h: OrderHistory, productColumns: ProductColumns, firstRow: Int,
+                          scratch s: inout UserScratch, output: RowSink) {
+        let slots = Int(h.orderStart[u])..<Int(h.orderStart[u + 1])
+        let targetSlot = Int(h.targetSlot[u])
+        // Prior orders are the slots before the target, in order_number order.
+        let priorSlots = slots.lowerBound..<targetSlot
+        let orderCount = priorSlots.count
+        var items = 0, reorderRows = 0, reorderSum = 0, daysSum = 0.0, daysCount = 0
+        var day = 0.0
+        s.resetTouched()
+        for (position, slot) in priorSlots.enumerated() {
+            let t = position + 1
+            let gap = h.daysSincePrior[slot]
+            if !gap.isNaN { daysSum += Double(gap); daysCount += 1; if t > 1 { day += Double(gap) } }
+            let number = h.orderNumber[slot]
+            let inLast5 = t > orderCount - 5
+            for i in Int(h.itemStart[slot])..<Int(h.itemStart[slot + 1]) {
+                let p = Int(h.itemProduct[i])
+                items += 1
+                if number > 1 { reorderRows += 1; reorderSum += Int(h.itemReordered[i]) }
+                s.record(product: p, position: t, orderNumber: number, day: day, cart: h.itemCart[i], inLast5: inLast5)
+            }
+        }
+        let lastBasket = orderCount > 0
+            ? Int(h.itemStart[priorSlots.upperBound]) - Int(h.itemStart[priorSlots.upperBound - 1]) : 0
+        for i in Int(h.targetItemStart[u])..<Int(h.targetItemStart[u + 1]) { s.markTarget(Int(h.targetProducts[i])) }
+        let isTest = h.evalSet[targetSlot] == OrderHistory.test
+        let tDays = h.daysSincePrior[targetSlot]
+        let n = Float(orderCount)
+        let userValues: [Float] = [
+            n, Float(items), Float(s.touched.count),
+            reorderRows > 0 ? Float(Double(reorderSum) / Double(reorderRows)) : .nan,
+            orderCount > 0 ? Float(Double(items) / Double(orderCount)) : .nan,
+            daysCount > 0 ? Float(daysSum / Double(daysCount)) : .nan,
+            tDays, Float(h.dow[targetSlot]), Float(h.hour[targetSlot]),
+        ]
+        s.touched.sort()
+        let userID = h.userIDs[u]
+        for (offset, p32) in s.touched.enumerated() {
+            let p = Int(p32)
+            let row = firstRow + offset
+            output.users[row] = userID
+            output.products[row] = p32
+            output.target[row] = isTest ? .nan : (s.isTarget[p] ? 1 : 0)
+            for (j, v) in userValues.enumerated() { output.set(row, j, v) }
+            productColumns.write(product: p, row: row, output: output)
+            let k = Double(s.count[p])
+            let first = Double(s.firstNumber[p]), last = Double(s.lastNumber[p])
+            let daysSinceLast = tDays.isNaN ? Double.nan : day - s.lastDay[p] + Double(tDays)
+            let interval = k > 1 ? (s.lastDay[p] - s.firstDay[p]) / (k - 1) : .nan
+            let base = ReorderFeature.upOrders.column
+            output.set(row, base, Float(k))
+            output.set(row, base + 1, Float(first))
+            output.set(row, base + 2, Float(last))
+            output.set(row, base + 3, Float(s.cartSum[p] / k))
+            output.set(row, base + 4, Float(k / Double(orderCount)))
+            output.set(row, base + 5, Float(Double(orderCount) - last))
+            output.set(row, base + 6, Float(k / (Double(orderCount) - first + 1)))
+            output.set(row, base + 7, Float(daysSinceLast))
+            output.set(row, base + 8, Float(s.inLast5[p]))
+            output.set(row, ReorderFeature.uBasketLast.column, Float(lastBasket))
+            output.set(row, ReorderFeature.upStreak.column, s.lastPosition[p] == Int32(orderCount) ? Float(s.streak[p]) : 0)
+            output.set(row, ReorderFeature.upIntervalMean.column, Float(interval))
+            output.set(row, ReorderFeature.upDueRatio.column,
+                       interval > 0 && !daysSinceLast.isNaN ? Float(daysSinceLast / interval) : .nan)
+        }
+        s.clear()
+    }
+}
+
+extension ReorderFeature {
+    /// The column index of this feature in the builder's output.
+    var column: Int { ReorderFeature.allCases.firstIndex(of: self)! }
+}
+
+/// The output buffers of one build; each block writes only its own rows.
+struct RowSink: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Float>
+    let rowCount: Int
+    let users: UnsafeMutableBufferPointer<Int32>
+    let products: UnsafeMutableBufferPointer<Int32>
+    let target: UnsafeMutableBufferPointer<Float>
+
+    @inline(__always)
+    func set(_ row: Int, _ column: Int, _ value: Float) {
+        values[column * rowCount + row] = value
+    }
+}

@@ -1,0 +1,65 @@
+/// The hyperparameters of a Random Forest for regression with the MSE criterion.
+///
+/// Each name is in Swift words; the doc comment names the same knob in scikit-learn, ranger and
+/// LightGBM so a reader can carry settings across. Defaults follow the task: 100 trees,
+/// mtry = 1/3 of the features, 5 samples per leaf, unlimited depth, bootstrap with replacement.
+public struct ForestParameters: Sendable, Equatable, Codable {
+    /// Number of trees (scikit-learn `n_estimators`, ranger `num.trees`, LightGBM `num_iterations`).
+    public var treeCount: Int
+    /// Features drawn at each node: a fraction of the features when in (0, 1], or an absolute count
+    /// when > 1 (scikit-learn `max_features`, ranger `mtry`, LightGBM `feature_fraction_bynode`).
+    /// Resolved by `resolvedMaxFeatures(featureCount:)`. As in scikit-learn, the search goes on past
+    /// this many features while every feature drawn so far is constant in the node.
+    public var maxFeatures: Double
+    /// Minimum number of distinct training rows in a leaf (scikit-learn `min_samples_leaf`, ranger
+    /// `min.bucket`, LightGBM `min_data_in_leaf`). Bootstrap duplicates count once, as in scikit-learn.
+    public var minSamplesLeaf: Int
+    /// Maximum depth of a tree, the root being depth 0; 0 means unlimited (scikit-learn `max_depth`
+    /// = None, ranger `max.depth` = 0).
+    public var maxDepth: Int
+    /// Maximum number of value bins per feature, 2...255, plus one bin for missing values
+    /// (LightGBM `max_bin`, XGBoost `max_bin`).
+    public var maxBins: Int
+    /// Bootstrap draws with replacement as a fraction of the rows (scikit-learn `max_samples`,
+    /// ranger `sample.fraction`).
+    public var sampleFraction: Double
+    /// A node is split only when the weighted impurity decrease
+    /// `W_t / W * (impurity_t - W_L / W_t * impurity_L - W_R / W_t * impurity_R)` is at least this
+    /// (scikit-learn `min_impurity_decrease`; W = bootstrap weight of the root).
+    public var minImpurityDecrease: Double
+    /// Master seed: tree i is grown from the i-th value of a SplitMix64 stream started at this seed.
+    public var seed: UInt64
+
+    public init(treeCount: Int = 100, maxFeatures: Double = 1.0 / 3.0, minSamplesLeaf: Int = 5,
+                maxDepth: Int = 0, maxBins: Int = 255, sampleFraction: Double = 1.0,
+                minImpurityDecrease: Double = 0, seed: UInt64 = 0) {
+        self.treeCount = treeCount
+        self.maxFeatures = maxFeatures
+        self.minSamplesLeaf = minSamplesLeaf
+        self.maxDepth = maxDepth
+        self.maxBins = maxBins
+        self.sampleFraction = sampleFraction
+        self.minImpurityDecrease = minImpurityDecrease
+        self.seed = seed
+    }
+
+    /// The number of features drawn per node for `featureCount` features: `maxFeatures` itself when
+    /// it is above 1, else `max(1, floor(maxFeatures * featureCount))` (scikit-learn's rule), never more
+    /// than `featureCount`.
+    public func resolvedMaxFeatures(featureCount: Int) -> Int {
+        let raw = maxFeatures > 1 ? Int(maxFeatures.rounded(.down)) : Int((maxFeatures * Double(featureCount)).rounded(.down))
+        return min(max(1, raw), max(1, featureCount))
+    }
+
+    /// Nil when the parameters are usable, else the first problem in words.
+    public func problem() -> String? {
+        if treeCount < 1 { return "treeCount must be at least 1 (got \(treeCount))" }
+        if !(maxFeatures > 0) || !maxFeatures.isFinite { return "maxFeatures must be above 0 (got \(maxFeatures))" }
+        if minSamplesLeaf < 1 { return "minSamplesLeaf must be at least 1 (got \(minSamplesLeaf))" }
+        if maxDepth < 0 { return "maxDepth must be 0 (unlimited) or more (got \(maxDepth))" }
+        if !(2...255).contains(maxBins) { return "maxBins must be in 2...255 (got \(maxBins))" }
+        if !(sampleFraction > 0 && sampleFraction <= 10) { return "sampleFraction must be in (0, 10] (got \(sampleFraction))" }
+        if !(minImpurityDecrease >= 0) { return "minImpurityDecrease must be 0 or more (got \(minImpurityDecrease))" }
+        return nil
+    }
+}

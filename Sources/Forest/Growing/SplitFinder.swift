@@ -1,0 +1,106 @@
+/// Totals of a node (or of one side of a split): Σ w·y, Σ w, distinct rows.
+struct NodeTotals: Equatable {
+    var sum: Double
+    var weight: UInt64
+    var count: Int
+
+    /// The MSE proxy S² / W: the impurity decrease of a split is
+    /// (S_L²/W_L + S_R²/W_R − S²/W), the drop of the bootstrap-weighted sum of squared errors.
+    @inline(__always) var proxy: Double { weight == 0 ? 0 : sum * sum / Double(weight) }
+}
+
+/// The best split found for one feature: rows with code ≤ `bin` go left, missing rows go left when
+/// `missingLeft`. `score` = S_L²/W_L + S_R²/W_R (larger is better).
+struct SplitCandidate: Equatable {
+    var feature: Int
+    var bin: Int
+    var missingLeft: Bool
+    var score: Double
+    var left: NodeTotals
+}
+
+/// Best split of a node on one feature from its histogram.
+///
+/// Thresholds are tried at every non-empty value bin in increasing order (an empty bin would give the
+/// same partition as the non-empty bin before it); when the node has missing values, each threshold is
+/// tried with the missing rows on the right, then on the left, and the one with the lower loss is kept
+/// (ties keep the earlier: lower bin, missing right). A side must hold at least `minLeaf` distinct rows.
+/// Cost: O(value bins) dense, O(d log d) sparse for d distinct codes.
+enum SplitFinder {
+    /// Scans a dense histogram (`cells[0..<valueBins]`, missing at `cells[valueBins]`), updating `best`;
+    /// returns whether the feature is constant in the node.
+    @inline(__always)
+    static func scanDense(_ cells: UnsafePointer<HistogramCell>, valueBins: Int, feature: Int, total: NodeTotals,
+                          minLeaf: Int, best: inout SplitCandidate?) -> Bool {
+        let missing = cells[valueBins]
+        var nonEmpty = missing.count > 0 ? 1 : 0
+        var ls = 0.0, lw: UInt64 = 0, lc = 0
+        for b in 0..<valueBins {
+            let c = cells[b]
+            if c.count == 0 { continue }
+            nonEmpty &+= 1
+            ls += c.sum
+            lw &+= UInt64(c.weight)
+            lc &+= Int(c.count)
+            consider(feature: feature, bin: b, left: NodeTotals(sum: ls, weight: lw, count: lc), missing: missing,
+                     total: total, minLeaf: minLeaf, best: &best)
+        }
+        return nonEmpty <= 1
+    }
+
+    /// Scans the `distinct` codes listed in `touched` (sorted here; the missing code is `valueBins`),
+    /// then clears their cells; returns whether the feature is constant in the node.
+    @inline(__always)
+    static func scanSparse(_ cells: UnsafeMutablePointer<HistogramCell>, touched: UnsafeMutablePointer<UInt8>, distinct: Int,
+                           valueBins: Int, feature: Int, total: NodeTotals, minLeaf: Int, best: inout SplitCandidate?) -> Bool {
+        // insertion sort: distinct ≤ rows of a small node
+        if distinct > 1 {
+            for i in 1..<distinct {
+                let v = touched[i]
+                var j = i
+                while j > 0 && touched[j - 1] > v {
+                    touched[j] = touched[j - 1]
+                    j -= 1
+                }
+                touched[j] = v
+            }
+        }
+        let missing = cells[valueBins]
+        var ls = 0.0, lw: UInt64 = 0, lc = 0
+        for i in 0..<distinct {
+            let b = Int(touched[i])
+            if b == valueBins { continue }
+            let c = cells[b]
+            ls += c.sum
+            lw &+= UInt64(c.weight)
+            lc &+= Int(c.count)
+            consider(feature: feature, bin: b, left: NodeTotals(sum: ls, weight: lw, count: lc), missing: missing,
+                     total: total, minLeaf: minLeaf, best: &best)
+        }
+        for i in 0..<distinct { cells[Int(touched[i])] = .zero }
+        return distinct <= 1
+    }
+
+    @inline(__always)
+    static func consider(feature: Int, bin: Int, left: NodeTotals, missing: HistogramCell, total: NodeTotals,
+                         minLeaf: Int, best: inout SplitCandidate?) {
+        evaluate(feature: feature, bin: bin, missingLeft: false, left: left, total: total, minLeaf: minLeaf, best: &best)
+        if missing.count > 0 {
+            let withMissing = NodeTotals(sum: left.sum + missing.sum, weight: left.weight &+ UInt64(missing.weight),
+                                         count: left.count &+ Int(missing.count))
+            evaluate(feature: feature, bin: bin, missingLeft: true, left: withMissing, total: total, minLeaf: minLeaf, best: &best)
+        }
+    }
+
+    @inline(__always)
+    static func evaluate(feature: Int, bin: Int, missingLeft: Bool, left: NodeTotals, total: NodeTotals,
+                         minLeaf: Int, best: inout SplitCandidate?) {
+        let rightCount = total.count &- left.count
+        if left.count < minLeaf || rightCount < minLeaf { return }
+        let rs = total.sum - left.sum
+        let rw = total.weight &- left.weight
+        let score = left.sum * left.sum / Double(left.weight) + rs * rs / Double(rw)
+        if let b = best, !(score > b.score) { return }
+        best = SplitCandidate(feature: feature, bin: bin, missingLeft: missingLeft, score: score, left: left)
+    }
+}

@@ -1,0 +1,285 @@
+/// Grows one regression tree at a time over row-major bin codes; one grower per worker thread,
+/// reused for every tree that worker grows. All of its buffers are allocated once and accessed
+/// through raw pointers in the hot loops (with `TreeGrower+Kernels.swift`, the one place in the target
+/// that holds unsafe memory).
+///
+/// Growth is depth-first with an explicit stack. A node owns a contiguous range of `samples`
+/// (in-bag rows with their bootstrap counts); splitting it partitions the range stably in place, so
+/// rows stay in increasing order inside every node.
+///
+/// Features: at each node, features are drawn without replacement (partial Fisher–Yates) until `mtry`
+/// have been visited, and further while every visited feature was constant in the node (scikit-learn's
+/// rule); features found constant are remembered for the node's descendants and skipped at no cost.
+///
+/// Histograms (`HistogramStrategy`):
+/// - `.subtraction` (default): every node of at least `sparseNodeLimit` rows has a histogram of *all*
+///   features. When a node splits, the rows of the smaller child are added to a fresh histogram in the
+///   same pass that partitions the node (the row's codes are in cache then), and the larger child's
+///   histogram is the parent's minus the smaller one, in place. Per split that costs
+///   p · n_small row-features plus one pass over the cells, against mtry · (n_left + n_right) for
+///   `.drawnFeatures`; and it touches the codes of n_small rows instead of all n rows a second time.
+/// - `.drawnFeatures`: the histograms of the drawn features only, built from the node's rows.
+/// Nodes below `sparseNodeLimit` rows use a sparse histogram per drawn feature, so that a 10-row node
+/// does not scan and clear every bin.
+///
+/// Out-of-bag rows of each finished tree are pushed through it on their codes, and their leaf values
+/// added in fixed point (Int64, `oobScale` units), so the sums do not depend on which worker grew
+/// which tree.
+final class TreeGrower {
+    enum HistogramStrategy: Sendable {
+        case subtraction
+        case drawnFeatures
+    }
+
+    struct Settings: Sendable {
+        var maxFeatures: Int
+        var minSamplesLeaf: Int
+        var maxDepth: Int
+        var minImpurityDecrease: Double
+        var draws: Int
+        var sparseNodeLimit: Int = 128
+        var strategy: HistogramStrategy = .subtraction
+    }
+
+    struct Task {
+        var start: Int
+        var end: Int
+        var node: Int
+        var depth: Int
+        var total: NodeTotals
+        /// Index of this node's full histogram in the pool, or -1.
+        var histogram: Int
+    }
+
+    let n: Int
+    let p: Int
+    let settings: Settings
+    let codes: UnsafePointer<UInt8>
+    let targets: UnsafePointer<Float>
+    let valueBins: UnsafeMutablePointer<Int>
+    let offsets: UnsafeMutablePointer<Int32>
+    let cellCount: Int
+    let thresholds: UnsafeMutablePointer<Float>
+    let counts: UnsafeMutablePointer<UInt32>
+    let samples: UnsafeMutablePointer<Sample>
+    let scratch: UnsafeMutablePointer<Sample>
+    let drawnCells: UnsafeMutablePointer<HistogramCell>
+    let sparseCells: UnsafeMutablePointer<HistogramCell>
+    let touched: UnsafeMutablePointer<UInt8>
+    let permutation: UnsafeMutablePointer<Int32>
+    let batchFeatures: UnsafeMutablePointer<Int32>
+    var knownConstant: UnsafeMutablePointer<UInt8>
+    var knownConstantRows: Int
+    var histograms: [UnsafeMutablePointer<HistogramCell>] = []
+    var freeHistograms: [Int] = []
+    var stack: [Task] = []
+    let oobSum: UnsafeMutablePointer<Int64>
+    let oobCount: UnsafeMutablePointer<UInt32>
+    let oobScale: Double
+
+    /// `codes` (as coded by `BinnedMatrix`) and `targets` are borrowed: the caller keeps them alive
+    /// while the grower is used.
+    init(codes: UnsafePointer<UInt8>, targets: UnsafePointer<Float>, rowCount n: Int, mapper: BinMapper,
+         settings: Settings, oobScale: Double) {
+        precondition(settings.draws < Int(UInt32.max), "too many bootstrap draws for 32-bit bin weights")
+        self.n = n
+        self.p = mapper.featureCount
+        self.settings = settings
+        self.codes = codes
+        self.targets = targets
+        self.oobScale = oobScale
+        let p1 = max(p, 1)
+        valueBins = .allocate(capacity: p1)
+        offsets = .allocate(capacity: p1)
+        thresholds = .allocate(capacity: p1 * 256)
+        var offset = 0
+        for f in 0..<p {
+            valueBins[f] = mapper.valueBinCount(f)
+            offsets[f] = Int32(offset)
+            offset += mapper.valueBinCount(f) + 1
+            for b in 0..<256 { thresholds[f * 256 + b] = mapper.threshold(feature: f, bin: min(b, 254)) }
+        }
+        cellCount = max(offset, 1)
+        counts = .allocate(capacity: max(n, 1))
+        samples = .allocate(capacity: max(n, 1))
+        scratch = .allocate(capacity: max(n, 1))
+        drawnCells = .allocate(capacity: cellCount)
+        drawnCells.initialize(repeating: .zero, count: cellCount)
+        sparseCells = .allocate(capacity: 256)
+        sparseCells.initialize(repeating: .zero, count: 256)
+        touched = .allocate(capacity: 256)
+        permutation = .allocate(capacity: p1)
+        batchFeatures = .allocate(capacity: p1)
+        knownConstantRows = 64
+        knownConstant = .allocate(capacity: knownConstantRows * p1)
+        oobSum = .allocate(capacity: max(n, 1))
+        oobSum.initialize(repeating: 0, count: max(n, 1))
+        oobCount = .allocate(capacity: max(n, 1))
+        oobCount.initialize(repeating: 0, count: max(n, 1))
+    }
+
+    deinit {
+        valueBins.deallocate()
+        offsets.deallocate()
+        thresholds.deallocate()
+        counts.deallocate()
+        samples.deallocate()
+        scratch.deallocate()
+        drawnCells.deallocate()
+        sparseCells.deallocate()
+        touched.deallocate()
+        permutation.deallocate()
+        batchFeatures.deallocate()
+        knownConstant.deallocate()
+        for h in histograms { h.deallocate() }
+        oobSum.deallocate()
+        oobCount.deallocate()
+    }
+
+    /// Grows the tree of `seed`; returns it with its impurity decrease per feature (in units of
+    /// bootstrap-weighted squared error). Leaves `counts` holding the tree's bootstrap counts.
+    func grow(seed: UInt64) -> (tree: DecisionTree, importance: [Double]) {
+        var rng = ForestRandom(seed: seed)
+        counts.update(repeating: 0, count: n)
+        for _ in 0..<settings.draws { counts[rng.bounded(n)] &+= 1 }
+        var m = 0, weight: UInt64 = 0, sum = 0.0
+        for r in 0..<n where counts[r] != 0 {
+            let y = targets[r], w = counts[r]
+            samples[m] = Sample(row: UInt32(truncatingIfNeeded: r), weight: w, target: y)
+            m += 1
+            weight &+= UInt64(w)
+            sum += Double(y) * Double(w)
+        }
+        var tree = DecisionTree()
+        var importance = [Double](repeating: 0, count: p)
+        tree.appendLeaf(value: Float(sum / Double(weight)))
+        for f in 0..<p { permutation[f] = Int32(f) }
+        knownConstant.update(repeating: 0, count: p)
+        let rootWeight = Double(weight)
+        var rootHistogram = -1
+        if settings.strategy == .subtraction && m >= settings.sparseNodeLimit {
+            rootHistogram = acquireHistogram()
+            HistogramBuilder.buildAll(samples: samples, count: m, codes: codes, featureCount: p, offsets: offsets,
+                                      into: histograms[rootHistogram])
+        }
+        stack.removeAll(keepingCapacity: true)
+        stack.append(Task(start: 0, end: m, node: 0, depth: 0, total: NodeTotals(sum: sum, weight: weight, count: m),
+                          histogram: rootHistogram))
+        while let task = stack.popLast() {
+            guard let split = findSplit(task, rng: &rng, rootWeight: rootWeight) else {
+                releaseHistogram(task.histogram)
+                continue
+            }
+            let left = split.left
+            let right = NodeTotals(sum: task.total.sum - left.sum, weight: task.total.weight &- left.weight,
+                                   count: task.total.count &- left.count)
+            var leftHistogram = -1, rightHistogram = -1
+            let smallIsLeft = left.count <= right.count
+            let (small, large) = smallIsLeft ? (left.count, right.count) : (right.count, left.count)
+            if task.histogram >= 0 && large >= settings.sparseNodeLimit {
+                let built = acquireHistogram()
+                partitionBuilding(task, split, buildLeft: smallIsLeft, into: histograms[built])
+                HistogramBuilder.subtract(histograms[built], from: histograms[task.histogram], cells: cellCount)
+                let smallHistogram = small >= settings.sparseNodeLimit ? built : -1
+                if smallHistogram < 0 { releaseHistogram(built) }
+                (leftHistogram, rightHistogram) = smallIsLeft ? (smallHistogram, task.histogram) : (task.histogram, smallHistogram)
+            } else {
+                partition(task, split)
+                releaseHistogram(task.histogram)
+            }
+            let l = tree.appendLeaf(value: Float(left.sum / Double(left.weight)))
+            let r = tree.appendLeaf(value: Float(right.sum / Double(right.weight)))
+            tree.setSplit(task.node, feature: split.feature, bin: split.bin,
+                          threshold: thresholds[split.feature * 256 + split.bin], missingLeft: split.missingLeft,
+                          left: l, right: r)
+            importance[split.feature] += split.score - task.total.proxy
+            let middle = task.start + left.count
+            stack.append(Task(start: middle, end: task.end, node: r, depth: task.depth + 1, total: right, histogram: rightHistogram))
+            stack.append(Task(start: task.start, end: middle, node: l, depth: task.depth + 1, total: left, histogram: leftHistogram))
+        }
+        accumulateOutOfBag(tree)
+        return (tree, importance)
+    }
+
+    /// The best split of a node, or nil when it must stay a leaf.
+    private func findSplit(_ task: Task, rng: inout ForestRandom, rootWeight: Double) -> SplitCandidate? {
+        let count = task.end - task.start
+        let minLeaf = settings.minSamplesLeaf
+        if count < 2 * minLeaf { return nil }
+        if settings.maxDepth > 0 && task.depth >= settings.maxDepth { return nil }
+        let nodeSamples = samples + task.start
+        let y0 = nodeSamples[0].target
+        var pure = true
+        for i in 1..<count where nodeSamples[i].target != y0 {
+            pure = false
+            break
+        }
+        if pure { return nil }
+
+        ensureKnownConstantRows(task.depth + 2)
+        let known = knownConstant + task.depth * p
+        let childKnown = known + p
+        childKnown.update(from: known, count: p)
+        let mtry = settings.maxFeatures
+        var best: SplitCandidate?
+        var drawn = 0, visited = 0, nonConstant = 0, batch = 0
+        while drawn < p && visited < mtry {
+            let f = draw(&drawn, rng: &rng)
+            visited += 1
+            if known[f] == 0 {
+                batchFeatures[batch] = Int32(f)
+                batch += 1
+            }
+        }
+        nonConstant += evaluate(batch: batch, task: task, childKnown: childKnown, best: &best)
+        while nonConstant == 0 && drawn < p {
+            let f = draw(&drawn, rng: &rng)
+            if known[f] != 0 { continue }
+            batchFeatures[0] = Int32(f)
+            nonConstant += evaluate(batch: 1, task: task, childKnown: childKnown, best: &best)
+        }
+        guard let found = best else { return nil }
+        let parent = task.total.proxy
+        let improvement = found.score - parent
+        if !(improvement > 1e-12 * abs(parent)) || improvement <= 0 { return nil }
+        if settings.minImpurityDecrease > 0 && improvement / rootWeight < settings.minImpurityDecrease { return nil }
+        return found
+    }
+
+    @inline(__always)
+    private func draw(_ drawn: inout Int, rng: inout ForestRandom) -> Int {
+        let j = drawn + rng.bounded(p - drawn)
+        let f = permutation[j]
+        permutation[j] = permutation[drawn]
+        permutation[drawn] = f
+        drawn += 1
+        return Int(f)
+    }
+
+    private func ensureKnownConstantRows(_ rows: Int) {
+        guard rows > knownConstantRows else { return }
+        let grown = max(rows, knownConstantRows * 2)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown * max(p, 1))
+        bigger.update(from: knownConstant, count: knownConstantRows * p)
+        knownConstant.deallocate()
+        knownConstant = bigger
+        knownConstantRows = grown
+    }
+
+    /// A zeroed full histogram from the pool.
+    private func acquireHistogram() -> Int {
+        let index: Int
+        if let free = freeHistograms.popLast() {
+            index = free
+        } else {
+            histograms.append(.allocate(capacity: cellCount))
+            index = histograms.count - 1
+        }
+        histograms[index].initialize(repeating: .zero, count: cellCount)
+        return index
+    }
+
+    private func releaseHistogram(_ index: Int) {
+        if index >= 0 { freeHistograms.append(index) }
+    }
+}

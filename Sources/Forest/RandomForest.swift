@@ -1,0 +1,203 @@
+import Dispatch
+import Foundation
+import Tabular
+
+/// How to run a training (as opposed to what to learn: `ForestParameters`).
+public struct TrainingOptions: Sendable {
+    /// Worker threads growing trees (and binning, and permutation importance).
+    public var threads: Int
+    /// Recorded in the model's metadata as given (ISO 8601), never read from a clock.
+    public var trainedAt: String
+    /// Out-of-bag rows sampled for the permutation importance; 0 skips it.
+    public var permutationRows: Int
+    /// Called after each tree with (trees finished, trees in all), from a worker thread, one call at a time.
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    public init(threads: Int = 1, trainedAt: String = "1970-01-01T00:00:00Z", permutationRows: Int = 0,
+                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+        self.threads = threads
+        self.trainedAt = trainedAt
+        self.permutationRows = permutationRows
+        self.progress = progress
+    }
+}
+
+/// A trained model with the wall-clock seconds of each phase (not saved in the model).
+public struct TrainingResult: Sendable {
+    public var model: ForestModel
+    public var binningSeconds: Double
+    public var growingSeconds: Double
+    public var importanceSeconds: Double
+    public var totalSeconds: Double { binningSeconds + growingSeconds + importanceSeconds }
+}
+
+/// Random Forest regression (MSE criterion) with histogram splits, grown in parallel.
+///
+/// Steps: fit `BinMapper` on the matrix and code it (`BinnedMatrix`, row-major UInt8); draw one seed
+/// per tree from the master seed; `threads` workers (`DispatchQueue.concurrentPerform`) each own a
+/// `TreeGrower` and take the next tree index under a lock (once per tree, never inside a hot loop);
+/// tree i is written to slot i. Out-of-bag sums are merged after the join in integer arithmetic, and
+/// impurity importances are summed in tree order, so the model is the same for any thread count.
+public enum RandomForest {
+    public static func train(features: FeatureMatrix, target: [Float], targetName: String = "y",
+                             parameters: ForestParameters, options: TrainingOptions = TrainingOptions()) throws -> TrainingResult {
+        if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
+        let n = features.rowCount, p = features.featureCount
+        if target.count != n { throw ForestError.targetCountMismatch(rows: n, targets: target.count) }
+        if n == 0 { throw ForestError.noTrainingRows }
+        if let bad = target.firstIndex(where: { $0.isNaN }) { throw ForestError.missingTarget(row: bad) }
+        let threads = max(1, options.threads)
+        let clock = ContinuousClock()
+        let t0 = clock.now
+
+        let mapper = BinMapper.fit(features, maxBins: parameters.maxBins, seed: parameters.seed, threads: threads)
+        let binned = BinnedMatrix(features, mapper: mapper, threads: threads)
+        let t1 = clock.now
+
+        let treeCount = parameters.treeCount
+        let seeds = ForestRandom.treeSeeds(masterSeed: parameters.seed, count: treeCount)
+        let maxAbs = target.reduce(Float(0)) { max($0, abs($1)) }
+        let oobScale = fixedPointScale(maxAbs: Double(maxAbs), treeCount: treeCount)
+        let settings = TreeGrower.Settings(
+            maxFeatures: parameters.resolvedMaxFeatures(featureCount: p),
+            minSamplesLeaf: parameters.minSamplesLeaf, maxDepth: parameters.maxDepth,
+            minImpurityDecrease: parameters.minImpurityDecrease,
+            draws: max(1, Int((Double(n) * parameters.sampleFraction).rounded())))
+        let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
+        let workers = min(threads, treeCount)
+
+        var trees = [DecisionTree](repeating: DecisionTree(), count: treeCount)
+        var treeImportance = [Double](repeating: 0, count: treeCount * p)
+        var outOfBagMembership = [UInt8](repeating: 0, count: treeCount * importanceRows.count)
+        var oobSum = [Int64](repeating: 0, count: n)
+        var oobCount = [UInt32](repeating: 0, count: n)
+        let scheduler = TreeScheduler(total: treeCount, progress: options.progress)
+
+        binned.codes.withUnsafeBufferPointer { codes in
+            target.withUnsafeBufferPointer { targets in
+                trees.withUnsafeMutableBufferPointer { treeSlots in
+                    treeImportance.withUnsafeMutableBufferPointer { importanceSlots in
+                        outOfBagMembership.withUnsafeMutableBufferPointer { membership in
+                            oobSum.withUnsafeMutableBufferPointer { oobSumOut in
+                                oobCount.withUnsafeMutableBufferPointer { oobCountOut in
+                                    nonisolated(unsafe) let codes = codes, targets = targets
+                                    nonisolated(unsafe) let treeSlots = treeSlots, importanceSlots = importanceSlots
+                                    nonisolated(unsafe) let membership = membership
+                                    nonisolated(unsafe) let oobSumOut = oobSumOut, oobCountOut = oobCountOut
+                                    let growers = (0..<workers).map { _ in
+                                        TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: n,
+                                                   mapper: mapper, settings: settings, oobScale: oobScale)
+                                    }
+                                    nonisolated(unsafe) let sharedGrowers = growers
+                                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                        let grower = sharedGrowers[w]
+                                        while let t = scheduler.next() {
+                                            let (tree, importance) = grower.grow(seed: seeds[t])
+                                            treeSlots[t] = tree
+                                            for f in 0..<p { importanceSlots[t * p + f] = importance[f] }
+                                            let k = importanceRows.count
+                                            for (i, r) in importanceRows.enumerated() {
+                                                membership[t * k + i] = grower.counts[r] == 0 ? 1 : 0
+                                            }
+                                            scheduler.finished()
+                                        }
+                                    }
+                                    // merge after the join: integer sums, independent of the order
+                                    for grower in growers {
+                                        for r in 0..<n {
+                                            oobSumOut[r] &+= grower.oobSum[r]
+                                            oobCountOut[r] &+= grower.oobCount[r]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let (oobR2, oobRows) = outOfBagRSquared(target: target, sums: oobSum, counts: oobCount, scale: oobScale)
+        var impurity = [Double](repeating: 0, count: p)
+        for t in 0..<treeCount { for f in 0..<p { impurity[f] += treeImportance[t * p + f] } }
+        let totalImpurity = impurity.reduce(0, +)
+        if totalImpurity > 0 { impurity = impurity.map { $0 / totalImpurity } }
+        let t2 = clock.now
+
+        var importances = FeatureImportances(impurity: impurity)
+        if !importanceRows.isEmpty {
+            importances.permutation = PermutationImportance.compute(
+                trees: trees, binned: binned, target: target, rows: importanceRows, outOfBag: outOfBagMembership,
+                seed: parameters.seed, threads: threads)
+            importances.permutationRowCount = importanceRows.count
+        }
+        let t3 = clock.now
+        let metadata = TrainingMetadata(rowCount: n, targetName: targetName, outOfBagRSquared: oobR2,
+                                        outOfBagRowCount: oobRows, trainedAt: options.trainedAt, seed: parameters.seed)
+        let model = ForestModel(schema: features.schema, binMapper: mapper, parameters: parameters, metadata: metadata,
+                                trees: trees, importances: importances)
+        return TrainingResult(model: model, binningSeconds: seconds(t1 - t0), growingSeconds: seconds(t2 - t1),
+                              importanceSeconds: seconds(t3 - t2))
+    }
+
+    /// A power of two s such that treeCount · maxAbs · s < 2^62: out-of-bag leaf values are added as
+    /// round(value · s) in Int64, exactly and in any order. Capped at 2^40 (error < 1e-12 per value).
+    static func fixedPointScale(maxAbs: Double, treeCount: Int) -> Double {
+        let bound = Double(treeCount) * max(maxAbs, 1e-30) + 1
+        let exponent = min(40, Int((62 - log2(bound)).rounded(.down)) - 1)
+        return pow(2, Double(exponent))
+    }
+
+    /// R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² over the rows out of bag for at least one tree (ȳ their mean,
+    /// ŷ the mean of their out-of-bag trees); nil when there is no such row or y is constant on them.
+    /// Also returns how many rows there were. O(n), in row order.
+    static func outOfBagRSquared(target: [Float], sums: [Int64], counts: [UInt32], scale: Double) -> (Double?, Int) {
+        var rows = 0, mean = 0.0
+        for r in target.indices where counts[r] > 0 {
+            rows += 1
+            mean += Double(target[r])
+        }
+        guard rows > 0 else { return (nil, 0) }
+        mean /= Double(rows)
+        var sse = 0.0, sst = 0.0
+        for r in target.indices where counts[r] > 0 {
+            let prediction = Double(sums[r]) / scale / Double(counts[r])
+            let y = Double(target[r])
+            sse += (y - prediction) * (y - prediction)
+            sst += (y - mean) * (y - mean)
+        }
+        return (sst > 0 ? 1 - sse / sst : nil, rows)
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
+
+/// Hands out tree indices to workers; the lock is taken once per tree.
+final class TreeScheduler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var done = 0
+    private let total: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < total else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func finished() {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        progress?(done, total)
+    }
+}

@@ -1,0 +1,48 @@
+import Evaluate
+import Foundation
+
+/// The printed forms of a comparison: an aligned table, or TASK.md's JSON object.
+struct EvaluationSummary {
+    let result: CrossValidatedComparison.Result
+    let seconds: Double
+
+    func table() -> String {
+        var lines = ["rows \(result.rows), users \(result.groups), features \(result.features.count), folds \(result.folds), "
+            + "seconds \(String(format: "%.1f", seconds))", ""]
+        let header = ["model", "R2", "MAE", "AUC", "logloss", "F1@0.2", "F1 exp", "|", "demand R2", "demand MAE", "products"]
+        var rows = [header]
+        for (name, s) in result.scores {
+            rows.append([name, n(s.pair.r2), n(s.pair.mae), n(s.pair.auc), n(s.pair.logloss), n(s.pair.f1At02), n(s.pair.f1Expected),
+                         "|", n(s.demand.r2), n(s.demand.mae), "\(s.demand.products)"])
+        }
+        let widths = header.indices.map { c in rows.map { $0[c].count }.max()! }
+        for row in rows {
+            lines.append(row.enumerated().map { c, cell in
+                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct JSONShape: Encodable {
+        let rows: Int
+        let users: Int
+        let features: Int
+        let folds: Int
+        let seconds: Double
+        let models: [String: ModelScores]
+    }
+
+    func json() -> String {
+        let shape = JSONShape(rows: result.rows, users: result.groups, features: result.features.count, folds: result.folds,
+                              seconds: (seconds * 100).rounded() / 100,
+                              models: Dictionary(uniqueKeysWithValues: result.scores.map { ($0.name, $0.scores) }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: (try? encoder.encode(shape)) ?? Data(), as: UTF8.self)
+    }
+
+    private func n(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "nan" }
+}

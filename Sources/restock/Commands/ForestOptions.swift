@@ -1,0 +1,39 @@
+import ArgumentParser
+import Forest
+
+/// The forest hyperparameters as command-line options, shared by `train` and later by `evaluate` and
+/// `sweep` (`@OptionGroup var forest: ForestOptions`).
+struct ForestOptions: ParsableArguments {
+    @Option(help: "Number of trees (n_estimators, num.trees).")
+    var trees = 100
+
+    @Option(help: "Features drawn per node: a fraction of the features if ≤ 1, else a count (max_features, mtry).")
+    var maxFeatures = 1.0 / 3.0
+
+    @Option(help: "Minimum distinct training rows per leaf (min_samples_leaf, min.bucket).")
+    var minSamplesLeaf = 5
+
+    @Option(help: "Maximum tree depth; 0 = unlimited (max_depth).")
+    var maxDepth = 0
+
+    @Option(help: "Maximum value bins per feature, 2...255, plus one for missing values (max_bin).")
+    var maxBins = 255
+
+    @Option(help: "Bootstrap draws with replacement as a fraction of the rows (max_samples, sample.fraction).")
+    var sampleFraction = 1.0
+
+    @Option(help: "Minimum weighted impurity decrease of a split (min_impurity_decrease).")
+    var minImpurityDecrease = 0.0
+
+    @Option(help: "Master random seed.")
+    var seed: UInt64 = 0
+
+    var parameters: ForestParameters {
+        ForestParameters(treeCount: trees, maxFeatures: maxFeatures, minSamplesLeaf: minSamplesLeaf, maxDepth: maxDepth,
+                         maxBins: maxBins, sampleFraction: sampleFraction, minImpurityDecrease: minImpurityDecrease, seed: seed)
+    }
+
+    func validate() throws {
+        if let problem = parameters.problem() { throw ValidationError(problem) }
+    }
+}

@@ -1,0 +1,69 @@
+import Forest
+import Foundation
+
+/// The contents of a model for `restock inspect`, as text or JSON.
+struct ModelReport: Codable {
+    struct Importance: Codable {
+        var feature: String
+        var impurity: Double
+        var permutation: Double?
+    }
+
+    var formatVersion: UInt32
+    var metadata: TrainingMetadata
+    var parameters: ForestParameters
+    var resolvedMaxFeatures: Int
+    var features: [String]
+    var trees: Int
+    var nodes: Int
+    var leaves: Int
+    var maxDepth: Int
+    var importances: [Importance]
+    var permutationRows: Int
+
+    init(_ model: ForestModel) {
+        formatVersion = ForestModel.formatVersion
+        metadata = model.metadata
+        parameters = model.parameters
+        resolvedMaxFeatures = model.parameters.resolvedMaxFeatures(featureCount: model.schema.count)
+        features = model.schema.names
+        trees = model.trees.count
+        nodes = model.nodeCount
+        leaves = model.trees.reduce(0) { $0 + $1.leafCount }
+        maxDepth = model.trees.map(\.depth).max() ?? 0
+        let permutation = model.importances.permutation
+        importances = model.schema.names.indices.map { j in
+            Importance(feature: model.schema.names[j], impurity: model.importances.impurity[j],
+                       permutation: permutation.isEmpty ? nil : permutation[j])
+        }.sorted { $0.impurity > $1.impurity }
+        permutationRows = model.importances.permutationRowCount
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    func text() -> String {
+        var lines: [String] = []
+        let oob = metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
+        lines.append("Restock forest model (format version \(formatVersion))")
+        lines.append("trained at \(metadata.trainedAt) on \(metadata.rowCount) rows, target '\(metadata.targetName)', seed \(metadata.seed)")
+        lines.append("out-of-bag R2 \(oob) over \(metadata.outOfBagRowCount) rows")
+        lines.append("\(trees) trees, \(nodes) nodes, \(leaves) leaves, deepest leaf at depth \(maxDepth)")
+        let p = parameters
+        lines.append("hyperparameters: trees \(p.treeCount), max features \(p.maxFeatures) (= \(resolvedMaxFeatures) of \(features.count)), "
+            + "min samples leaf \(p.minSamplesLeaf), max depth \(p.maxDepth == 0 ? "unlimited" : String(p.maxDepth)), "
+            + "max bins \(p.maxBins), sample fraction \(p.sampleFraction), min impurity decrease \(p.minImpurityDecrease)")
+        lines.append("")
+        let width = max(7, features.map(\.count).max() ?? 7)
+        lines.append("feature".padding(toLength: width, withPad: " ", startingAt: 0) + "  impurity  permutation (OOB MSE increase, \(permutationRows) rows)")
+        for row in importances {
+            let permutation = row.permutation.map { String(format: "%.6f", $0) } ?? "-"
+            lines.append(row.feature.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(format: "  %8.4f  ", row.impurity) + permutation)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Features
+import Forest
+import Foundation
+
+/// `restock predict`: score a matrix with a saved model.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Score a matrix file with a model; writes one column 'prediction' in row order.",
+        discussion: """
+            The matrix's feature columns must be the model's, in the same order (the command names any \
+            difference). A target column named as in the model is ignored.
+            Example: restock predict --model models/reorder.rf --matrix test.csv --out predictions.csv
+            """)
+
+    @Option(help: "Model file written by `restock train`.")
+    var model: String
+
+    @Option(help: "Matrix to score: CSV or binary (RSTKMAT1).")
+    var matrix: String
+
+    @Option(help: "Output CSV with one column 'prediction'.")
+    var out: String
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        print(try PredictionRun(modelPath: model, matrixPath: matrix, outPath: out, threads: threads).run())
+    }
+}
+
+/// Load, score, write; returns a summary with the time of each step.
+struct PredictionRun {
+    var modelPath: String
+    var matrixPath: String
+    var outPath: String
+    var threads: Int
+
+    func run() throws -> String {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let model = try ForestModel.load(from: modelPath)
+        let t1 = clock.now
+        let matrix = try MatrixInput.read(path: matrixPath, targetName: model.metadata.targetName)
+        let t2 = clock.now
+        let predictor = ForestPredictor(model)
+        let t3 = clock.now
+        let predictions = try predictor.predict(matrix.features, threads: threads)
+        let t4 = clock.now
+        let writer = try AtomicFileWriter(path: outPath)
+        try writer.write("prediction\n")
+        for p in predictions {
+            try writer.write(p.description)
+            try writer.write(byte: 10)
+        }
+        try writer.commit()
+        let t5 = clock.now
+        func s(_ d: Duration) -> String {
+            String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+        }
+        let predictSeconds = Double((t4 - t3).components.seconds) + Double((t4 - t3).components.attoseconds) * 1e-18
+        let rate = predictSeconds > 0 ? Double(predictions.count) / predictSeconds : 0
+        return "predicted \(predictions.count) rows in \(s(t4 - t3)) s (\(Int(rate)) rows/s, \(threads) threads); "
+            + "load model \(s(t1 - t0)) s, read matrix \(s(t2 - t1)) s, pack trees \(s(t3 - t2)) s, write \(s(t5 - t4)) s\n"
+            + "predictions: \(outPath)"
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Forest
+import Foundation
+
+/// `restock train`: fit a Random Forest on a matrix file and save the model.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a Random Forest (regression, MSE) on a data folder or a matrix file and save the model.",
+        discussion: """
+            The matrix is a CSV (every column numeric; empty or nan = missing; user_id and product_id are \
+            keys, never features) or a binary matrix (RSTKMAT1, see models/FORMAT.md). Rows with an empty \
+            target are skipped. Prints the out-of-bag R² and the training time.
+            With --data the reorder features are built from the CSV files first (as `restock features`).
+            Example: restock train --data data/synthetic --model models/reorder.rf --trees 100
+            Example: restock train --matrix train.csv --target reordered --model reorder.rf --threads 2
+            """)
+
+    @Option(help: "Instacart-layout data folder: the reorder features are built from it (target y).")
+    var data: String?
+
+    @Option(help: "Training matrix: CSV or binary (RSTKMAT1).")
+    var matrix: String?
+
+    @Option(help: "Where to write the model.")
+    var model: String
+
+    @Option(help: "Name of the target column (CSV default: y; a binary matrix names its own).")
+    var target: String?
+
+    @OptionGroup var forest: ForestOptions
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Out-of-bag rows sampled for permutation importances; 0 skips them.")
+    var permutationRows = 5000
+
+    @Option(help: "Training date recorded in the model (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else now.")
+    var date: String?
+
+    @Flag(help: "No per-tree progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if (data == nil) == (matrix == nil) { throw ValidationError("give exactly one of --data DIR and --matrix FILE") }
+        if data != nil, let target, target != "y" { throw ValidationError("--target is y when training from --data") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
+    }
+
+    func run() throws {
+        let trainedAt = date ?? TrainingDate.fromEnvironmentOrNow()
+        let source: TrainingRun.Source = data.map { .data($0) } ?? .matrix(matrix!)
+        let summary = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
+                                      threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
+                                      showProgress: !quiet).run()
+        print(summary)
+    }
+}
+
+enum TrainingDate {
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970) when set, else the current time, as ISO 8601 UTC.
+    static func fromEnvironmentOrNow() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Double(epoch) {
+            return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        }
+        return formatter.string(from: Date())
+    }
+}

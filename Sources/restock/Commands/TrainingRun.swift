@@ -1,0 +1,84 @@
+import Features
+import Forest
+import Foundation
+import Tabular
+
+/// One `restock train` run: read the matrix, drop unlabelled rows, train, write the model, and
+/// describe what happened. Kept apart from the command so that a `--data DIR` variant (features built
+/// from Instacart CSVs) only has to produce the `LabelledMatrix` differently.
+struct TrainingRun {
+    enum Source {
+        case matrix(String)
+        case data(String)
+
+        var path: String {
+            switch self {
+            case .matrix(let p), .data(let p): p
+            }
+        }
+    }
+
+    var source: Source
+    var modelPath: String
+    var targetName: String?
+    var parameters: ForestParameters
+    var threads: Int
+    var permutationRows: Int
+    var trainedAt: String
+    var showProgress: Bool
+
+    func run() throws -> String {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let matrix: LabelledMatrix
+        switch source {
+        case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName)
+        case .data(let directory): matrix = try ReorderMatrix.build(directory: directory, threads: threads, progress: Log.stderr).0
+        }
+        let readSeconds = seconds(clock.now - start)
+        return try train(matrix, readSeconds: readSeconds)
+    }
+
+    func train(_ matrix: LabelledMatrix, readSeconds: Double) throws -> String {
+        var lines: [String] = []
+        let labelled = matrix.labelledRows
+        let skipped = matrix.rowCount - labelled.count
+        let data = skipped == 0 ? matrix : matrix.selectingRows(labelled)
+        lines.append("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(source.path) "
+            + "in \(format(readSeconds)) s; target '\(matrix.targetName)'"
+            + (skipped > 0 ? "; skipped \(skipped) rows with an empty target" : ""))
+        if data.rowCount == 0 { throw ForestError.noTrainingRows }
+        let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? TrainingRun.progressPrinter() : nil
+        let result = try RandomForest.train(
+            features: data.features, target: data.target, targetName: data.targetName, parameters: parameters,
+            options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress))
+        let writeStart = ContinuousClock.now
+        try result.model.write(to: modelPath)
+        let writeSeconds = seconds(ContinuousClock.now - writeStart)
+        let model = result.model
+        let oob = model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
+        lines.append("trained \(model.trees.count) trees (\(model.nodeCount) nodes) on \(data.rowCount) rows with \(threads) threads")
+        lines.append("out-of-bag R2 \(oob) over \(model.metadata.outOfBagRowCount) rows")
+        lines.append("time: fit \(format(result.binningSeconds + result.growingSeconds)) s (binning \(format(result.binningSeconds)) s, "
+            + "growing + out-of-bag \(format(result.growingSeconds)) s), permutation importances \(format(result.importanceSeconds)) s, "
+            + "model write \(format(writeSeconds)) s")
+        lines.append("model: \(modelPath)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Prints "tree i/T <seconds> s" on stderr after each tree.
+    static func progressPrinter() -> @Sendable (Int, Int) -> Void {
+        let started = ContinuousClock.now
+        return { done, total in
+            let elapsed = ContinuousClock.now - started
+            let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            FileHandle.standardError.write(Data("tree \(done)/\(total) \(String(format: "%.1f", s)) s\n".utf8))
+        }
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    private func format(_ s: Double) -> String { String(format: "%.3f", s) }
+}

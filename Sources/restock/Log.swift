@@ -1,0 +1,16 @@
+import Foundation
+
+/// Small helpers for the commands' messages: stderr lines and durations.
+enum Log {
+    /// Writes one line to stderr.
+    @Sendable static func stderr(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    static func format(_ s: Double) -> String { String(format: "%.2f", s) }
+}

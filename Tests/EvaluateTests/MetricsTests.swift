@@ -1,0 +1,78 @@
+import Evaluate
+import Testing
+import TestSupport
+
+@Test func rSquaredMatchesAHandComputedValue() {
+    // y = [1,2,3,4], ŷ = [1,2,2,5]: SSres = 0+0+1+1 = 2, SStot = 5 → R² = 0.6
+    #expect(isClose(Metrics.rSquared([1, 2, 3, 4], [1, 2, 2, 5]), 0.6))
+}
+
+@Test func rSquaredOfAConstantTargetFollowsScikitLearn() {
+    #expect(Metrics.rSquared([2, 2, 2], [2, 2, 2]) == 1)
+    #expect(Metrics.rSquared([2, 2, 2], [1, 2, 3]) == 0)
+    #expect(Metrics.rSquared([], []).isNaN)
+}
+
+@Test func errorsMatchHandComputedValues() {
+    #expect(isClose(Metrics.meanAbsoluteError([1, 2, 3], [2, 2, 5]), 1))
+    #expect(isClose(Metrics.rootMeanSquaredError([1, 2, 3], [2, 2, 5]), (5.0 / 3).squareRoot()))
+}
+
+@Test func aucCountsTiesAsOneHalf() {
+    // positives score 0.8, 0.4; negatives 0.4, 0.1. Pairs: (0.8>0.4) 1, (0.8>0.1) 1, (0.4=0.4) ½, (0.4>0.1) 1 → 3.5/4
+    #expect(isClose(Metrics.areaUnderROC(labels: [1, 1, 0, 0], scores: [0.8, 0.4, 0.4, 0.1]), 0.875))
+    #expect(Metrics.areaUnderROC(labels: [1, 0], scores: [0.1, 0.9]) == 0)
+    #expect(Metrics.areaUnderROC(labels: [1, 1], scores: [0.1, 0.9]).isNaN)
+}
+
+@Test func logLossClipsConfidentMistakes() {
+    // −(ln 0.8 + ln 0.6)/2
+    let expected = -(0.8.logValue + 0.6.logValue) / 2
+    #expect(isClose(Metrics.logLoss(labels: [1, 0], probabilities: [0.8, 0.4]), expected, tolerance: 1e-12))
+    let clipped = Metrics.logLoss(labels: [1], probabilities: [0])
+    #expect(clipped.isFinite && clipped > 34 && clipped < 35)
+}
+
+@Test func f1OfSets() {
+    #expect(Metrics.f1Score(predicted: Set([1, 2]), actual: Set([2, 3])) == 0.5)
+    #expect(Metrics.f1Score(predicted: Set<Int>(), actual: Set<Int>()) == 1)
+    #expect(Metrics.f1Score(predicted: Set([1]), actual: Set<Int>()) == 0)
+}
+
+@Test func expectedF1BasketAgreesWithEnumerationOverEverySubset() {
+    var random = TestRandom(seed: 11)
+    for trial in 0..<40 {
+        let n = 1 + trial % 7
+        let p = (0..<n).map { _ in Double.random(in: 0...1, using: &random) * (trial % 3 == 0 ? 0.3 : 1) }
+        let chosen = ExpectedF1Basket.choose(probabilities: p)
+        let claimed = ExpectedF1Basket.expectedF1ByEnumeration(probabilities: p, predicted: Set(chosen.items), includesNone: chosen.includesNone)
+        #expect(isClose(chosen.expectedF1, claimed, tolerance: 1e-9))
+        // No subset, with or without None, does better.
+        for mask in 0..<(1 << n) {
+            let subset = Set((0..<n).filter { mask & (1 << $0) != 0 })
+            for none in [false, true] where !(subset.isEmpty && !none) {
+                let value = ExpectedF1Basket.expectedF1ByEnumeration(probabilities: p, predicted: subset, includesNone: none)
+                #expect(value <= chosen.expectedF1 + 1e-9)
+            }
+        }
+    }
+}
+
+@Test func expectedF1BasketEdgeCases() {
+    let empty = ExpectedF1Basket.choose(probabilities: [])
+    #expect(empty.items.isEmpty && empty.includesNone && empty.expectedF1 == 1)
+    let sure = ExpectedF1Basket.choose(probabilities: [1, 1, 0])
+    #expect(Set(sure.items) == [0, 1] && !sure.includesNone && isClose(sure.expectedF1, 1))
+    let unlikely = ExpectedF1Basket.choose(probabilities: [0.01, 0.02])
+    #expect(unlikely.items.isEmpty && unlikely.includesNone)
+}
+
+extension Double {
+    var logValue: Double {
+        // ln via the series-free identity ln x = 2 atanh((x−1)/(x+1)), enough for a test oracle.
+        let t = (self - 1) / (self + 1)
+        var sum = 0.0, power = t
+        for k in stride(from: 1, to: 200, by: 2) { sum += power / Double(k); power *= t * t }
+        return 2 * sum
+    }
+}

@@ -1,0 +1,72 @@
+import Dispatch
+import Foundation
+
+/// Runs the built `restock` executable (beside the test bundle, or `RESTOCK_BIN`) and captures its
+/// exit status and output, for end-to-end tests of the command line.
+public enum RestockProcess {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// The path of the executable under test.
+    public static var executable: String {
+        if let override = ProcessInfo.processInfo.environment["RESTOCK_BIN"] { return override }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = runner.deletingLastPathComponent()
+        // The runner may sit inside a bundle folder (…/debug/RestockPackageTests.xctest on Linux).
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("restock").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return ".build/debug/restock"
+    }
+
+    /// Runs `restock arguments…`, feeding `input` on standard input, and waits for it to exit.
+    public static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
+        let collected = OutputCollector()
+        let group = DispatchGroup()
+        for (pipe, isOut) in [(out, true), (err, false)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collected.set(data, isOut: isOut)
+                group.leave()
+            }
+        }
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try? inPipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        group.wait()
+        return Result(status: process.terminationStatus, stdout: collected.text(isOut: true), stderr: collected.text(isOut: false))
+    }
+}
+
+private final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data(), err = Data()
+
+    func set(_ data: Data, isOut: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        if isOut { out = data } else { err = data }
+    }
+
+    func text(isOut: Bool) -> String {
+        lock.lock(); defer { lock.unlock() }
+        return String(decoding: isOut ? out : err, as: UTF8.self)
+    }
+}
