@@ -58,11 +58,14 @@ public enum RandomForest {
         let seeds = ForestRandom.treeSeeds(masterSeed: parameters.seed, count: treeCount)
         let maxAbs = target.reduce(Float(0)) { max($0, abs($1)) }
         let oobScale = fixedPointScale(maxAbs: Double(maxAbs), treeCount: treeCount)
-        let settings = TreeGrower.Settings(
+        var settings = TreeGrower.Settings(
             maxFeatures: parameters.resolvedMaxFeatures(featureCount: p),
             minSamplesLeaf: parameters.minSamplesLeaf, maxDepth: parameters.maxDepth,
             minImpurityDecrease: parameters.minImpurityDecrease,
             draws: max(1, Int((Double(n) * parameters.sampleFraction).rounded())))
+        // TEMPORARY tuning knobs
+        if let v = ProcessInfo.processInfo.environment["RESTOCK_FOREST_SPARSE_LIMIT"], let k = Int(v) { settings.sparseNodeLimit = k }
+        if ProcessInfo.processInfo.environment["RESTOCK_FOREST_STRATEGY"] == "drawn" { settings.strategy = .drawnFeatures }
         let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
         let workers = min(threads, treeCount)
 
@@ -85,7 +88,7 @@ public enum RandomForest {
                                     nonisolated(unsafe) let membership = membership
                                     nonisolated(unsafe) let oobSumOut = oobSumOut, oobCountOut = oobCountOut
                                     let growers = (0..<workers).map { _ in
-                                        TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: n,
+                                        TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: n,
                                                    mapper: mapper, settings: settings, oobScale: oobScale)
                                     }
                                     nonisolated(unsafe) let sharedGrowers = growers

@@ -48,7 +48,7 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
         let settings = TreeGrower.Settings(maxFeatures: 2, minSamplesLeaf: minLeaf, maxDepth: 0, minImpurityDecrease: 0, draws: 1200)
         try binned.codes.withUnsafeBufferPointer { codes in
             try y.withUnsafeBufferPointer { targets in
-                let grower = TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: 1200, mapper: mapper,
+                let grower = TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: 1200, mapper: mapper,
                                         settings: settings, oobScale: 1)
                 for seed in UInt64(0)..<3 {
                     let (tree, _) = grower.grow(seed: seed)
@@ -192,7 +192,7 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
         settings.sparseNodeLimit = sparseLimit
         trees.append(binned.codes.withUnsafeBufferPointer { codes in
             y.withUnsafeBufferPointer { targets in
-                let grower = TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: 4000, mapper: mapper,
+                let grower = TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: 4000, mapper: mapper,
                                         settings: settings, oobScale: 1)
                 return (UInt64(0)..<3).map { grower.grow(seed: $0).tree }
             }
