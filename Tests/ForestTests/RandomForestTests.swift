@@ -185,7 +185,7 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     let mapper = BinMapper.fit(matrix, maxBins: 255, seed: 0)
     let binned = BinnedMatrix(matrix, mapper: mapper)
     var trees: [[DecisionTree]] = []
-    for (strategy, sparseLimit) in [(TreeGrower.HistogramStrategy.subtraction, 128), (.drawnFeatures, 128), (.subtraction, 40),
+    for (strategy, sparseLimit) in [(HistogramStrategy.subtraction, 128), (.drawnFeatures, 128), (.subtraction, 40),
                                     (.drawnFeatures, 1)] {
         var settings = TreeGrower.Settings(maxFeatures: 3, minSamplesLeaf: 2, maxDepth: 0, minImpurityDecrease: 0, draws: 4000)
         settings.strategy = strategy

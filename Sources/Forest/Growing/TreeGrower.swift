@@ -26,18 +26,13 @@
 /// added in fixed point (Int64, `oobScale` units), so the sums do not depend on which worker grew
 /// which tree.
 final class TreeGrower {
-    enum HistogramStrategy: Sendable {
-        case subtraction
-        case drawnFeatures
-    }
-
     struct Settings: Sendable {
         var maxFeatures: Int
         var minSamplesLeaf: Int
         var maxDepth: Int
         var minImpurityDecrease: Double
         var draws: Int
-        var sparseNodeLimit: Int = 128
+        var sparseNodeLimit: Int = 256
         var strategy: HistogramStrategy = .subtraction
     }
 

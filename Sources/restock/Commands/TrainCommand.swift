@@ -37,16 +37,20 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "No per-tree progress on stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
+    var histograms: String = HistogramStrategy.subtraction.rawValue
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
+        if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
     }
 
     func run() throws {
         let trainedAt = date ?? TrainingDate.fromEnvironmentOrNow()
         let summary = try TrainingRun(matrixPath: matrix, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
-                                      showProgress: !quiet).run()
+                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction).run()
         print(summary)
     }
 }
