@@ -47,7 +47,8 @@ public struct ForestParameters: Sendable, Equatable, Codable {
     /// it is above 1, else `max(1, floor(maxFeatures * featureCount))` (scikit-learn's rule), never more
     /// than `featureCount`.
     public func resolvedMaxFeatures(featureCount: Int) -> Int {
-        let raw = maxFeatures > 1 ? Int(maxFeatures.rounded(.down)) : Int((maxFeatures * Double(featureCount)).rounded(.down))
+        // the 1e-9 keeps 1/3 of 30 features at 10 whatever the rounding of 1/3
+        let raw = maxFeatures > 1 ? Int(maxFeatures.rounded(.down)) : Int((maxFeatures * Double(featureCount) + 1e-9).rounded(.down))
         return min(max(1, raw), max(1, featureCount))
     }
 

@@ -12,14 +12,29 @@ public struct TrainingOptions: Sendable {
     public var permutationRows: Int
     /// Called after each tree with (trees finished, trees in all), from a worker thread, one call at a time.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// How node histograms are built (a speed choice; the trees are the same up to rounding).
+    public var histograms: HistogramStrategy
+    /// Nodes with fewer rows use a sparse histogram per drawn feature.
+    public var sparseNodeLimit: Int
 
     public init(threads: Int = 1, trainedAt: String = "1970-01-01T00:00:00Z", permutationRows: Int = 0,
-                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+                progress: (@Sendable (Int, Int) -> Void)? = nil, histograms: HistogramStrategy = .subtraction,
+                sparseNodeLimit: Int = 256) {
         self.threads = threads
         self.trainedAt = trainedAt
         self.permutationRows = permutationRows
         self.progress = progress
+        self.histograms = histograms
+        self.sparseNodeLimit = sparseNodeLimit
     }
+}
+
+/// How a node's histograms are built; see `TreeGrower`.
+public enum HistogramStrategy: String, Sendable, CaseIterable {
+    /// Histograms of all features; the smaller child's is built, the larger's is parent − smaller.
+    case subtraction
+    /// Histograms of the features drawn at the node only, built from the node's rows.
+    case drawnFeatures = "drawn"
 }
 
 /// A trained model with the wall-clock seconds of each phase (not saved in the model).
@@ -58,11 +73,13 @@ public enum RandomForest {
         let seeds = ForestRandom.treeSeeds(masterSeed: parameters.seed, count: treeCount)
         let maxAbs = target.reduce(Float(0)) { max($0, abs($1)) }
         let oobScale = fixedPointScale(maxAbs: Double(maxAbs), treeCount: treeCount)
-        let settings = TreeGrower.Settings(
+        var settings = TreeGrower.Settings(
             maxFeatures: parameters.resolvedMaxFeatures(featureCount: p),
             minSamplesLeaf: parameters.minSamplesLeaf, maxDepth: parameters.maxDepth,
             minImpurityDecrease: parameters.minImpurityDecrease,
             draws: max(1, Int((Double(n) * parameters.sampleFraction).rounded())))
+        settings.strategy = options.histograms == .drawnFeatures ? .drawnFeatures : .subtraction
+        settings.sparseNodeLimit = options.sparseNodeLimit
         let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
         let workers = min(threads, treeCount)
 
@@ -85,7 +102,7 @@ public enum RandomForest {
                                     nonisolated(unsafe) let membership = membership
                                     nonisolated(unsafe) let oobSumOut = oobSumOut, oobCountOut = oobCountOut
                                     let growers = (0..<workers).map { _ in
-                                        TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: n,
+                                        TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: n,
                                                    mapper: mapper, settings: settings, oobScale: oobScale)
                                     }
                                     nonisolated(unsafe) let sharedGrowers = growers

@@ -48,7 +48,7 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
         let settings = TreeGrower.Settings(maxFeatures: 2, minSamplesLeaf: minLeaf, maxDepth: 0, minImpurityDecrease: 0, draws: 1200)
         try binned.codes.withUnsafeBufferPointer { codes in
             try y.withUnsafeBufferPointer { targets in
-                let grower = TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: 1200, mapper: mapper,
+                let grower = TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: 1200, mapper: mapper,
                                         settings: settings, oobScale: 1)
                 for seed in UInt64(0)..<3 {
                     let (tree, _) = grower.grow(seed: seed)
@@ -185,14 +185,14 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     let mapper = BinMapper.fit(matrix, maxBins: 255, seed: 0)
     let binned = BinnedMatrix(matrix, mapper: mapper)
     var trees: [[DecisionTree]] = []
-    for (strategy, sparseLimit) in [(TreeGrower.HistogramStrategy.subtraction, 128), (.drawnFeatures, 128), (.subtraction, 40),
+    for (strategy, sparseLimit) in [(HistogramStrategy.subtraction, 128), (.drawnFeatures, 128), (.subtraction, 40),
                                     (.drawnFeatures, 1)] {
         var settings = TreeGrower.Settings(maxFeatures: 3, minSamplesLeaf: 2, maxDepth: 0, minImpurityDecrease: 0, draws: 4000)
         settings.strategy = strategy
         settings.sparseNodeLimit = sparseLimit
         trees.append(binned.codes.withUnsafeBufferPointer { codes in
             y.withUnsafeBufferPointer { targets in
-                let grower = TreeGrower(codes: codes.baseAddress!, targets: targets.baseAddress!, rowCount: 4000, mapper: mapper,
+                let grower = TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: 4000, mapper: mapper,
                                         settings: settings, oobScale: 1)
                 return (UInt64(0)..<3).map { grower.grow(seed: $0).tree }
             }

@@ -40,33 +40,32 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
     let starts = offsets(binned)
     var cells = [HistogramCell](repeating: .zero, count: Int(starts.last!) + binned.valueBinCounts.last! + 1)
     var sparse = [HistogramCell](repeating: .zero, count: 256)
-    var touched = [UInt8](repeating: 0, count: 256)
+    var seen = [UInt64](repeating: 0, count: 4)
     let featureIndices = features.map { Int32($0) }
     samples.withUnsafeBufferPointer { s in
         binned.codes.withUnsafeBufferPointer { codes in
             cells.withUnsafeMutableBufferPointer { c in
                 featureIndices.withUnsafeBufferPointer { f in
                     starts.withUnsafeBufferPointer { o in
-                        touched.withUnsafeMutableBufferPointer { t in
+                        seen.withUnsafeMutableBufferPointer { t in
                             sparse.withUnsafeMutableBufferPointer { sc in
                                 switch builder {
                                 case .sparse:
                                     for feature in features {
-                                        let distinct = HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
-                                                                                    codes: codes.baseAddress!, featureCount: p,
-                                                                                    feature: feature, into: sc.baseAddress!,
-                                                                                    touched: t.baseAddress!)
-                                        _ = SplitFinder.scanSparse(sc.baseAddress!, touched: t.baseAddress!, distinct: distinct,
+                                        HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
+                                                                     codes: codes.baseAddress!, rowStride: binned.rowStride,
+                                                                     feature: feature, into: sc.baseAddress!, seen: t.baseAddress!)
+                                        _ = SplitFinder.scanSparse(sc.baseAddress!, seen: t.baseAddress!,
                                                                    valueBins: binned.valueBinCounts[feature], feature: feature,
                                                                    total: total, minLeaf: minLeaf, best: &best)
                                     }
                                     return
                                 case .all:
                                     HistogramBuilder.buildAll(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
-                                                              featureCount: p, offsets: o.baseAddress!, into: c.baseAddress!)
+                                                              rowStride: binned.rowStride, featureCount: p, offsets: o.baseAddress!, into: c.baseAddress!)
                                 case .drawn:
                                     HistogramBuilder.buildDrawn(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
-                                                                featureCount: p, features: f.baseAddress!, batch: features.count,
+                                                                rowStride: binned.rowStride, features: f.baseAddress!, batch: features.count,
                                                                 offsets: o.baseAddress!, into: c.baseAddress!)
                                 }
                                 for feature in features {
@@ -90,7 +89,7 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
     let samples = randomNode(rows: 700, seed: 9, target: y)
     let starts = offsets(binned)
     let cellCount = Int(starts.last!) + binned.valueBinCounts.last! + 1
-    let naive = HistogramBuilder.naive(samples: samples, codes: binned.codes, featureCount: 6, valueBins: binned.valueBinCounts,
+    let naive = HistogramBuilder.naive(samples: samples, codes: binned.codes, rowStride: binned.rowStride, valueBins: binned.valueBinCounts,
                                        features: Array(0..<6))
     for drawnOnly in [false, true] {
         let features: [Int32] = drawnOnly ? [4, 0, 2] : Array(0..<6)
@@ -102,11 +101,11 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
                         starts.withUnsafeBufferPointer { o in
                             if drawnOnly {
                                 HistogramBuilder.buildDrawn(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
-                                                            featureCount: 6, features: f.baseAddress!, batch: f.count,
+                                                            rowStride: binned.rowStride, features: f.baseAddress!, batch: f.count,
                                                             offsets: o.baseAddress!, into: c.baseAddress!)
                             } else {
                                 HistogramBuilder.buildAll(samples: s.baseAddress!, count: s.count, codes: codes.baseAddress!,
-                                                          featureCount: 6, offsets: o.baseAddress!, into: c.baseAddress!)
+                                                          rowStride: binned.rowStride, featureCount: 6, offsets: o.baseAddress!, into: c.baseAddress!)
                             }
                         }
                     }
@@ -125,9 +124,9 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
     #expect(naive[0].last!.count > 0, "the test data has missing values")
     // subtraction: parent − left child = right child
     let half = samples.count / 2
-    let left = HistogramBuilder.naive(samples: Array(samples[..<half]), codes: binned.codes, featureCount: 6,
+    let left = HistogramBuilder.naive(samples: Array(samples[..<half]), codes: binned.codes, rowStride: binned.rowStride,
                                       valueBins: binned.valueBinCounts, features: [1])[0]
-    let right = HistogramBuilder.naive(samples: Array(samples[half...]), codes: binned.codes, featureCount: 6,
+    let right = HistogramBuilder.naive(samples: Array(samples[half...]), codes: binned.codes, rowStride: binned.rowStride,
                                        valueBins: binned.valueBinCounts, features: [1])[0]
     var parent = naive[1]
     left.withUnsafeBufferPointer { l in
@@ -177,7 +176,7 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
         #expect(mapper.valueBinCount(j) <= 32)
         #expect(mapper.valueBinCount(j) >= 16, "quantile bins should use most of the budget")
         for r in stride(from: 0, to: 3000, by: 7) {
-            let x = matrix[r, j], code = binned.codes[r * 3 + j]
+            let x = matrix[r, j], code = binned.codes[r * binned.rowStride + j]
             #expect(code == mapper.code(x, feature: j))
             for t in 0..<mapper.valueBinCount(j) {
                 #expect((Int(code) <= t) == (x <= mapper.threshold(feature: j, bin: t)))

@@ -1,8 +1,9 @@
 import Dispatch
 import Tabular
 
-/// The bin codes of a training matrix, **row-major**: the code of (row r, feature j) is
-/// `codes[r * featureCount + j]`, one byte each: the value bin 0..<valueBins(j) of `BinMapper`, or
+/// The bin codes of a training matrix, **row-major** with rows padded to a multiple of 8 bytes
+/// (`rowStride`; 32 for 26–32 features, so a row never straddles two cache lines and can be copied as
+/// 8-byte words): the code of (row r, feature j) is `codes[r * rowStride + j]`, one byte each: the value bin 0..<valueBins(j) of `BinMapper`, or
 /// valueBins(j) itself for a missing value (so a feature's codes index a histogram of valueBins + 1 cells).
 ///
 /// Row-major rather than the column-major layout of `FeatureMatrix`: a node's histogram reads the
@@ -12,6 +13,8 @@ import Tabular
 public struct BinnedMatrix: Sendable {
     public let rowCount: Int
     public let featureCount: Int
+    /// Bytes per row: featureCount rounded up to a multiple of 8 (padding bytes are 0).
+    public let rowStride: Int
     public let codes: [UInt8]
     /// Value bins per feature (the missing bin 255 is extra).
     public let valueBinCounts: [Int]
@@ -23,13 +26,15 @@ public struct BinnedMatrix: Sendable {
         let n = matrix.rowCount, p = matrix.featureCount
         rowCount = n
         featureCount = p
+        let stride = max(8, (p + 7) / 8 * 8)
+        rowStride = stride
         valueBinCounts = (0..<p).map { mapper.valueBinCount($0) }
         // Edges padded to 256 with +inf: the search below then needs no bounds.
         var padded = [Float](repeating: .infinity, count: p * 256)
         for j in 0..<p { for (b, e) in mapper.edges[j].enumerated() { padded[j * 256 + b] = e } }
         let blockRows = 4096
         let blocks = (n + blockRows - 1) / blockRows
-        codes = [UInt8](unsafeUninitializedCapacity: n * p) { out, count in
+        codes = [UInt8](unsafeUninitializedCapacity: n * stride) { out, count in
             nonisolated(unsafe) let out = out
             matrix.values.withUnsafeBufferPointer { values in
                 padded.withUnsafeBufferPointer { edges in
@@ -45,15 +50,16 @@ public struct BinnedMatrix: Sendable {
                                 let e = edges.baseAddress! + j * 256
                                 let missing = UInt8(mapper.valueBinCount(j))
                                 for r in lo..<hi {
-                                    out[r * p + j] = BinnedMatrix.code(column[r], paddedEdges: e, missingCode: missing)
+                                    out[r * stride + j] = BinnedMatrix.code(column[r], paddedEdges: e, missingCode: missing)
                                 }
                             }
+                            for r in lo..<hi { for j in p..<stride { out[r * stride + j] = 0 } }
                             block += workers
                         }
                     }
                 }
             }
-            count = n * p
+            count = n * stride
         }
     }
 
@@ -61,15 +67,21 @@ public struct BinnedMatrix: Sendable {
     @inline(__always)
     static func code(_ x: Float, paddedEdges e: UnsafePointer<Float>, missingCode: UInt8) -> UInt8 {
         if x.isNaN { return missingCode }
+        // each step adds 0 or 2^k without a branch (a branch would be mispredicted half the time)
         var b = 0
-        if e[b + 127] < x { b += 128 }
-        if e[b + 63] < x { b += 64 }
-        if e[b + 31] < x { b += 32 }
-        if e[b + 15] < x { b += 16 }
-        if e[b + 7] < x { b += 8 }
-        if e[b + 3] < x { b += 4 }
-        if e[b + 1] < x { b += 2 }
-        if e[b] < x { b += 1 }
+        b &+= step(e[b &+ 127] < x) &<< 7
+        b &+= step(e[b &+ 63] < x) &<< 6
+        b &+= step(e[b &+ 31] < x) &<< 5
+        b &+= step(e[b &+ 15] < x) &<< 4
+        b &+= step(e[b &+ 7] < x) &<< 3
+        b &+= step(e[b &+ 3] < x) &<< 2
+        b &+= step(e[b &+ 1] < x) &<< 1
+        b &+= step(e[b] < x)
         return UInt8(truncatingIfNeeded: b)
+    }
+
+    @inline(__always)
+    private static func step(_ condition: Bool) -> Int {
+        Int(unsafeBitCast(condition, to: UInt8.self))
     }
 }

@@ -40,11 +40,11 @@ public struct HistogramCell: Equatable, Sendable {
 enum HistogramBuilder {
     /// Adds `count` samples into the full histogram `cells` (every feature).
     @inline(__always)
-    static func buildAll(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, featureCount p: Int,
+    static func buildAll(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, rowStride: Int, featureCount p: Int,
                          offsets: UnsafePointer<Int32>, into cells: UnsafeMutablePointer<HistogramCell>) {
         for i in 0..<count {
             let s = samples[i]
-            addRow(codes + Int(s.row) &* p, featureCount: p, offsets: offsets, weightedTarget: Double(s.target) * Double(s.weight),
+            addRow(codes + Int(s.row) &* rowStride, featureCount: p, offsets: offsets, weightedTarget: Double(s.target) * Double(s.weight),
                    packed: UInt64(s.weight) | (1 << 32), into: cells)
         }
     }
@@ -63,12 +63,12 @@ enum HistogramBuilder {
     /// Adds `count` samples into the histograms of `batch` drawn features; feature k of the batch
     /// (`features[k]`) uses the cells at `offsets[features[k]]`.
     @inline(__always)
-    static func buildDrawn(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, featureCount p: Int,
+    static func buildDrawn(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, rowStride: Int,
                            features: UnsafePointer<Int32>, batch: Int, offsets: UnsafePointer<Int32>,
                            into cells: UnsafeMutablePointer<HistogramCell>) {
         for i in 0..<count {
             let s = samples[i]
-            let rowCodes = codes + Int(s.row) &* p
+            let rowCodes = codes + Int(s.row) &* rowStride
             let wy = Double(s.target) * Double(s.weight)
             let packed = UInt64(s.weight) | (1 << 32)
             var k = 0
@@ -80,25 +80,19 @@ enum HistogramBuilder {
         }
     }
 
-    /// Adds one feature's histogram into a zeroed 256-cell area and records the codes seen, in order
-    /// of first appearance; returns how many distinct codes there were. For small nodes, where
-    /// scanning and clearing all bins would cost more than the rows.
+    /// Adds one feature's histogram into a zeroed 256-cell area and marks the codes seen in the
+    /// 256-bit `seen` bitmap (4 words, zeroed by the caller). For small nodes, where scanning and
+    /// clearing all bins would cost more than the rows; the scan visits the marked codes in order.
     @inline(__always)
-    static func buildSparse(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, featureCount p: Int,
+    static func buildSparse(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, rowStride: Int,
                             feature f: Int, into cells: UnsafeMutablePointer<HistogramCell>,
-                            touched: UnsafeMutablePointer<UInt8>) -> Int {
-        var distinct = 0
+                            seen: UnsafeMutablePointer<UInt64>) {
         for i in 0..<count {
             let s = samples[i]
-            let code = codes[Int(s.row) &* p &+ f]
-            let c = cells + Int(code)
-            if c.pointee.weightAndCount == 0 {
-                touched[distinct] = code
-                distinct &+= 1
-            }
-            c.pointee.add(Double(s.target) * Double(s.weight), UInt64(s.weight) | (1 << 32))
+            let code = Int(codes[Int(s.row) &* rowStride &+ f])
+            seen[code &>> 6] |= 1 &<< UInt64(code & 63)
+            cells[code].add(Double(s.target) * Double(s.weight), UInt64(s.weight) | (1 << 32))
         }
-        return distinct
     }
 
     /// `parent -= child` over `cells` cells: the sibling's histogram from the parent's.
@@ -111,13 +105,13 @@ enum HistogramBuilder {
     }
 
     /// Naive twin: one safe pass per feature; returns valueBins(f) + 1 cells per feature.
-    static func naive(samples: [Sample], codes: [UInt8], featureCount p: Int, valueBins: [Int], features: [Int]) -> [[HistogramCell]] {
+    static func naive(samples: [Sample], codes: [UInt8], rowStride: Int, valueBins: [Int], features: [Int]) -> [[HistogramCell]] {
         features.map { f in
             var sums = [Double](repeating: 0, count: valueBins[f] + 1)
             var weights = [UInt32](repeating: 0, count: valueBins[f] + 1)
             var counts = [UInt32](repeating: 0, count: valueBins[f] + 1)
             for s in samples {
-                let b = Int(codes[Int(s.row) * p + f])
+                let b = Int(codes[Int(s.row) * rowStride + f])
                 sums[b] += Double(s.target) * Double(s.weight)
                 weights[b] += s.weight
                 counts[b] += 1

@@ -48,36 +48,32 @@ enum SplitFinder {
         return nonEmpty <= 1
     }
 
-    /// Scans the `distinct` codes listed in `touched` (sorted here; the missing code is `valueBins`),
-    /// then clears their cells; returns whether the feature is constant in the node.
+    /// Scans the codes marked in the 256-bit `seen` bitmap in increasing order (the missing code is
+    /// `valueBins`), then clears their cells and the bitmap; returns whether the feature is constant
+    /// in the node.
     @inline(__always)
-    static func scanSparse(_ cells: UnsafeMutablePointer<HistogramCell>, touched: UnsafeMutablePointer<UInt8>, distinct: Int,
+    static func scanSparse(_ cells: UnsafeMutablePointer<HistogramCell>, seen: UnsafeMutablePointer<UInt64>,
                            valueBins: Int, feature: Int, total: NodeTotals, minLeaf: Int, best: inout SplitCandidate?) -> Bool {
-        // insertion sort: distinct ≤ rows of a small node
-        if distinct > 1 {
-            for i in 1..<distinct {
-                let v = touched[i]
-                var j = i
-                while j > 0 && touched[j - 1] > v {
-                    touched[j] = touched[j - 1]
-                    j -= 1
-                }
-                touched[j] = v
+        let missing = cells[valueBins]
+        var distinct = 0
+        var ls = 0.0, lw: UInt64 = 0, lc = 0
+        for word in 0..<4 {
+            var bits = seen[word]
+            seen[word] = 0
+            while bits != 0 {
+                let b = word &<< 6 &+ bits.trailingZeroBitCount
+                bits &= bits &- 1
+                distinct &+= 1
+                let c = cells[b]
+                cells[b] = .zero
+                if b == valueBins { continue }
+                ls += c.sum
+                lw &+= UInt64(c.weight)
+                lc &+= Int(c.count)
+                consider(feature: feature, bin: b, left: NodeTotals(sum: ls, weight: lw, count: lc), missing: missing,
+                         total: total, minLeaf: minLeaf, best: &best)
             }
         }
-        let missing = cells[valueBins]
-        var ls = 0.0, lw: UInt64 = 0, lc = 0
-        for i in 0..<distinct {
-            let b = Int(touched[i])
-            if b == valueBins { continue }
-            let c = cells[b]
-            ls += c.sum
-            lw &+= UInt64(c.weight)
-            lc &+= Int(c.count)
-            consider(feature: feature, bin: b, left: NodeTotals(sum: ls, weight: lw, count: lc), missing: missing,
-                     total: total, minLeaf: minLeaf, best: &best)
-        }
-        for i in 0..<distinct { cells[Int(touched[i])] = .zero }
         return distinct <= 1
     }
 

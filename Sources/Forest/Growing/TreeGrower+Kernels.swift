@@ -21,9 +21,9 @@ extension TreeGrower {
         if count < settings.sparseNodeLimit {
             for k in 0..<batch {
                 let f = Int(batchFeatures[k])
-                let distinct = HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: codes, featureCount: p,
-                                                            feature: f, into: sparseCells, touched: touched)
-                let constant = SplitFinder.scanSparse(sparseCells, touched: touched, distinct: distinct, valueBins: valueBins[f],
+                HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: codes, rowStride: rowStride,
+                                             feature: f, into: sparseCells, seen: seen)
+                let constant = SplitFinder.scanSparse(sparseCells, seen: seen, valueBins: valueBins[f],
                                                       feature: f, total: task.total, minLeaf: minLeaf, best: &best)
                 if constant { childKnown[f] = 1 } else { nonConstant += 1 }
             }
@@ -33,7 +33,7 @@ extension TreeGrower {
             let f = Int(batchFeatures[k])
             (drawnCells + Int(offsets[f])).update(repeating: .zero, count: valueBins[f] + 1)
         }
-        HistogramBuilder.buildDrawn(samples: nodeSamples, count: count, codes: codes, featureCount: p,
+        HistogramBuilder.buildDrawn(samples: nodeSamples, count: count, codes: codes, rowStride: rowStride,
                                     features: batchFeatures, batch: batch, offsets: offsets, into: drawnCells)
         for k in 0..<batch {
             let f = Int(batchFeatures[k])
@@ -45,46 +45,68 @@ extension TreeGrower {
     }
 
     /// Stable in-place partition of the node's samples: left rows first, in order, then right rows.
+    /// Branch-free: each sample is written to both destinations and only one cursor advances, so the
+    /// loads of the codes of successive rows (cache misses deep in the tree) overlap instead of
+    /// waiting behind a mispredicted branch.
     func partition(_ task: Task, _ split: SplitCandidate) {
         let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
         var write = task.start, spilled = 0
+        let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride
         for i in task.start..<task.end {
             let s = samples[i]
-            let code = codes[Int(s.row) &* p &+ f]
-            if code <= bin || (missingLeft && code == missingCode) {
-                samples[write] = s
-                write &+= 1
-            } else {
-                scratch[spilled] = s
-                spilled &+= 1
-            }
+            let code = codes[Int(s.row) &* stride &+ f]
+            let goLeft = (code <= bin) || (missingLeft && code == missingCode)
+            samples[write] = s
+            scratch[spilled] = s
+            write &+= goLeft ? 1 : 0
+            spilled &+= goLeft ? 0 : 1
         }
         (samples + write).update(from: scratch, count: spilled)
     }
 
-    /// `partition`, adding the rows of one side (left when `buildLeft`) to the full histogram `cells`
-    /// while their codes are in cache.
+    /// `partition`, adding the rows of one side (left when `buildLeft`) to the full histogram `cells`.
+    /// Chunk by chunk: the branch-free partition loop also copies each row's codes (as 8-byte words)
+    /// and sample into chunk buffers, the copy cursor advancing only for rows of the built side; then
+    /// the histogram pass reads those buffers sequentially. The random loads of the codes thus all sit
+    /// in the short loop, where many are in flight at once.
     func partitionBuilding(_ task: Task, _ split: SplitCandidate, buildLeft: Bool, into cells: UnsafeMutablePointer<HistogramCell>) {
         let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
+        let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride, p = self.p
+        let words = stride / 8
+        let offsets = UnsafePointer(self.offsets)
+        let chunkSamples = self.chunkSamples, chunkCodes = self.chunkCodes
+        let rawCodes = UnsafeRawPointer(codes)
         var write = task.start, spilled = 0
-        let p = self.p, offsets = UnsafePointer(self.offsets)
-        for i in task.start..<task.end {
-            let s = samples[i]
-            let rowCodes = codes + Int(s.row) &* p
-            let code = rowCodes[f]
-            let goLeft = code <= bin || (missingLeft && code == missingCode)
-            if goLeft {
+        var chunkStart = task.start
+        while chunkStart < task.end {
+            let chunkEnd = min(task.end, chunkStart + TreeGrower.chunkRows)
+            var gathered = 0
+            for i in chunkStart..<chunkEnd {
+                let s = samples[i]
+                let row = rawCodes + Int(s.row) &* stride
+                let code = row.load(fromByteOffset: f, as: UInt8.self)
+                let goLeft = (code <= bin) || (missingLeft && code == missingCode)
                 samples[write] = s
-                write &+= 1
-            } else {
                 scratch[spilled] = s
-                spilled &+= 1
+                write &+= goLeft ? 1 : 0
+                spilled &+= goLeft ? 0 : 1
+                chunkSamples[gathered] = s
+                let target = chunkCodes + gathered &* words
+                var w = 0
+                while w < words {
+                    target[w] = row.load(fromByteOffset: w &<< 3, as: UInt64.self)
+                    w &+= 1
+                }
+                gathered &+= goLeft == buildLeft ? 1 : 0
             }
-            if goLeft == buildLeft {
-                HistogramBuilder.addRow(rowCodes, featureCount: p, offsets: offsets,
+            let gatheredCodes = UnsafeRawPointer(chunkCodes).assumingMemoryBound(to: UInt8.self)
+            for k in 0..<gathered {
+                let s = chunkSamples[k]
+                HistogramBuilder.addRow(gatheredCodes + k &* stride, featureCount: p, offsets: offsets,
                                         weightedTarget: Double(s.target) * Double(s.weight),
                                         packed: UInt64(s.weight) | (1 << 32), into: cells)
             }
+            chunkStart = chunkEnd
         }
         (samples + write).update(from: scratch, count: spilled)
     }
@@ -100,6 +122,7 @@ extension TreeGrower {
     }
 
     /// Adds the tree's prediction for every out-of-bag row (bootstrap count 0) to `oobSum`/`oobCount`.
+    /// Four rows walk the tree together so that their cache misses overlap.
     func accumulateOutOfBag(_ tree: DecisionTree) {
         var nodes = [CodedNode]()
         nodes.reserveCapacity(tree.nodeCount)
@@ -110,19 +133,50 @@ extension TreeGrower {
                                    missingCode: f >= 0 ? UInt8(valueBins[f]) : 0, missingLeft: tree.missingGoesLeft[i] != 0,
                                    value: tree.value[i]))
         }
+        var lanes = [Int](repeating: 0, count: 4)
         nodes.withUnsafeBufferPointer { nodes in
             let nodes = nodes.baseAddress!
-            for r in 0..<n where counts[r] == 0 {
-                let rowCodes = codes + r &* p
-                var i = 0
-                while nodes[i].feature >= 0 {
-                    let node = nodes[i]
-                    let c = rowCodes[Int(node.feature)]
-                    let goLeft = c <= node.bin || (node.missingLeft && c == node.missingCode)
-                    i = Int(node.left) &+ (goLeft ? 0 : 1)
+            let stride = rowStride, codes = self.codes
+            @inline(__always) func step(_ i: Int, _ rowCodes: UnsafePointer<UInt8>) -> Int {
+                let node = nodes[i]
+                let c = rowCodes[Int(node.feature)]
+                let goLeft = c <= node.bin || (node.missingLeft && c == node.missingCode)
+                return Int(node.left) &+ (goLeft ? 0 : 1)
+            }
+            var pending = 0
+            var r = 0
+            while r <= n {
+                if r < n && counts[r] != 0 {
+                    r += 1
+                    continue
                 }
-                oobSum[r] &+= Int64((Double(nodes[i].value) * oobScale).rounded())
-                oobCount[r] &+= 1
+                if r < n {
+                    lanes[pending] = r
+                    pending += 1
+                    r += 1
+                    if pending < 4 { continue }
+                } else {
+                    r += 1
+                    if pending == 0 { break }
+                }
+                // walk `pending` rows (4, or fewer at the end) together
+                var a = 0, b = 0, c = 0, d = 0
+                let ra = codes + lanes[0] &* stride
+                let rb = codes + lanes[pending > 1 ? 1 : 0] &* stride
+                let rc = codes + lanes[pending > 2 ? 2 : 0] &* stride
+                let rd = codes + lanes[pending > 3 ? 3 : 0] &* stride
+                while nodes[a].feature >= 0 || nodes[b].feature >= 0 || nodes[c].feature >= 0 || nodes[d].feature >= 0 {
+                    if nodes[a].feature >= 0 { a = step(a, ra) }
+                    if nodes[b].feature >= 0 { b = step(b, rb) }
+                    if nodes[c].feature >= 0 { c = step(c, rc) }
+                    if nodes[d].feature >= 0 { d = step(d, rd) }
+                }
+                for k in 0..<pending {
+                    let leaf = k == 0 ? a : k == 1 ? b : k == 2 ? c : d
+                    oobSum[lanes[k]] &+= Int64((Double(nodes[leaf].value) * oobScale).rounded())
+                    oobCount[lanes[k]] &+= 1
+                }
+                pending = 0
             }
         }
     }

@@ -26,18 +26,13 @@
 /// added in fixed point (Int64, `oobScale` units), so the sums do not depend on which worker grew
 /// which tree.
 final class TreeGrower {
-    enum HistogramStrategy: Sendable {
-        case subtraction
-        case drawnFeatures
-    }
-
     struct Settings: Sendable {
         var maxFeatures: Int
         var minSamplesLeaf: Int
         var maxDepth: Int
         var minImpurityDecrease: Double
         var draws: Int
-        var sparseNodeLimit: Int = 128
+        var sparseNodeLimit: Int = 256
         var strategy: HistogramStrategy = .subtraction
     }
 
@@ -53,6 +48,7 @@ final class TreeGrower {
 
     let n: Int
     let p: Int
+    let rowStride: Int
     let settings: Settings
     let codes: UnsafePointer<UInt8>
     let targets: UnsafePointer<Float>
@@ -65,7 +61,7 @@ final class TreeGrower {
     let scratch: UnsafeMutablePointer<Sample>
     let drawnCells: UnsafeMutablePointer<HistogramCell>
     let sparseCells: UnsafeMutablePointer<HistogramCell>
-    let touched: UnsafeMutablePointer<UInt8>
+    let seen: UnsafeMutablePointer<UInt64>
     let permutation: UnsafeMutablePointer<Int32>
     let batchFeatures: UnsafeMutablePointer<Int32>
     var knownConstant: UnsafeMutablePointer<UInt8>
@@ -73,17 +69,23 @@ final class TreeGrower {
     var histograms: [UnsafeMutablePointer<HistogramCell>] = []
     var freeHistograms: [Int] = []
     var stack: [Task] = []
+    /// Rows partitioned per chunk by `partitionBuilding`, and the chunk's gathered samples and codes.
+    static let chunkRows = 2048
+    let chunkSamples: UnsafeMutablePointer<Sample>
+    let chunkCodes: UnsafeMutablePointer<UInt64>
     let oobSum: UnsafeMutablePointer<Int64>
     let oobCount: UnsafeMutablePointer<UInt32>
     let oobScale: Double
 
     /// `codes` (as coded by `BinnedMatrix`) and `targets` are borrowed: the caller keeps them alive
     /// while the grower is used.
-    init(codes: UnsafePointer<UInt8>, targets: UnsafePointer<Float>, rowCount n: Int, mapper: BinMapper,
+    init(codes: UnsafePointer<UInt8>, rowStride: Int, targets: UnsafePointer<Float>, rowCount n: Int, mapper: BinMapper,
          settings: Settings, oobScale: Double) {
         precondition(settings.draws < Int(UInt32.max), "too many bootstrap draws for 32-bit bin weights")
         self.n = n
         self.p = mapper.featureCount
+        precondition(rowStride % 8 == 0 && rowStride >= mapper.featureCount, "rows must be padded to 8-byte words")
+        self.rowStride = rowStride
         self.settings = settings
         self.codes = codes
         self.targets = targets
@@ -107,7 +109,8 @@ final class TreeGrower {
         drawnCells.initialize(repeating: .zero, count: cellCount)
         sparseCells = .allocate(capacity: 256)
         sparseCells.initialize(repeating: .zero, count: 256)
-        touched = .allocate(capacity: 256)
+        seen = .allocate(capacity: 4)
+        seen.initialize(repeating: 0, count: 4)
         permutation = .allocate(capacity: p1)
         batchFeatures = .allocate(capacity: p1)
         knownConstantRows = 64
@@ -116,6 +119,8 @@ final class TreeGrower {
         oobSum.initialize(repeating: 0, count: max(n, 1))
         oobCount = .allocate(capacity: max(n, 1))
         oobCount.initialize(repeating: 0, count: max(n, 1))
+        chunkSamples = .allocate(capacity: TreeGrower.chunkRows)
+        chunkCodes = .allocate(capacity: TreeGrower.chunkRows * rowStride / 8)
     }
 
     deinit {
@@ -127,13 +132,15 @@ final class TreeGrower {
         scratch.deallocate()
         drawnCells.deallocate()
         sparseCells.deallocate()
-        touched.deallocate()
+        seen.deallocate()
         permutation.deallocate()
         batchFeatures.deallocate()
         knownConstant.deallocate()
         for h in histograms { h.deallocate() }
         oobSum.deallocate()
         oobCount.deallocate()
+        chunkSamples.deallocate()
+        chunkCodes.deallocate()
     }
 
     /// Grows the tree of `seed`; returns it with its impurity decrease per feature (in units of
@@ -159,7 +166,7 @@ final class TreeGrower {
         var rootHistogram = -1
         if settings.strategy == .subtraction && m >= settings.sparseNodeLimit {
             rootHistogram = acquireHistogram()
-            HistogramBuilder.buildAll(samples: samples, count: m, codes: codes, featureCount: p, offsets: offsets,
+            HistogramBuilder.buildAll(samples: samples, count: m, codes: codes, rowStride: rowStride, featureCount: p, offsets: offsets,
                                       into: histograms[rootHistogram])
         }
         stack.removeAll(keepingCapacity: true)

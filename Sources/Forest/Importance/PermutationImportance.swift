@@ -26,7 +26,7 @@ enum PermutationImportance {
         let p = binned.featureCount, k = rows.count
         var gathered = [UInt8](repeating: 0, count: k * p)
         for (i, r) in rows.enumerated() {
-            for f in 0..<p { gathered[i * p + f] = binned.codes[r * p + f] }
+            for f in 0..<p { gathered[i * p + f] = binned.codes[r * binned.rowStride + f] }
         }
         let local = gathered
         let y = rows.map { Double(target[$0]) }

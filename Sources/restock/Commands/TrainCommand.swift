@@ -42,11 +42,15 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "No per-tree progress on stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
+    var histograms: String = HistogramStrategy.subtraction.rawValue
+
     func validate() throws {
         if (data == nil) == (matrix == nil) { throw ValidationError("give exactly one of --data DIR and --matrix FILE") }
         if data != nil, let target, target != "y" { throw ValidationError("--target is y when training from --data") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
+        if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
     }
 
     func run() throws {
@@ -54,7 +58,7 @@ struct TrainCommand: ParsableCommand {
         let source: TrainingRun.Source = data.map { .data($0) } ?? .matrix(matrix!)
         let summary = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
-                                      showProgress: !quiet).run()
+                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction).run()
         print(summary)
     }
 }

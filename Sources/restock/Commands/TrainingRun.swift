@@ -26,6 +26,7 @@ struct TrainingRun {
     var permutationRows: Int
     var trainedAt: String
     var showProgress: Bool
+    var histograms: HistogramStrategy = .subtraction
 
     func run() throws -> String {
         let clock = ContinuousClock()
@@ -51,7 +52,8 @@ struct TrainingRun {
         let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? TrainingRun.progressPrinter() : nil
         let result = try RandomForest.train(
             features: data.features, target: data.target, targetName: data.targetName, parameters: parameters,
-            options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress))
+            options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
+                                     histograms: histograms))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = seconds(ContinuousClock.now - writeStart)
