@@ -46,10 +46,24 @@ public struct Catalog: Sendable {
         let aisleIndex = Dictionary(uniqueKeysWithValues: aisles.enumerated().map { ($1.id, $0) })
 
         var z = [Double](repeating: 0, count: n)
+        if p.stratifiedPopularity {
+            // The aisle's normal quantiles (i + 1/2)/n_a, in random order: the same lognormal law, but
+            // its largest values (the head of the catalog) no longer depend on the seed.
+            var members = [[Int]](repeating: [], count: aisles.count)
+            for i in 0..<n { members[aisleIndex[Int(aisleOf[i])]!].append(i) }
+            for list in members {
+                var quantiles = (0..<list.count).map {
+                    Catalog.normalQuantile((Double($0) + 0.5) / Double(list.count))
+                }
+                quantiles.withUnsafeMutableBufferPointer { random.shuffle($0) }
+                for (i, q) in zip(list, quantiles) { z[i] = q }
+            }
+        } else {
+            for i in 0..<n { z[i] = random.normal() }
+        }
         var popularity = [Double](repeating: 0, count: n)
         var aisleTotal = [Double](repeating: 0, count: aisles.count)
         for i in 0..<n {
-            z[i] = random.normal()
             let a = aisles[aisleIndex[Int(aisleOf[i])]!]
             popularity[i] = exp(a.popularitySpread * p.popularitySpreadMultiplier * z[i])
             aisleTotal[aisleIndex[a.id]!] += popularity[i]
@@ -57,18 +71,23 @@ public struct Catalog: Sendable {
         let centre = Catalog.logit(p.reorderabilityCentre)
         var weights = [Double](repeating: 0, count: n)
         var b = [Double](repeating: 0, count: n)
+        var noise = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let k = aisleIndex[Int(aisleOf[i])]!
             let a = aisles[k]
             weights[i] = max(a.newItemShare, 1e-5) * popularity[i] / aisleTotal[k]
             let r = min(max(a.reorderRatio, p.reorderabilityClip.lowerBound), p.reorderabilityClip.upperBound)
             b[i] =
-                p.reorderabilityScale * (Catalog.logit(r) - centre) + p.reorderabilitySD * random.normal()
-                + p.reorderabilityPopularity * z[i]
+                p.reorderabilityScale * (Catalog.logit(r) - centre) + p.reorderabilityPopularity * z[i]
+            noise[i] = random.normal()
         }
         // Pin the head: the largest weights get `headBoost` (ties broken by index, deterministic).
         let head = weights.indices.sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
-        for i in head.prefix(p.headCount) { weights[i] *= p.headBoost }
+        for i in head.prefix(p.headCount) {
+            weights[i] *= p.headBoost
+            noise[i] *= p.headNoiseScale
+        }
+        for i in 0..<n { b[i] += p.reorderabilitySD * noise[i] }
         let total = weights.reduce(0, +)
         for i in 0..<n {
             weights[i] = (1 - p.popularityFloor) * weights[i] / total + p.popularityFloor / Double(n)
@@ -89,4 +108,29 @@ public struct Catalog: Sendable {
     }
 
     static func logit(_ x: Double) -> Double { log(x / (1 - x)) }
+
+    /// Standard normal quantile Phi^-1(u), Acklam's rational approximation (relative error < 1.2e-9).
+    static func normalQuantile(_ u: Double) -> Double {
+        let a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.3577518672690, -30.66479806614716,
+                 2.506628277459239]
+        let b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
+        let c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+                 4.374664141464968, 2.938163982698783]
+        let d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
+        let low = 0.02425
+        if u < low {
+            let q = (-2 * log(u)).squareRoot()
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        if u > 1 - low {
+            let q = (-2 * log(1 - u)).squareRoot()
+            return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        let q = u - 0.5
+        let r = q * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    }
 }

@@ -113,9 +113,15 @@ public struct GenerationParameters: Sendable, Equatable {
     public var reorderabilityPopularity = 0.25
     /// `pop_sd_mult`: multiplier on each aisle's fitted popularity spread.
     public var popularitySpreadMultiplier = 1.25
+    /// Within-aisle popularity z_p: the aisle's normal quantiles in random order (stratified) instead of
+    /// independent N(0, 1) draws (proto). Same law; the catalog's head no longer swings with the seed.
+    public var stratifiedPopularity = true
     /// `head_n`, `head_boost`: the largest new-item weights are multiplied by headBoost.
     public var headCount = 10
-    public var headBoost = 1.8
+    public var headBoost = 1.2
+    /// Scale of the reorderability noise e_p of the head products (1 in the proto; 0 pins their
+    /// habit strength to the aisle's level so that the head does not swing with the seed).
+    public var headNoiseScale = 0.0
     /// `pop_floor`: share of new-item mass spread uniformly over all products.
     public var popularityFloor = 0.03
     /// `dept_conc`: Dirichlet concentration of the user's department affinity.

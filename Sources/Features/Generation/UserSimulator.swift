@@ -256,27 +256,9 @@ public final class UserSimulator {
             }
         }
         let chosen = heapSlot
-        var chosenCount = 0
-        if count >= h {
-            for i in 0..<h { chosen[i] = Int32(i) }
-            chosenCount = h
-        } else {
-            // Exponential race: keep the `count` smallest E_i / w_i in a max-heap.
-            let keys = heapKey
-            for i in 0..<h {
-                let key = random.exponential() / weights[i]
-                if chosenCount < count {
-                    keys[chosenCount] = key
-                    chosen[chosenCount] = Int32(i)
-                    chosenCount += 1
-                    UserSimulator.siftUp(keys, chosen, chosenCount - 1)
-                } else if key < keys[0] {
-                    keys[0] = key
-                    chosen[0] = Int32(i)
-                    UserSimulator.siftDown(keys, chosen, chosenCount)
-                }
-            }
-        }
+        let chosenCount = WeightedSampling.exponentialRace(
+            weights: UnsafeBufferPointer(start: weights, count: h), take: count, keys: heapKey, chosen: chosen,
+            random: &random)
         for c in 0..<chosenCount {
             let i = Int(chosen[c])
             basketProduct.append(history.product[i])
@@ -285,33 +267,6 @@ public final class UserSimulator {
             purchases[i] += 1
             lastOrder[i] = Int32(t)
             lastDay[i] = Int32(day)
-        }
-    }
-
-    @inline(__always)
-    private static func siftUp(_ keys: UnsafeMutablePointer<Double>, _ slots: UnsafeMutablePointer<Int32>, _ start: Int) {
-        var c = start
-        while c > 0 {
-            let parent = (c - 1) >> 1
-            if keys[parent] >= keys[c] { break }
-            swap(&keys[parent], &keys[c])
-            swap(&slots[parent], &slots[c])
-            c = parent
-        }
-    }
-
-    @inline(__always)
-    private static func siftDown(_ keys: UnsafeMutablePointer<Double>, _ slots: UnsafeMutablePointer<Int32>, _ n: Int) {
-        var c = 0
-        while true {
-            let l = 2 * c + 1
-            if l >= n { break }
-            var m = l
-            if l + 1 < n && keys[l + 1] > keys[l] { m = l + 1 }
-            if keys[c] >= keys[m] { break }
-            swap(&keys[c], &keys[m])
-            swap(&slots[c], &slots[m])
-            c = m
         }
     }
 

@@ -38,6 +38,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a model parameter by its prototype name (calibration work).", visibility: .hidden))
+    var settings: [String] = []
+
     func validate() throws {
         if users < 1 { throw ValidationError("--users must be at least 1.") }
         if !(0...1).contains(testFraction) { throw ValidationError("--test-fraction must be between 0 and 1.") }
@@ -45,7 +50,8 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = GeneratorConfiguration(users: users, seed: seed, testFraction: testFraction, threads: threads)
+        var config = GeneratorConfiguration(users: users, seed: seed, testFraction: testFraction, threads: threads)
+        for setting in settings { try config.parameters.apply(setting: setting) }
         let reporter = ProgressReporter(label: "generate")
         let started = Date()
         let summary = try InstacartGenerator.generate(config, to: out, progress: reporter.update)
