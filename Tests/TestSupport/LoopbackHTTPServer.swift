@@ -68,20 +68,24 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections. Only wakes the accept thread (shutdown); that thread closes the
+    /// listener itself, so its descriptor number cannot be reused by another server while this
+    /// thread might still call accept on it.
     public func stop() {
         lock.lock(); stopped = true; lock.unlock()
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve() {
         while true {
             let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                lock.lock(); let done = stopped; lock.unlock()
-                if done { return } else { continue }
+            lock.lock(); let done = stopped; lock.unlock()
+            if done {
+                if connection >= 0 { close(connection) }
+                close(listener)
+                return
             }
+            if connection < 0 { continue }
             handle(connection)
             close(connection)
         }

@@ -119,6 +119,7 @@ public struct ClickHouseClient: Sendable {
         let schema = RowBinarySchema(columns.map(\.type))
         return try withoutActuallyEscaping(produce) { produce in
             let upload = RowBinaryUpload(schema: schema, produce: produce)
+            defer { upload.detach() }
             try run(sql: sql, settings: configuration.settings.merging(settings), sqlInURL: true,
                     body: .stream { [upload] buffer in try upload.fill(buffer) },
                     abortiveClose: abortiveCloseOnInsert, mayRetry: { !upload.started }, onBody: { _ in })

@@ -5,7 +5,7 @@
 /// Memory: curl's buffer plus what one producer call writes beyond it.
 final class RowBinaryUpload: @unchecked Sendable {
     private let schema: RowBinarySchema
-    private let produce: (inout RowBinaryWriter) throws -> Bool
+    private var produce: ((inout RowBinaryWriter) throws -> Bool)?
     private var spill: [UInt8] = []
     private var spillOffset = 0
     private var finished = false
@@ -18,6 +18,13 @@ final class RowBinaryUpload: @unchecked Sendable {
     init(schema: RowBinarySchema, produce: @escaping (inout RowBinaryWriter) throws -> Bool) {
         self.schema = schema
         self.produce = produce
+    }
+
+    /// Drops the producer (which may be a non-escaping closure of the caller): after this the body
+    /// ends, even if a transport kept the request and asked again.
+    func detach() {
+        produce = nil
+        finished = true
     }
 
     /// Fills `buffer`; returns the byte count, 0 only at the end of the body.
@@ -35,7 +42,7 @@ final class RowBinaryUpload: @unchecked Sendable {
         }
         spill.removeAll(keepingCapacity: true)
         spillOffset = 0
-        if finished || buffer.isEmpty {
+        guard let produce, !finished, !buffer.isEmpty else {
             bytes += position
             return position
         }
