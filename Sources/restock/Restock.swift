@@ -14,6 +14,7 @@ struct Restock: ParsableCommand {
         version: RestockVersion.string,
         subcommands: [
             // subcommands are listed here, one line each
+            ClickHouseBenchCommand.self,
         ]
     )
 }
