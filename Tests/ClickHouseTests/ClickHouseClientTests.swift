@@ -15,6 +15,7 @@ private func makeClient(_ transport: FakeTransport, _ configure: (inout ClickHou
     -> (ClickHouseClient, PauseRecorder) {
     var configuration = ClickHouseConfiguration(url: "http://127.0.0.1:8123/", user: "ingest", password: "pa55-word",
                                                 database: "analytics")
+    configuration.verifyColumnTypes = false       // one scripted reply per call
     configure(&configuration)
     var client = ClickHouseClient(configuration: configuration, transport: transport)
     let recorder = PauseRecorder()
@@ -169,7 +170,9 @@ private func makeClient(_ transport: FakeTransport, _ configure: (inout ClickHou
         return response
     }
     defer { server.stop() }
-    let client = ClickHouseClient(configuration: ClickHouseConfiguration(url: server.url))
+    var configuration = ClickHouseConfiguration(url: server.url)
+    configuration.verifyColumnTypes = false
+    let client = ClickHouseClient(configuration: configuration)
     var last: UInt32?
     let error = try #require(throws: ClickHouseError.self) {
         try client.select("SELECT toUInt32(number) FROM numbers(1e6)", columns: [.uint32]) { last = try $0.readUInt32() }
@@ -177,4 +180,47 @@ private func makeClient(_ transport: FakeTransport, _ configure: (inout ClickHou
     #expect(error.code == 241)
     #expect(error.httpStatus == 200)
     #expect(last.map { $0 < 100_000 } ?? true, "only real rows reached the handler")
+}
+
+@Test func declaredColumnsAreCheckedWithDescribeBeforeAnyRowMoves() throws {
+    let describe = Array("id\tUInt64\t\t\nkind\tEnum8(\\'a\\' = 1, \\'b\\' = 2)\t\t\nday\tNullable(Date)\t\t\n".utf8)
+    let transport = FakeTransport([.success(.init(body: describe))])
+    let (client, _) = makeClient(transport) { $0.verifyColumnTypes = true }
+    let error = try #require(throws: ClickHouseError.self) {
+        try client.select("SELECT id, kind, day FROM t;", columns: [.uint32, .int8, .nullable(.uint16)]) { _ in }
+    }
+    #expect(error.kind == .columnMismatch)
+    #expect(error.message.hasPrefix("column 1 (id) is UInt64, declared UInt32"))
+    #expect(transport.requests.count == 1, "the query itself was never sent")
+    guard case .bytes(let sent) = transport.requests[0].body else { Issue.record("no SQL body"); return }
+    #expect(String(decoding: sent, as: UTF8.self) == "DESCRIBE TABLE (\nSELECT id, kind, day FROM t\n)")
+
+    var produced = 0
+    let insertError = try #require(throws: ClickHouseError.self) {
+        try client.insert(into: "t", columns: [.init("id", .uint64), .init("kind", .int8), .init("extra", .string)]) { _ in
+            produced += 1
+            return false
+        }
+    }
+    #expect(insertError.kind == .columnMismatch)
+    #expect(insertError.message.hasPrefix("the table has no column extra"))
+    #expect(produced == 0)
+
+    let fine = FakeTransport([.success(.init(body: describe)), .success(.init())])
+    try makeClient(fine) { $0.verifyColumnTypes = true }.0.insert(
+        into: "t", columns: [.init("day", .nullable(.uint16)), .init("kind", .int8)]) { _ in false }
+    #expect(fine.requests.count == 2)
+}
+
+@Test func serverTypesMapToTheRowBinaryTypesTheyUse() {
+    #expect(ClickHouseColumnType(wireCompatibleWith: "UInt64") == .uint64)
+    #expect(ClickHouseColumnType(wireCompatibleWith: "Nullable(String)") == .nullable(.string))
+    #expect(ClickHouseColumnType(wireCompatibleWith: "Enum8('prior' = 0, 'train' = 1)") == .int8)
+    #expect(ClickHouseColumnType(wireCompatibleWith: "Enum16('x' = 1000)") == .int16)
+    #expect(ClickHouseColumnType(wireCompatibleWith: "Date") == .uint16)
+    #expect(ClickHouseColumnType(wireCompatibleWith: "Nullable(DateTime('UTC'))") == .nullable(.uint32))
+    #expect(ClickHouseColumnType(wireCompatibleWith: "LowCardinality(Nullable(String))") == .nullable(.string))
+    for unsupported in ["FixedString(4)", "Decimal(9, 4)", "Array(UInt8)", "UUID", "DateTime64(3)", "Nullable(Nullable(UInt8))"] {
+        #expect(ClickHouseColumnType(wireCompatibleWith: unsupported) == nil, "\(unsupported)")
+    }
 }

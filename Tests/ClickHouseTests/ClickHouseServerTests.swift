@@ -300,3 +300,66 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
     #expect(error.kind == .couldNotConnect)
     #expect(transport.attempts == 3)
 }
+
+extension ClickHouseServerTests {
+    @Test func serverErrorWhileTheInsertBodyStreamsIsTheServerError() throws {
+        let client = TestServer.client()
+        let table = try TestServer.newTable("narrow")
+        defer { try? client.execute("DROP TABLE IF EXISTS \(TestServer.qualified(table))") }
+        var produced = 0
+        let missing = try #require(throws: ClickHouseError.self) {
+            try client.insert(into: "no_such_table_at_all", database: TestServer.database, columns: [.init("x", .uint64)]) { w in
+                w.writeUInt64(UInt64(produced))
+                produced += 1
+                return produced < 5_000_000
+            }
+        }
+        #expect(missing.code == 60)
+        #expect(missing.query == "INSERT INTO `restock_test`.`no_such_table_at_all` (`x`) FORMAT RowBinary")
+
+        // Declared String, stored UInt8: RowBinary has no framing, so the server would take every
+        // byte as a row. The DESCRIBE check refuses before the producer runs.
+        try client.execute("CREATE TABLE \(TestServer.qualified(table)) (x UInt8) ENGINE = MergeTree() ORDER BY tuple()")
+        produced = 0
+        let produce: (inout RowBinaryWriter) -> Bool = { w in
+            w.writeString(String(repeating: "z", count: 300))
+            produced += 1
+            return produced < 1000
+        }
+        let wrongType = try #require(throws: ClickHouseError.self) {
+            try client.insert(into: table, database: TestServer.database, columns: [.init("x", .string)], produce: produce)
+        }
+        #expect(wrongType.kind == .columnMismatch)
+        #expect(wrongType.message.hasPrefix("column x is UInt8, declared String"))
+        #expect(produced == 0)
+        let unchecked = TestServer.client { $0.verifyColumnTypes = false }
+        let garbage = try unchecked.insert(into: table, database: TestServer.database, columns: [.init("x", .string)], produce: produce)
+        #expect(try TestServer.count(table) == garbage.bytes, "without the check each byte became a UInt8 row")
+        try client.execute("TRUNCATE TABLE \(TestServer.qualified(table))")
+        #expect(try TestServer.count(table) == 0)
+    }
+
+    @Test func selectColumnsAreCheckedAgainstTheResultTypes() throws {
+        let client = TestServer.client()
+        let table = try TestServer.newTable("wire")
+        defer { try? client.execute("DROP TABLE IF EXISTS \(TestServer.qualified(table))") }
+        try client.execute("CREATE TABLE \(TestServer.qualified(table)) (kind Enum8('prior' = 0, 'train' = 1), day Date, "
+            + "at Nullable(DateTime)) ENGINE = Memory")
+        try client.execute("INSERT INTO \(TestServer.qualified(table)) VALUES ('train', '1970-01-11', NULL), ('prior', '1970-01-02', 60)")
+        var rows: [String] = []
+        try client.select("SELECT kind, day, at FROM \(TestServer.qualified(table)) ORDER BY day",
+                          columns: [.int8, .uint16, .nullable(.uint32)]) { row in
+            rows.append("\(try row.readInt8()) \(try row.readUInt16()) \(String(describing: try row.readOptional { try $0.readUInt32() }))")
+        }
+        #expect(rows == ["0 1 Optional(60)", "1 10 nil"])
+        let error = try #require(throws: ClickHouseError.self) {
+            try client.select("SELECT number, toFloat64(number) FROM numbers(3)", columns: [.uint64, .uint64]) { _ in }
+        }
+        #expect(error.kind == .columnMismatch)
+        #expect(error.message.contains("is Float64, declared UInt64"))
+        let count = try #require(throws: ClickHouseError.self) {
+            try client.select("SELECT 1, 2", columns: [.uint8]) { _ in }
+        }
+        #expect(count.message.hasPrefix("the query returns 2 columns, 1 declared"))
+    }
+}

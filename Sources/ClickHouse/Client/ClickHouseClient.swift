@@ -60,12 +60,16 @@ public struct ClickHouseClient: Sendable {
     /// server appends mid-stream throws `ClickHouseError` (code set, HTTP 200) before the rows
     /// decoded from its text would reach the handler; a cut-off stream throws `.malformedResponse`.
     /// Rows handed out before an error are real rows, but the result is incomplete.
+    /// With `configuration.verifyColumnTypes` (the default) `DESCRIBE TABLE (sql)` first checks
+    /// that the result has exactly these types (wire-compatible ones allowed, see
+    /// `ClickHouseColumnType(wireCompatibleWith:)`) and throws `.columnMismatch` otherwise.
     ///
     /// Cost: O(bytes) with two light passes per row; memory O(64 KiB + largest row + 256 KiB),
     /// independent of the row count.
     @discardableResult
     public func select(_ sql: String, columns: [ClickHouseColumnType], settings: ClickHouseSettings = ClickHouseSettings(),
                        row: (inout RowBinaryReader) throws -> Void) throws -> ClickHouseTransferSummary {
+        if configuration.verifyColumnTypes { try checkResultColumns(of: sql, against: columns) }
         let merged = configuration.settings.merging(settings)
         let decoder = RowBinaryDecoder(schema: RowBinarySchema(columns),
                                        holdBack: merged.waitEndOfQuery == true ? 0 : 64 << 10)
@@ -99,7 +103,9 @@ public struct ClickHouseClient: Sendable {
     /// produced on demand: `produce` is called while curl's 1 MiB buffer has room; each call writes
     /// one or more complete rows and returns true, or returns false when there are no more (rows
     /// written in that last call count). The number of rows sent is returned; compare it with
-    /// `SELECT count()` when it matters.
+    /// `SELECT count()` when it matters. With `configuration.verifyColumnTypes` (the default)
+    /// `DESCRIBE TABLE` first checks that each declared column exists with that type and throws
+    /// `.columnMismatch` before any row is produced otherwise.
     ///
     /// Failure safety: if `produce` throws (its error is rethrown) or writes the wrong columns, the
     /// upload is aborted and the connection closed with a reset, so the server never takes the cut
@@ -116,6 +122,7 @@ public struct ClickHouseClient: Sendable {
         let target = (database.map { SQLLiteral.identifier($0) + "." } ?? "") + SQLLiteral.identifier(table)
         let names = columns.map { SQLLiteral.identifier($0.name) }.joined(separator: ", ")
         let sql = "INSERT INTO \(target) (\(names)) FORMAT RowBinary"
+        if configuration.verifyColumnTypes { try checkInsertColumns(columns, target: target, sql: sql) }
         let schema = RowBinarySchema(columns.map(\.type))
         return try withoutActuallyEscaping(produce) { produce in
             let upload = RowBinaryUpload(schema: schema, produce: produce)

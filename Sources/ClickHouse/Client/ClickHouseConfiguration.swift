@@ -57,6 +57,11 @@ public struct ClickHouseConfiguration: Sendable, CustomStringConvertible, Custom
     public var retry = RetryPolicy()
     /// Settings sent with every request (per-call settings override them).
     public var settings = ClickHouseSettings()
+    /// Check the declared column types against the server before `select` and `insert` (one
+    /// `DESCRIBE TABLE` round trip each). RowBinary has no framing: without the check a wrong
+    /// declaration reads garbage, or writes it (a `String` body into a `UInt8` column is accepted as
+    /// one row per byte). Turn off only for many small queries whose columns are known.
+    public var verifyColumnTypes = true
 
     /// Credentials in the URL (`http://user:password@host:port`) are moved to `user` and
     /// `password` (percent-decoded) unless given explicitly; a trailing `/` is dropped.

@@ -71,6 +71,36 @@ public struct ClickHouseColumnType: Hashable, Sendable, CustomStringConvertible 
         self.init(scalar, nullable: nullable)
     }
 
+    /// The type whose RowBinary bytes a server column of type `serverType` uses, or nil when the
+    /// reader and writer cannot carry it. Besides the exact names: `Enum8(...)` is Int8,
+    /// `Enum16(...)` Int16, `Date` UInt16 (days), `DateTime[(tz)]` UInt32 (seconds), and
+    /// `LowCardinality(T)` is T. So a `.int8` column can fill an `Enum8` column.
+    public init?(wireCompatibleWith serverType: String) {
+        var name = Substring(serverType)
+        func unwrap(_ wrapper: String) -> Bool {
+            guard name.hasPrefix(wrapper + "("), name.hasSuffix(")") else { return false }
+            name = name.dropFirst(wrapper.count + 1).dropLast()
+            return true
+        }
+        _ = unwrap("LowCardinality")
+        let nullable = unwrap("Nullable")
+        let scalar: Scalar
+        if name.hasPrefix("Enum8(") {
+            scalar = .int8
+        } else if name.hasPrefix("Enum16(") {
+            scalar = .int16
+        } else if name == "Date" {
+            scalar = .uint16
+        } else if name == "DateTime" || name.hasPrefix("DateTime('") {
+            scalar = .uint32
+        } else if let exact = Scalar.allCases.first(where: { $0.name == name }) {
+            scalar = exact
+        } else {
+            return nil
+        }
+        self.init(scalar, nullable: nullable)
+    }
+
     /// The ClickHouse type name, e.g. `Nullable(Float32)`, for DDL and messages.
     public var description: String { isNullable ? "Nullable(\(scalar.name))" : scalar.name }
 
