@@ -224,3 +224,20 @@ private func makeClient(_ transport: FakeTransport, _ configure: (inout ClickHou
         #expect(ClickHouseColumnType(wireCompatibleWith: unsupported) == nil, "\(unsupported)")
     }
 }
+
+@Test func hungServerTimesOutAndIsNotRetried() throws {
+    // The connection is accepted but no byte comes back (a stopped server): the stall timeout fires.
+    let server = try LoopbackHTTPServer { _ in
+        usleep(3_000_000)
+        return .init(body: "late")
+    }
+    defer { server.stop() }
+    var configuration = ClickHouseConfiguration(url: server.url)
+    configuration.stallTimeout = 1
+    configuration.retry = .init(maxAttempts: 3, initialDelay: 0.01)
+    let transport = CountingTransport()
+    let client = ClickHouseClient(configuration: configuration, transport: transport)
+    let error = try #require(throws: TransportError.self) { try client.execute("SELECT sleep(3)") }
+    #expect(error.kind == .timedOut)
+    #expect(transport.attempts == 1)
+}

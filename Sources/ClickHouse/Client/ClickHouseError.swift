@@ -25,7 +25,8 @@ public struct ClickHouseError: Error, CustomStringConvertible, Sendable, Equatab
     public let message: String
     /// The SQL as sent (for an INSERT, the `INSERT ... FORMAT RowBinary` line).
     public let query: String
-    /// The `query_id` the client sent, for `system.query_log` or `KILL QUERY`.
+    /// The `query_id` the client sent, for `system.query_log` or `KILL QUERY`; empty when the error
+    /// was found before the statement was sent (the column-type check).
     public let queryID: String
 
     public init(kind: Kind, httpStatus: Int?, code: Int?, message: String, query: String, queryID: String) {

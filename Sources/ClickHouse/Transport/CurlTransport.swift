@@ -30,9 +30,11 @@ public struct CurlTransport: HTTPTransport {
             ccurl_setopt_str(handle, CURLOPT_URL, request.url)
             ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-            // Stall detection: abort when fewer than 1 byte/s moves for stallTimeout seconds.
-            ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-            ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(request.stallTimeout.rounded(.up))))
+            // Stall detection: the progress callback aborts when no byte has moved in either direction
+            // for stallTimeout seconds (curl's LOW_SPEED_* averages over ~5 s, too coarse for this).
+            exchange.stallTimeout = request.stallTimeout
+            ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            ccurl_setopt_xferinfofn(handle, CurlCallbacks.progress)
             ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, 256 << 10)
             if request.abortiveClose { ccurl_setopt_abortive_close(handle) }
             ccurl_setopt_writefn(handle, CurlCallbacks.write)
@@ -40,6 +42,7 @@ public struct CurlTransport: HTTPTransport {
             let context = Unmanaged.passUnretained(exchange).toOpaque()
             ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
             ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+            ccurl_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
             switch request.body {
             case nil:
                 ccurl_setopt_long(handle, CURLOPT_HTTPGET, request.method == .get ? 1 : 0)
@@ -67,6 +70,10 @@ public struct CurlTransport: HTTPTransport {
                 return withExtendedLifetime(exchange) { curl_easy_perform(handle) }
             }
             if let error = exchange.callbackError { throw error }
+            if exchange.stalled {
+                throw TransportError(kind: .timedOut, message: "no data moved for \(request.stallTimeout) s",
+                                     url: Self.redacted(request.url))
+            }
             if code != CURLE_OK {
                 let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -104,6 +111,24 @@ final class CurlExchange {
     var headers: [String: String] = [:]
     var headDelivered = false
     var callbackError: Error?
+    var stallTimeout = Double.infinity
+    var stalled = false
+    private var lastMoved = -1
+    private var lastMovedAt = ContinuousClock.now
+
+    /// Called by the progress callback with the bytes moved so far; true when the transfer has
+    /// been idle for longer than `stallTimeout`.
+    func isStalled(moved: Int) -> Bool {
+        let now = ContinuousClock.now
+        if moved != lastMoved {
+            lastMoved = moved
+            lastMovedAt = now
+            return false
+        }
+        let idle = now - lastMovedAt
+        stalled = Double(idle.components.seconds) + Double(idle.components.attoseconds) * 1e-18 > stallTimeout
+        return stalled
+    }
 
     init(onHead: @escaping (HTTPResponseHead) throws -> Void, onBody: @escaping (UnsafeRawBufferPointer) throws -> Void,
          body: HTTPBody?) {
@@ -158,6 +183,11 @@ enum CurlCallbacks {
             exchange.headers[name] = value
         }
         return bytes
+    }
+
+    static let progress: curl_xferinfo_callback = { context, _, downloaded, _, uploaded in
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
+        return exchange.isStalled(moved: downloaded + uploaded) ? 1 : 0
     }
 
     static let read: curl_read_callback = { buffer, size, count, context in
