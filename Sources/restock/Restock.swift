@@ -21,6 +21,7 @@ struct Restock: ParsableCommand {
             TrainCommand.self,
             PredictCommand.self,
             InspectCommand.self,
+            ClickHouseBenchCommand.self,
         ]
     )
 }

@@ -68,8 +68,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Stops accepting connections. The serving thread closes the socket itself when its `accept`
-    /// fails, so the descriptor number is never reused under a thread still accepting on it.
+    /// Stops accepting connections. Only wakes the accept thread (shutdown); that thread closes the
+    /// listener itself, so its descriptor number cannot be reused by another server while this
+    /// thread might still call accept on it.
     public func stop() {
         lock.lock(); stopped = true; lock.unlock()
         shutdown(listener, Int32(SHUT_RDWR))
@@ -78,10 +79,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private func serve() {
         while true {
             let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                lock.lock(); let done = stopped; lock.unlock()
-                if done { close(listener); return } else { continue }
+            lock.lock(); let done = stopped; lock.unlock()
+            if done {
+                if connection >= 0 { close(connection) }
+                close(listener)
+                return
             }
+            if connection < 0 { continue }
             handle(connection)
             close(connection)
         }

@@ -2,7 +2,8 @@ import CCurl
 
 /// `HTTPTransport` over libcurl's easy interface: one easy handle per request, the response body
 /// streamed to the caller in the chunks curl delivers, a streaming request body pulled through
-/// curl's read callback with 1 MiB upload buffers. Cost: memory O(chunk), no copy of the body.
+/// curl's read callback with 1 MiB upload buffers, responses read in up to 256 KiB pieces.
+/// Cost: memory O(chunk), no copy of the body. One connection per request (no keep-alive reuse).
 public struct CurlTransport: HTTPTransport {
     public init() {
         CurlTransport.initialiseOnce
@@ -12,13 +13,14 @@ public struct CurlTransport: HTTPTransport {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    public func perform(_ request: HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
+    public func perform(_ request: HTTPRequest, onHead: (HTTPResponseHead) throws -> Void,
+                        onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
         guard let handle = curl_easy_init() else {
-            throw TransportError(kind: .transferFailed, message: "curl_easy_init failed", url: request.url)
+            throw TransportError(kind: .transferFailed, message: "curl_easy_init failed", url: Self.redacted(request.url))
         }
         defer { curl_easy_cleanup(handle) }
-        return try withoutActuallyEscaping(onBody) { onBody in
-            let exchange = CurlExchange(onBody: onBody, body: request.body)
+        return try withoutActuallyEscaping(onHead) { onHead in try withoutActuallyEscaping(onBody) { onBody in
+            let exchange = CurlExchange(onHead: onHead, onBody: onBody, body: request.body)
             var headerList: UnsafeMutablePointer<curl_slist>?
             defer { curl_slist_free_all(headerList) }
             for header in request.headers {
@@ -28,14 +30,19 @@ public struct CurlTransport: HTTPTransport {
             ccurl_setopt_str(handle, CURLOPT_URL, request.url)
             ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-            // Stall detection: abort when fewer than 1 byte/s moves for stallTimeout seconds.
-            ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-            ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Int(request.stallTimeout.rounded(.up))))
+            // Stall detection: the progress callback aborts when no byte has moved in either direction
+            // for stallTimeout seconds (curl's LOW_SPEED_* averages over ~5 s, too coarse for this).
+            exchange.stallTimeout = request.stallTimeout
+            ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            ccurl_setopt_xferinfofn(handle, CurlCallbacks.progress)
+            ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, 256 << 10)
+            if request.abortiveClose { ccurl_setopt_abortive_close(handle) }
             ccurl_setopt_writefn(handle, CurlCallbacks.write)
             ccurl_setopt_headerfn(handle, CurlCallbacks.header)
             let context = Unmanaged.passUnretained(exchange).toOpaque()
             ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
             ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+            ccurl_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
             switch request.body {
             case nil:
                 ccurl_setopt_long(handle, CURLOPT_HTTPGET, request.method == .get ? 1 : 0)
@@ -63,6 +70,10 @@ public struct CurlTransport: HTTPTransport {
                 return withExtendedLifetime(exchange) { curl_easy_perform(handle) }
             }
             if let error = exchange.callbackError { throw error }
+            if exchange.stalled {
+                throw TransportError(kind: .timedOut, message: "no data moved for \(request.stallTimeout) s",
+                                     url: Self.redacted(request.url))
+            }
             if code != CURLE_OK {
                 let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -70,8 +81,10 @@ public struct CurlTransport: HTTPTransport {
             }
             var status = 0
             ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            return HTTPResponseHead(status: status, headers: exchange.headers)
-        }
+            let head = HTTPResponseHead(status: status, headers: exchange.headers)
+            if !exchange.headDelivered { try onHead(head) }       // a response without headers' end seen
+            return head
+        } }
     }
 
     static func kind(of code: CURLcode) -> TransportError.Kind {
@@ -91,14 +104,44 @@ public struct CurlTransport: HTTPTransport {
 
 /// State shared with curl's C callbacks for one request.
 final class CurlExchange {
+    let onHead: (HTTPResponseHead) throws -> Void
     let onBody: (UnsafeRawBufferPointer) throws -> Void
     let fill: (@Sendable (UnsafeMutableRawBufferPointer) throws -> Int)?
+    var status = 0
     var headers: [String: String] = [:]
+    var headDelivered = false
     var callbackError: Error?
+    var stallTimeout = Double.infinity
+    var stalled = false
+    private var lastMoved = -1
+    private var lastMovedAt = ContinuousClock.now
 
-    init(onBody: @escaping (UnsafeRawBufferPointer) throws -> Void, body: HTTPBody?) {
+    /// Called by the progress callback with the bytes moved so far; true when the transfer has
+    /// been idle for longer than `stallTimeout`.
+    func isStalled(moved: Int) -> Bool {
+        let now = ContinuousClock.now
+        if moved != lastMoved {
+            lastMoved = moved
+            lastMovedAt = now
+            return false
+        }
+        let idle = now - lastMovedAt
+        stalled = Double(idle.components.seconds) + Double(idle.components.attoseconds) * 1e-18 > stallTimeout
+        return stalled
+    }
+
+    init(onHead: @escaping (HTTPResponseHead) throws -> Void, onBody: @escaping (UnsafeRawBufferPointer) throws -> Void,
+         body: HTTPBody?) {
+        self.onHead = onHead
         self.onBody = onBody
         if case .stream(let fill) = body { self.fill = fill } else { self.fill = nil }
+    }
+
+    /// Hands the head to `onHead` once, for the final (non-1xx) response.
+    func deliverHead() throws {
+        guard !headDelivered, status >= 200 || status == 0 else { return }
+        headDelivered = true
+        try onHead(HTTPResponseHead(status: status, headers: headers))
     }
 }
 
@@ -109,6 +152,7 @@ enum CurlCallbacks {
         let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
         let bytes = size * count
         do {
+            if !exchange.headDelivered { try exchange.deliverHead() }
             try exchange.onBody(UnsafeRawBufferPointer(start: pointer, count: bytes))
             return bytes
         } catch {
@@ -123,12 +167,27 @@ enum CurlCallbacks {
         let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             exchange.headers = [:]          // a new response (after a redirect or 100 Continue)
+            let fields = line.split(separator: " ", maxSplits: 2)
+            exchange.status = fields.count >= 2 ? Int(fields[1]) ?? 0 : 0
+        } else if line == "\r\n" || line == "\n" {
+            guard exchange.status >= 200 else { return bytes }       // end of a 1xx head: more follows
+            do {
+                try exchange.deliverHead()
+            } catch {
+                exchange.callbackError = error
+                return 0
+            }
         } else if let colon = line.firstIndex(of: ":") {
             let name = line[..<colon].lowercased()
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
             exchange.headers[name] = value
         }
         return bytes
+    }
+
+    static let progress: curl_xferinfo_callback = { context, _, downloaded, _, uploaded in
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
+        return exchange.isStalled(moved: downloaded + uploaded) ? 1 : 0
     }
 
     static let read: curl_read_callback = { buffer, size, count, context in

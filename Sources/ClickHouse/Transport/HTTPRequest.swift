@@ -13,15 +13,21 @@ public struct HTTPRequest: Sendable {
     /// Seconds without a single byte moving in either direction before the request is abandoned
     /// (a stall timeout, not a total one: long streams are fine while data flows).
     public var stallTimeout: Double
+    /// Close the connection with a TCP reset (`SO_LINGER {1, 0}`) instead of a FIN. For uploads whose
+    /// server takes an early end of the body for a complete one (ClickHouse 18.16 commits a cut-off
+    /// INSERT body that ends with FIN): an aborted transfer or a killed process then cannot commit.
+    public var abortiveClose: Bool
 
     public init(url: String, method: Method = .get, headers: [(name: String, value: String)] = [],
-                body: HTTPBody? = nil, connectTimeout: Double = 10, stallTimeout: Double = 300) {
+                body: HTTPBody? = nil, connectTimeout: Double = 10, stallTimeout: Double = 300,
+                abortiveClose: Bool = false) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
         self.connectTimeout = connectTimeout
         self.stallTimeout = stallTimeout
+        self.abortiveClose = abortiveClose
     }
 }
 
@@ -48,7 +54,17 @@ public struct HTTPResponseHead: Sendable, Equatable {
 
 /// Sends a request and hands the response body to `onBody` chunk by chunk as it arrives.
 public protocol HTTPTransport: Sendable {
-    /// Throws `TransportError` when no complete response arrives, or whatever `onBody` or a
+    /// Calls `onHead` once with the final status and headers, before the first `onBody` call (so a
+    /// caller can route an error body away from its decoder), then `onBody` for every chunk.
+    /// Throws `TransportError` when no complete response arrives, or whatever `onHead`, `onBody` or a
     /// streaming body throws. HTTP error statuses are not errors here: the caller reads `status`.
-    func perform(_ request: HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead
+    func perform(_ request: HTTPRequest, onHead: (HTTPResponseHead) throws -> Void,
+                 onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead
+}
+
+extension HTTPTransport {
+    /// `perform(_:onHead:onBody:)` for callers that only look at the status afterwards.
+    public func perform(_ request: HTTPRequest, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
+        try perform(request, onHead: { _ in }, onBody: onBody)
+    }
 }
