@@ -98,3 +98,22 @@ private func value(_ m: LabelledMatrix, row: Int, _ name: String) -> Float {
     #expect(bitwiseEqual(one.target, seven.target))
     #expect(one.keys == seven.keys)
 }
+
+/// A repeat buyer counts whatever the product's place in the cart (a bug once counted a purchase
+/// only when it was first in its order), and a product listed twice in one order is one order but
+/// two rows.
+@Test func repeatBuyersAndDuplicateRowsAreCountedPerOrder() {
+    let orders = OrderTable(orderID: [1, 2, 3, 4, 5], userID: [7, 7, 7, 8, 8], evalSet: [0, 0, 1, 0, 1],
+                            orderNumber: [1, 2, 3, 1, 2], dow: [0, 1, 2, 0, 1], hour: [9, 9, 9, 9, 9],
+                            daysSincePrior: [.nan, 3, 4, .nan, 5])
+    let prior = OrderProductTable(orderID: [1, 1, 2, 2, 2, 4], productID: [50, 60, 70, 60, 60, 60],
+                                  addToCartOrder: [1, 2, 1, 2, 3, 1], reordered: [0, 0, 0, 1, 1, 0])
+    let m = ReorderFeatureBuilder.build(history: OrderHistory(orders: orders, prior: prior, train: OrderProductTable()),
+                                        products: ProductAttributes(productID: [50, 60, 70], aisleID: [1, 1, 1], departmentID: [1, 1, 1]))
+    // rows: (7,50) (7,60) (7,70) (8,60); product 60: users 7 (orders 1 and 2) and 8 (order 4) → ½ repeat
+    #expect(m.keys.column(named: "product_id") == [50, 60, 70, 60])
+    #expect(value(m, row: 1, "p_repeat_users_ratio") == 0.5)
+    #expect(value(m, row: 1, "p_orders") == 4)
+    #expect(value(m, row: 1, "up_orders") == 2)
+    #expect(value(m, row: 1, "up_cart_mean") == Float(2 + 2 + 3) / 3)
+}

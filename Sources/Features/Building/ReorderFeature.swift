@@ -44,7 +44,7 @@ public enum ReorderFeature: String, CaseIterable, Sendable {
     case upFirst = "up_first"
     /// order_number of the last of them.
     case upLast = "up_last"
-    /// Mean add_to_cart_order of the product in the user's prior orders.
+    /// Mean add_to_cart_order over the user's prior rows of the product.
     case upCartMean = "up_cart_mean"
     /// k / N.
     case upRate = "up_rate"

@@ -120,7 +120,7 @@ public enum ReorderFeatureBuilder {
             output.set(row, base, Float(k))
             output.set(row, base + 1, Float(first))
             output.set(row, base + 2, Float(last))
-            output.set(row, base + 3, Float(s.cartSum[p] / k))
+            output.set(row, base + 3, Float(s.cartSum[p] / Double(s.rows[p])))
             output.set(row, base + 4, Float(k / Double(orderCount)))
             output.set(row, base + 5, Float(Double(orderCount) - last))
             output.set(row, base + 6, Float(k / (Double(orderCount) - first + 1)))

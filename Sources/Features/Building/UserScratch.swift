@@ -1,7 +1,10 @@
 /// Per-product state for one user at a time, in arrays indexed by product id and reset through
 /// the list of touched products (so resetting costs O(products of the user), not O(catalogue)).
 struct UserScratch {
+    /// Prior orders holding the product (k).
     var count: [Int32]
+    /// Prior rows of the product (= k unless an order lists it twice).
+    var rows: [Int32]
     var firstNumber: [Int32]
     var lastNumber: [Int32]
     var lastPosition: [Int32]
@@ -16,6 +19,7 @@ struct UserScratch {
 
     init(productLimit: Int) {
         count = .init(repeating: 0, count: productLimit)
+        rows = count
         firstNumber = count
         lastNumber = count
         lastPosition = count
@@ -40,13 +44,15 @@ struct UserScratch {
             firstDay[p] = day
             streak[p] = 1
         } else if lastPosition[p] == Int32(t) {
-            // The same product twice in one order counts once as an order.
+            // The same product twice in one order counts once as an order, twice as a row.
             cartSum[p] += Double(cart)
+            rows[p] += 1
             return
         } else {
             streak[p] = lastPosition[p] == Int32(t - 1) ? streak[p] + 1 : 1
         }
         count[p] += 1
+        rows[p] += 1
         lastNumber[p] = orderNumber
         lastPosition[p] = Int32(t)
         lastDay[p] = day
@@ -65,7 +71,7 @@ struct UserScratch {
     mutating func clear() {
         for p32 in touched {
             let p = Int(p32)
-            count[p] = 0; firstNumber[p] = 0; lastNumber[p] = 0; lastPosition[p] = 0
+            count[p] = 0; rows[p] = 0; firstNumber[p] = 0; lastNumber[p] = 0; lastPosition[p] = 0
             streak[p] = 0; inLast5[p] = 0; cartSum[p] = 0; firstDay[p] = 0; lastDay[p] = 0
         }
         for p in targets { isTarget[Int(p)] = false }
