@@ -35,28 +35,44 @@ KEYS = ["user_id", "product_id"]
 NPY_COLUMNS = KEYS + FEATURES + ["y"]
 
 
-def load(path: str) -> pd.DataFrame:
-    if path.endswith(".npy"):
-        array = np.load(path)
-        if array.ndim != 2 or array.shape[1] != len(NPY_COLUMNS):
-            sys.exit(f"error: {path}: expected shape (rows, {len(NPY_COLUMNS)}), got {array.shape}")
-        frame = pd.DataFrame({name: array[:, j].astype(np.float64) for j, name in enumerate(NPY_COLUMNS)})
-    elif path.endswith(".parquet"):
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path, na_values=["", "nan", "NaN", "NAN"], keep_default_na=False,
-                            dtype={name: "float64" for name in NPY_COLUMNS[2:]}, low_memory=False)
-    missing = [k for k in KEYS if k not in frame.columns]
-    if missing:
-        sys.exit(f"error: {path}: no key column(s) {missing}")
-    frame[KEYS] = frame[KEYS].astype(np.int64)
-    # The matrices hold float32: parse CSV text as float64, then round to float32, so that a float32
-    # written with its shortest round-trip digits compares exactly.
-    values = [c for c in frame.columns if c not in KEYS]
-    frame[values] = frame[values].astype(np.float32).astype(np.float64)
-    if frame.duplicated(KEYS).any():
-        sys.exit(f"error: {path}: duplicate (user_id, product_id) keys")
-    return frame.sort_values(KEYS, ignore_index=True)
+class Matrix:
+    """Columns by name (float32 1-D arrays, NaN = missing) and the int64 row key user_id·2³² + product_id."""
+
+    def __init__(self, path: str):
+        self.path = path
+        if path.endswith(".npy"):
+            array = np.load(path, mmap_mode="r")          # column views of a Fortran array: no copy
+            if array.ndim != 2 or array.shape[1] != len(NPY_COLUMNS):
+                sys.exit(f"error: {path}: expected shape (rows, {len(NPY_COLUMNS)}), got {array.shape}")
+            columns = {name: array[:, j] for j, name in enumerate(NPY_COLUMNS)}
+        else:
+            if path.endswith(".parquet"):
+                frame = pd.read_parquet(path)
+            else:
+                header = pd.read_csv(path, nrows=0).columns
+                # float64 parse, then round to float32 below: a float32 written with its shortest
+                # round-trip digits compares exactly.
+                frame = pd.read_csv(path, na_values=["", "nan", "NaN", "NAN"], keep_default_na=False,
+                                    dtype={name: ("int64" if name in KEYS else "float64") for name in header})
+            columns = {name: frame[name].to_numpy() for name in frame.columns}
+            del frame
+        for k in KEYS:
+            if k not in columns:
+                sys.exit(f"error: {path}: no key column {k}")
+        self.key = columns.pop("user_id").astype(np.int64) * 2**32 + columns.pop("product_id").astype(np.int64)
+        self.columns = {name: np.asarray(values, dtype=np.float32) if values.dtype != np.float32 else values
+                        for name, values in columns.items()}
+        self.rows = len(self.key)
+        if self.rows and not (np.diff(self.key) > 0).all():
+            order = np.argsort(self.key, kind="stable")
+            self.key = self.key[order]
+            if (np.diff(self.key) == 0).any():
+                sys.exit(f"error: {path}: duplicate (user_id, product_id) keys")
+            self.columns = {name: np.asarray(values)[order] for name, values in self.columns.items()}
+
+
+def split_key(key: int) -> str:
+    return f"user_id={key >> 32} product_id={key & 0xFFFFFFFF}"
 
 
 def main() -> int:
@@ -68,45 +84,41 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=3, help="example rows shown per failing column")
     args = parser.parse_args()
 
-    a, b = load(args.a), load(args.b)
+    a, b = Matrix(args.a), Matrix(args.b)
     ok = True
-    print(f"A: {args.a}: {len(a)} rows, {len(a.columns)} columns")
-    print(f"B: {args.b}: {len(b)} rows, {len(b.columns)} columns")
+    print(f"A: {args.a}: {a.rows} rows, {len(a.columns)} value columns")
+    print(f"B: {args.b}: {b.rows} rows, {len(b.columns)} value columns")
 
-    keys = a[KEYS].merge(b[KEYS], how="outer", indicator=True)
-    only_a, only_b = int((keys["_merge"] == "left_only").sum()), int((keys["_merge"] == "right_only").sum())
-    if only_a or only_b:
-        ok = False
-        print(f"KEYS DIFFER: {only_a} rows only in A, {only_b} only in B; comparing the {len(keys) - only_a - only_b} common rows")
-        for side, label in (("left_only", "A"), ("right_only", "B")):
-            sample = keys.loc[keys["_merge"] == side, KEYS].head(args.examples)
-            for row in sample.itertuples(index=False):
-                print(f"  only in {label}: user_id={row.user_id} product_id={row.product_id}")
-        common = keys.loc[keys["_merge"] == "both", KEYS]
-        a = a.merge(common, on=KEYS).sort_values(KEYS, ignore_index=True)
-        b = b.merge(common, on=KEYS).sort_values(KEYS, ignore_index=True)
+    if a.rows == b.rows and np.array_equal(a.key, b.key):
+        print(f"keys: identical ({a.rows} rows)")
+        rows_a = rows_b = slice(None)
+        key = a.key
     else:
-        print(f"keys: identical ({len(a)} rows)")
+        ok = False
+        key, rows_a, rows_b = np.intersect1d(a.key, b.key, assume_unique=True, return_indices=True)
+        only_a, only_b = np.setdiff1d(a.key, key), np.setdiff1d(b.key, key)
+        print(f"KEYS DIFFER: {len(only_a)} rows only in A, {len(only_b)} only in B; comparing the {len(key)} common rows")
+        for label, only in (("A", only_a), ("B", only_b)):
+            for k in only[: args.examples]:
+                print(f"  only in {label}: {split_key(int(k))}")
 
-    a_cols = [c for c in a.columns if c not in KEYS]
-    b_cols = [c for c in b.columns if c not in KEYS]
-    for name in a_cols:
-        if name not in b_cols:
+    for name in a.columns:
+        if name not in b.columns:
             ok = False
             print(f"column {name}: only in A")
-    for name in b_cols:
-        if name not in a_cols:
+    for name in b.columns:
+        if name not in a.columns:
             ok = False
             print(f"column {name}: only in B")
 
     print(f"{'column':<22} {'max_abs_diff':>14} {'max_rel_diff':>14} {'over_tol':>10} {'nan_mismatch':>13}")
-    for name in [c for c in a_cols if c in b_cols]:
-        x = a[name].to_numpy(np.float64)
-        y = b[name].to_numpy(np.float64)
+    for name in [c for c in a.columns if c in b.columns]:
+        x = np.asarray(a.columns[name][rows_a], dtype=np.float64)
+        y = np.asarray(b.columns[name][rows_b], dtype=np.float64)
         nan_x, nan_y = np.isnan(x), np.isnan(y)
         nan_mismatch = nan_x != nan_y
         both = ~nan_x & ~nan_y
-        diff = np.where(both, np.abs(x - y), 0.0)
+        diff = np.abs(x - y, where=both, out=np.zeros_like(x))
         scale = np.maximum(np.abs(x), np.abs(y))
         rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
         over = both & (diff > args.rtol * scale + args.atol)
@@ -114,10 +126,11 @@ def main() -> int:
         bad = n_over or n_nan
         ok = ok and not bad
         print(f"{name:<22} {diff.max(initial=0.0):>14.6g} {rel.max(initial=0.0):>14.6g} {n_over:>10} {n_nan:>13}"
-              + ("   FAIL" if bad else ""))
+              + ("   FAIL" if bad else ""), flush=True)
         if bad:
             for r in np.flatnonzero(over | nan_mismatch)[: args.examples]:
-                print(f"    user_id={a.at[r, 'user_id']} product_id={a.at[r, 'product_id']}: A={x[r]!r} B={y[r]!r}")
+                print(f"    {split_key(int(key[r]))}: A={float(x[r])!r} B={float(y[r])!r}")
+        del x, y, nan_x, nan_y, nan_mismatch, both, diff, scale, rel, over
     print("AGREE" if ok else "DIFFER")
     return 0 if ok else 1
 

@@ -164,12 +164,14 @@ ORDER BY user_id, product_id
 def write(con: duckdb.DuckDBPyConnection, path: str) -> None:
     if path.endswith(".npy"):
         # float32, shape (rows, 2 + features + 1), column-major (Fortran order), columns = COLUMNS; NULL -> NaN.
-        cols = con.sql("SELECT * FROM matrix").fetchnumpy()
-        rows = len(cols["user_id"])
-        out = np.empty((rows, len(COLUMNS)), dtype=np.float32, order="F")
-        for j, name in enumerate(COLUMNS):
-            out[:, j] = np.ma.filled(np.ma.asarray(cols[name]).astype(np.float32), np.nan)
-        np.save(path, out)
+        rows = con.sql("SELECT count(*) FROM matrix").fetchall()[0][0]
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(rows, len(COLUMNS)),
+                                        fortran_order=True)
+        for j, name in enumerate(COLUMNS):      # one column at a time: no second copy of the matrix
+            column = con.sql(f"SELECT {name} FROM matrix").fetchnumpy()[name]
+            out[:, j] = np.ma.filled(np.ma.asarray(column).astype(np.float32), np.nan)
+        out.flush()
+        del out
     elif path.endswith(".parquet"):
         con.sql(f"COPY matrix TO '{path}' (FORMAT parquet)")
     else:
@@ -181,22 +183,26 @@ def main() -> None:
     parser.add_argument("data_dir")
     parser.add_argument("--out", help="write the matrix: .npy (float32 column-major), .csv or .parquet")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 8GB (default: DuckDB's, 80%% of RAM)")
     args = parser.parse_args()
 
     con = duckdb.connect()
     con.sql(f"SET threads = {args.threads}")
+    if args.memory_limit:
+        con.sql(f"SET memory_limit = '{args.memory_limit}'")
     start = time.perf_counter()
     con.sql(LOAD.format(dir=os.path.abspath(args.data_dir).replace("'", "''")))
     read_done = time.perf_counter()
     con.sql(FEATURES_SQL)
     done = time.perf_counter()
     rows = con.sql("SELECT count(*) FROM matrix").fetchall()[0][0]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux; before --out
     if args.out:
         write(con, args.out)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({"peer": "duckdb", "seconds_read": round(read_done - start, 3),
                       "seconds_features": round(done - read_done, 3), "seconds_total": round(done - start, 3),
-                      "rows": int(rows), "peak_rss_mb": round(peak_mb, 1), "threads": args.threads}))
+                      "rows": int(rows), "peak_rss_mb": round(peak_mb, 1), "threads": args.threads,
+                      "memory_limit": con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]}))
     sys.stdout.flush()
 
 

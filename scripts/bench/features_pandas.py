@@ -55,8 +55,29 @@ def read(data_dir: str) -> dict[str, pd.DataFrame]:
     return {"orders": orders, "prior": prior, "train": train, "products": products}
 
 
-def build(orders: pd.DataFrame, prior: pd.DataFrame, train: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class Stages:
+    """With --verbose, prints each stage's seconds and the current RSS to stderr."""
+
+    def __init__(self, on: bool):
+        self.on, self.last = on, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.on:
+            now = time.perf_counter()
+            print(f"  {name:<28} {now - self.last:7.2f} s  rss {rss_mb():8.0f} MB", file=sys.stderr)
+            self.last = now
+
+
+def build(tables: dict[str, pd.DataFrame], stage: Stages = Stages(False)) -> pd.DataFrame:
+    """The matrix as a DataFrame: user_id, product_id (int32), the features and y (float32).
+    Takes the tables out of `tables` so that each is freed once used."""
     f32 = np.float32
+    orders, prior, train, products = (tables.pop(name) for name in ("orders", "prior", "train", "products"))
     orders = orders.sort_values(["user_id", "order_number"], ignore_index=True)
 
     # --- prior orders: position t, N, and the calendar day(t) = sum of gaps of orders 2..t
@@ -66,91 +87,116 @@ def build(orders: pd.DataFrame, prior: pd.DataFrame, train: pd.DataFrame, produc
     by_user = po.groupby("user_id", sort=False)
     po["t"] = (by_user.cumcount() + 1).astype("int16")
     po["n"] = by_user["order_number"].transform("size").astype("int16")
-    gap = po["days_since_prior_order"].where(po["t"] > 1).fillna(0).astype("float64")
+    gap = po["days_since_prior_order"].where(po["t"] > 1).fillna(0)
     po["day"] = gap.groupby(po["user_id"], sort=False).cumsum()
 
-    users = by_user.agg(u_orders=("order_number", "size"), u_days_mean=("days_since_prior_order", "mean"))
-    users["day_n"] = po.groupby("user_id", sort=False)["day"].last()
+    users = by_user.agg(u_orders=("order_number", "size"), u_days_mean=("days_since_prior_order", "mean"),
+                        day_n=("day", "last"))
+    stage("prior orders")
 
     # --- target order (train or test) header
     target = orders.loc[orders["eval_set"] != "prior",
                         ["order_id", "user_id", "eval_set", "days_since_prior_order", "order_dow", "order_hour_of_day"]]
     target = target.rename(columns={"days_since_prior_order": "t_days", "order_dow": "t_dow",
                                     "order_hour_of_day": "t_hour"}).set_index("user_id")
+    del orders
 
     # --- prior rows with their order's user, position and day, in (user, t) order
     rows = po.drop(columns="days_since_prior_order").merge(prior, on="order_id", how="inner")
-    del po
+    del po, prior
     # A product listed twice in one order counts once as an order (k, in_last5, streak, repeat users).
     rows["first_in_order"] = ~rows.duplicated(["order_id", "product_id"])
+    stage("rows merge, duplicates")
+
+    # --- product features, over all users' prior rows
+    prod = rows.groupby("product_id").agg(p_orders=("order_id", "size"), p_reorders=("reordered", "sum"),
+                                          p_cart_mean=("add_to_cart_order", "mean"))
+    prod["p_reorder_ratio"] = prod["p_reorders"] / prod["p_orders"]
 
     # --- user features from rows
-    user_rows = rows.groupby("user_id", sort=False)
-    users["u_items"] = user_rows.size()
+    users["u_items"] = rows.groupby("user_id", sort=False).size()
     users["u_reorder_ratio"] = rows.loc[rows["order_number"] > 1].groupby("user_id", sort=False)["reordered"].mean()
     users["u_basket_last"] = rows.loc[rows["t"] == rows["n"]].groupby("user_id", sort=False).size()
     users["u_basket_last"] = users["u_basket_last"].fillna(0)
+    stage("product, user features")
 
-    # --- user x product, over every user's prior rows
-    orows = rows.loc[rows["first_in_order"], ["user_id", "product_id", "order_number", "t", "n", "day"]]
-    pair = orows.groupby(["user_id", "product_id"], sort=False)
+    # --- user x product, over every user's prior rows; pair = group number in (user_id, product_id) order
+    rows["pair"] = rows.groupby(["user_id", "product_id"]).ngroup()
+    stage("pair numbers")
     # Trailing streak: walking the pair's orders from the newest, the j-th newest (0-based) is in the
     # streak exactly when it is the user's j-th newest prior order (N - t == j); 0 if order N lacks it.
-    newest_rank = pair.cumcount(ascending=False)
-    in_streak = (orows["n"] - orows["t"]) == newest_rank
-    in_last5 = orows["t"] > orows["n"] - 5
-    up = orows.assign(in_streak=in_streak, in_last5=in_last5).groupby(["user_id", "product_id"]).agg(
-        up_orders=("t", "size"), up_first=("order_number", "first"), up_last=("order_number", "last"),
-        day_first=("day", "first"), day_last=("day", "last"),
+    firsts = rows if rows["first_in_order"].all() else rows.loc[rows["first_in_order"]]
+    newest = firsts.groupby("pair").cumcount(ascending=False)
+    in_streak = (firsts["n"] - firsts["t"]) == newest
+    rows["in_streak"] = in_streak if firsts is rows else in_streak.reindex(rows.index, fill_value=False)
+    rows["in_last5"] = rows["first_in_order"] & (rows["t"] > rows["n"] - 5)
+    del firsts, newest, in_streak
+    stage("streak ranks")
+    up = rows.groupby("pair").agg(
+        user_id=("user_id", "first"), product_id=("product_id", "first"),
+        up_orders=("first_in_order", "sum"), up_first=("order_number", "first"), up_last=("order_number", "last"),
+        day_first=("day", "first"), day_last=("day", "last"), up_cart_mean=("add_to_cart_order", "mean"),
         up_in_last5=("in_last5", "sum"), up_streak=("in_streak", "sum"))
-    del orows, pair, newest_rank, in_streak, in_last5
-    up["up_cart_mean"] = rows.groupby(["user_id", "product_id"])["add_to_cart_order"].mean()
-
-    # --- product features, over all users' prior rows
-    prod = prior.groupby("product_id").agg(p_orders=("order_id", "size"), p_reorders=("reordered", "sum"),
-                                           p_cart_mean=("add_to_cart_order", "mean"))
-    prod["p_reorder_ratio"] = prod["p_reorders"] / prod["p_orders"]
-    buyers = up["up_orders"].groupby(level="product_id")
-    prod["p_users"] = buyers.size()
-    prod["p_repeat_users_ratio"] = (up["up_orders"] >= 2).groupby(level="product_id").mean()
-    prod = prod.join(products.set_index("product_id"), how="left")
     del rows
+    up = up.astype({name: f32 for name in up.columns if name.startswith("up_")})
+    stage("pair aggregation")
 
-    # --- candidates: pairs of users with a target order
-    users["u_distinct"] = up.groupby(level="user_id").size()
+    buyers = up.groupby("product_id")["up_orders"]
+    prod["p_users"] = buyers.size()
+    prod["p_repeat_users_ratio"] = (up["up_orders"] >= 2).groupby(up["product_id"]).mean()
+    prod = prod.join(products.set_index("product_id"), how="left").astype(f32)
+    users["u_distinct"] = up.groupby("user_id").size()
     users["u_basket_mean"] = users["u_items"] / users["u_orders"]
     users = users.join(target, how="inner")
-    cand = up.reset_index()
+    is_train = users["eval_set"] == "train"
+    users = users.drop(columns=["eval_set", "order_id"]).astype(f32).assign(
+        day_n=users["day_n"], is_train=is_train)        # day(N) stays float64, like the days below
+    stage("product users, user table")
+
+    # --- candidates: the pairs of users with a target order, in (user_id, product_id) order
+    cand = up.merge(users, left_on="user_id", right_index=True, how="inner")
     del up
-    cand = cand.merge(users, left_on="user_id", right_index=True, how="inner")
     cand = cand.merge(prod, left_on="product_id", right_index=True, how="left")
+    stage("candidate joins")
 
     k = cand["up_orders"].astype("float64")
     n = cand["u_orders"].astype("float64")
-    cand["up_rate"] = k / n
-    cand["up_orders_since_last"] = n - cand["up_last"]
-    cand["up_rate_since_first"] = k / (n - cand["up_first"] + 1)
-    cand["up_days_since_last"] = cand["day_n"] - cand["day_last"] + cand["t_days"].astype("float64")
-    interval = (cand["day_last"] - cand["day_first"]) / (k - 1)   # k == 1: 0/0 -> NaN
-    cand["up_interval_mean"] = interval.where(k > 1)
-    cand["up_due_ratio"] = (cand["up_days_since_last"] / interval).where(interval > 0)
+    cand["up_rate"] = (k / n).astype(f32)
+    cand["up_orders_since_last"] = (n - cand["up_last"]).astype(f32)
+    cand["up_rate_since_first"] = (k / (n - cand["up_first"] + 1)).astype(f32)
+    since_last = cand["day_n"] - cand["day_last"] + cand["t_days"].astype("float64")
+    interval = ((cand["day_last"] - cand["day_first"]) / (k - 1)).where(k > 1)
+    cand["up_days_since_last"] = since_last.astype(f32)
+    cand["up_interval_mean"] = interval.astype(f32)
+    cand["up_due_ratio"] = (since_last / interval).where(interval > 0).astype(f32)
+    del k, n, since_last, interval
+    stage("derived features")
 
     # --- label: 1 if in the user's train order, 0 if not, NaN for test users
     bought = train.merge(target.reset_index()[["order_id", "user_id"]], on="order_id")[KEYS].drop_duplicates()
-    cand = cand.merge(bought.assign(in_train=np.float32(1)), on=KEYS, how="left")
-    cand["y"] = cand["in_train"].fillna(0).where(cand["eval_set"] == "train")
+    in_train = cand[KEYS].merge(bought.assign(in_train=f32(1)), on=KEYS, how="left")["in_train"]
+    cand["y"] = in_train.fillna(0).where(cand["is_train"].to_numpy()).to_numpy(f32)
+    stage("label")
 
-    cand = cand.sort_values(KEYS, ignore_index=True)
-    out = cand[KEYS].copy()
-    for name in FEATURES + ["y"]:
-        out[name] = cand[name].astype(f32)
+    # up came out of groupby in (user_id, product_id) order and the merges keep the left order;
+    # check that rather than pay for a sort of the whole matrix.
+    if not (cand["user_id"].astype("int64") * 2**32 + cand["product_id"]).is_monotonic_increasing:
+        cand = cand.sort_values(KEYS)
+    out = cand[KEYS + FEATURES + ["y"]].astype({name: f32 for name in FEATURES}).reset_index(drop=True)
+    stage("select columns")
     return out
 
 
 def write(matrix: pd.DataFrame, path: str) -> None:
     if path.endswith(".npy"):
-        # float32, shape (rows, 2 + features + 1), column-major (Fortran order), columns = COLUMNS.
-        np.save(path, np.asfortranarray(matrix[COLUMNS].to_numpy(dtype=np.float32)))
+        # float32, shape (rows, 2 + features + 1), column-major (Fortran order), columns = COLUMNS;
+        # filled column by column so that writing needs no second copy of the matrix.
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(matrix), len(COLUMNS)),
+                                        fortran_order=True)
+        for j, name in enumerate(COLUMNS):
+            out[:, j] = matrix[name].to_numpy(np.float32)
+        out.flush()
+        del out
     elif path.endswith(".parquet"):
         matrix[COLUMNS].to_parquet(path, index=False)
     else:
@@ -161,17 +207,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir")
     parser.add_argument("--out", help="write the matrix: .npy (float32 column-major), .csv or .parquet")
+    parser.add_argument("--verbose", action="store_true", help="print each stage's seconds and RSS to stderr")
     args = parser.parse_args()
 
     start = time.perf_counter()
     tables = read(args.data_dir)
     read_done = time.perf_counter()
-    matrix = build(**tables)
+    matrix = build(tables, stage=Stages(args.verbose))
     done = time.perf_counter()
-    del tables
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux; before --out
     if args.out:
         write(matrix, args.out)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({"peer": "pandas", "seconds_read": round(read_done - start, 3),
                       "seconds_features": round(done - read_done, 3), "seconds_total": round(done - start, 3),
                       "rows": int(len(matrix)), "peak_rss_mb": round(peak_mb, 1)}))
