@@ -4,8 +4,9 @@
     python compare_matrix.py A B [--rtol 1e-4] [--atol 1e-6] [--examples 3]
 
 A and B are CSV files with a header user_id,product_id,<features...>,y (an empty field or `nan`
-is missing), or the .npy files of features_pandas.py / features_duckdb.py (float32, shape
-(rows, columns), columns user_id, product_id, the 30 features of ReorderFeature.swift, y).
+is missing), the .npy files of features_pandas.py / features_duckdb.py (float32, shape
+(rows, columns), columns user_id, product_id, the 30 features of ReorderFeature.swift, y), or
+Restock's binary matrices (`restock features --format binary`, RSTKMAT1, recognised by content).
 Rows are aligned by (user_id, product_id); columns by name (a column present in one file only is
 reported and fails the comparison).
 
@@ -17,6 +18,8 @@ column. Exit code 0 when keys, NaN patterns and values all agree, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 
 import numpy as np
@@ -40,7 +43,13 @@ class Matrix:
 
     def __init__(self, path: str):
         self.path = path
-        if path.endswith(".npy"):
+        if not os.path.isfile(path):
+            sys.exit(f"error: {path}: no such file")
+        with open(path, "rb") as f:
+            magic = f.read(8)
+        if magic == b"RSTKMAT1":
+            columns = read_rstkmat(path)
+        elif path.endswith(".npy"):
             array = np.load(path, mmap_mode="r")          # column views of a Fortran array: no copy
             if array.ndim != 2 or array.shape[1] != len(NPY_COLUMNS):
                 sys.exit(f"error: {path}: expected shape (rows, {len(NPY_COLUMNS)}), got {array.shape}")
@@ -69,6 +78,26 @@ class Matrix:
             if (np.diff(self.key) == 0).any():
                 sys.exit(f"error: {path}: duplicate (user_id, product_id) keys")
             self.columns = {name: np.asarray(values)[order] for name, values in self.columns.items()}
+
+
+def read_rstkmat(path: str) -> dict[str, np.ndarray]:
+    """Restock's binary matrix (models/FORMAT.md): "RSTKMAT1", UInt32 LE header length H, H bytes of
+    JSON {"rows", "features", "keys", "target"}, then Int32 key columns, Float32 feature columns and
+    the Float32 target column, each n values, little-endian. Columns are memory-mapped."""
+    with open(path, "rb") as f:
+        f.seek(8)
+        length = int.from_bytes(f.read(4), "little")
+        header = json.loads(f.read(length))
+    n, offset, columns = header["rows"], 12 + length, {}
+    for name in header["keys"]:
+        columns[name] = np.memmap(path, dtype="<i4", mode="r", offset=offset, shape=(n,))
+        offset += 4 * n
+    for name in header["features"] + ([header["target"]] if header.get("target") else []):
+        columns[name] = np.memmap(path, dtype="<f4", mode="r", offset=offset, shape=(n,))
+        offset += 4 * n
+    if offset != os.path.getsize(path):
+        sys.exit(f"error: {path}: {os.path.getsize(path)} bytes, the header implies {offset}")
+    return columns
 
 
 def split_key(key: int) -> str:
