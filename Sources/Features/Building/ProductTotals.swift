@@ -102,7 +102,7 @@ struct ProductColumns: Sendable {
 
     @inline(__always)
     func write(product p: Int, row: Int, output: RowSink) {
-        let base = ReorderFeature.pOrders.column
+        let base = Columns.pOrders
         for j in 0..<8 { output.set(row, base + j, values[p * 8 + j]) }
     }
 }

@@ -104,32 +104,35 @@ public enum ReorderFeatureBuilder {
         ]
         s.touched.sort()
         let userID = h.userIDs[u]
+        let base = Columns.upOrders
+        let basketLast = Columns.uBasketLast, streak = Columns.upStreak
+        let intervalColumn = Columns.upIntervalMean, due = Columns.upDueRatio
         for (offset, p32) in s.touched.enumerated() {
             let p = Int(p32)
+            let state = s[p]
             let row = firstRow + offset
             output.users[row] = userID
             output.products[row] = p32
-            output.target[row] = isTest ? .nan : (s.isTarget[p] ? 1 : 0)
+            output.target[row] = isTest ? .nan : (state.isTarget ? 1 : 0)
             for (j, v) in userValues.enumerated() { output.set(row, j, v) }
             productColumns.write(product: p, row: row, output: output)
-            let k = Double(s.count[p])
-            let first = Double(s.firstNumber[p]), last = Double(s.lastNumber[p])
-            let daysSinceLast = tDays.isNaN ? Double.nan : day - s.lastDay[p] + Double(tDays)
-            let interval = k > 1 ? (s.lastDay[p] - s.firstDay[p]) / (k - 1) : .nan
-            let base = ReorderFeature.upOrders.column
+            let k = Double(state.count)
+            let first = Double(state.firstNumber), last = Double(state.lastNumber)
+            let daysSinceLast = tDays.isNaN ? Double.nan : day - state.lastDay + Double(tDays)
+            let interval = k > 1 ? (state.lastDay - state.firstDay) / (k - 1) : .nan
             output.set(row, base, Float(k))
             output.set(row, base + 1, Float(first))
             output.set(row, base + 2, Float(last))
-            output.set(row, base + 3, Float(s.cartSum[p] / Double(s.rows[p])))
+            output.set(row, base + 3, Float(state.cartSum / Double(state.rows)))
             output.set(row, base + 4, Float(k / Double(orderCount)))
             output.set(row, base + 5, Float(Double(orderCount) - last))
             output.set(row, base + 6, Float(k / (Double(orderCount) - first + 1)))
             output.set(row, base + 7, Float(daysSinceLast))
-            output.set(row, base + 8, Float(s.inLast5[p]))
-            output.set(row, ReorderFeature.uBasketLast.column, Float(lastBasket))
-            output.set(row, ReorderFeature.upStreak.column, s.lastPosition[p] == Int32(orderCount) ? Float(s.streak[p]) : 0)
-            output.set(row, ReorderFeature.upIntervalMean.column, Float(interval))
-            output.set(row, ReorderFeature.upDueRatio.column,
+            output.set(row, base + 8, Float(state.inLast5))
+            output.set(row, basketLast, Float(lastBasket))
+            output.set(row, streak, state.lastPosition == Int32(orderCount) ? Float(state.streak) : 0)
+            output.set(row, intervalColumn, Float(interval))
+            output.set(row, due,
                        interval > 0 && !daysSinceLast.isNaN ? Float(daysSinceLast / interval) : .nan)
         }
         s.clear()
@@ -139,6 +142,16 @@ public enum ReorderFeatureBuilder {
 extension ReorderFeature {
     /// The column index of this feature in the builder's output.
     var column: Int { ReorderFeature.allCases.firstIndex(of: self)! }
+}
+
+/// Column indices used in the hot loop, computed once.
+enum Columns {
+    static let upOrders = ReorderFeature.upOrders.column
+    static let pOrders = ReorderFeature.pOrders.column
+    static let uBasketLast = ReorderFeature.uBasketLast.column
+    static let upStreak = ReorderFeature.upStreak.column
+    static let upIntervalMean = ReorderFeature.upIntervalMean.column
+    static let upDueRatio = ReorderFeature.upDueRatio.column
 }
 
 /// The output buffers of one build; each block writes only its own rows.

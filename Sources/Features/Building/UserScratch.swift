@@ -1,80 +1,85 @@
-/// Per-product state for one user at a time, in arrays indexed by product id and reset through
-/// the list of touched products (so resetting costs O(products of the user), not O(catalogue)).
-struct UserScratch {
-    /// Prior orders holding the product (k).
-    var count: [Int32]
-    /// Prior rows of the product (= k unless an order lists it twice).
-    var rows: [Int32]
-    var firstNumber: [Int32]
-    var lastNumber: [Int32]
-    var lastPosition: [Int32]
-    var streak: [Int32]
-    var inLast5: [Int32]
-    var cartSum: [Double]
-    var firstDay: [Double]
-    var lastDay: [Double]
-    var isTarget: [Bool]
+/// Per-product state for one user at a time, one 48-byte record per product id in a single buffer
+/// (one cache line touched per prior row, not ten arrays), reset through the list of touched
+/// products, so resetting costs O(products of the user), not O(catalogue). Owned by one worker.
+struct UserScratch: ~Copyable {
+    struct ProductState {
+        /// Prior orders holding the product (k).
+        var count: Int32 = 0
+        /// Prior rows of the product (= k unless an order lists it twice).
+        var rows: Int32 = 0
+        var firstNumber: Int32 = 0
+        var lastNumber: Int32 = 0
+        /// Position (1-based) of the last prior order holding it, among the user's prior orders.
+        var lastPosition: Int32 = 0
+        var streak: Int32 = 0
+        var inLast5: Int32 = 0
+        var isTarget: Bool = false
+        var cartSum: Double = 0
+        /// day() of the first and last prior orders holding it.
+        var firstDay: Double = 0
+        var lastDay: Double = 0
+    }
+
+    let states: UnsafeMutablePointer<ProductState>
+    let limit: Int
     var targets: [Int32] = []
     var touched: [Int32] = []
 
     init(productLimit: Int) {
-        count = .init(repeating: 0, count: productLimit)
-        rows = count
-        firstNumber = count
-        lastNumber = count
-        lastPosition = count
-        streak = count
-        inLast5 = count
-        cartSum = .init(repeating: 0, count: productLimit)
-        firstDay = cartSum
-        lastDay = cartSum
-        isTarget = .init(repeating: false, count: productLimit)
+        limit = productLimit
+        states = .allocate(capacity: max(productLimit, 1))
+        states.initialize(repeating: ProductState(), count: max(productLimit, 1))
+    }
+
+    deinit {
+        states.deallocate()
+    }
+
+    subscript(product: Int) -> ProductState {
+        @inline(__always) get { states[product] }
     }
 
     mutating func resetTouched() {
         touched.removeAll(keepingCapacity: true)
     }
 
-    /// Records one prior row of product p in the user's order at position t (1-based).
+    /// Records one prior row of product p in the user's prior order at position t (1-based).
     @inline(__always)
     mutating func record(product p: Int, position t: Int, orderNumber: Int32, day: Double, cart: Int32, inLast5 last5: Bool) {
-        if count[p] == 0 {
+        let s = states + p
+        if s.pointee.count == 0 {
             touched.append(Int32(p))
-            firstNumber[p] = orderNumber
-            firstDay[p] = day
-            streak[p] = 1
-        } else if lastPosition[p] == Int32(t) {
+            s.pointee.firstNumber = orderNumber
+            s.pointee.firstDay = day
+            s.pointee.streak = 1
+        } else if s.pointee.lastPosition == Int32(t) {
             // The same product twice in one order counts once as an order, twice as a row.
-            cartSum[p] += Double(cart)
-            rows[p] += 1
+            s.pointee.cartSum += Double(cart)
+            s.pointee.rows += 1
             return
         } else {
-            streak[p] = lastPosition[p] == Int32(t - 1) ? streak[p] + 1 : 1
+            s.pointee.streak = s.pointee.lastPosition == Int32(t - 1) ? s.pointee.streak + 1 : 1
         }
-        count[p] += 1
-        rows[p] += 1
-        lastNumber[p] = orderNumber
-        lastPosition[p] = Int32(t)
-        lastDay[p] = day
-        cartSum[p] += Double(cart)
-        if last5 { inLast5[p] += 1 }
+        s.pointee.count += 1
+        s.pointee.rows += 1
+        s.pointee.lastNumber = orderNumber
+        s.pointee.lastPosition = Int32(t)
+        s.pointee.lastDay = day
+        s.pointee.cartSum += Double(cart)
+        if last5 { s.pointee.inLast5 += 1 }
     }
 
     mutating func markTarget(_ p: Int) {
-        if p < isTarget.count && !isTarget[p] {
-            isTarget[p] = true
+        if p < limit && !states[p].isTarget {
+            states[p].isTarget = true
             targets.append(Int32(p))
         }
     }
 
-    /// Returns every touched entry to zero.
+    /// Returns every touched record to its initial state.
     mutating func clear() {
-        for p32 in touched {
-            let p = Int(p32)
-            count[p] = 0; rows[p] = 0; firstNumber[p] = 0; lastNumber[p] = 0; lastPosition[p] = 0
-            streak[p] = 0; inLast5[p] = 0; cartSum[p] = 0; firstDay[p] = 0; lastDay[p] = 0
-        }
-        for p in targets { isTarget[Int(p)] = false }
+        for p in touched { states[Int(p)] = ProductState() }
+        for p in targets { states[Int(p)].isTarget = false }
         targets.removeAll(keepingCapacity: true)
         touched.removeAll(keepingCapacity: true)
     }
