@@ -18,6 +18,7 @@ struct Restock: ParsableCommand {
             StatsCommand.self,
             FeaturesCommand.self,
             EvaluateCommand.self,
+            SweepCommand.self,
             TrainCommand.self,
             PredictCommand.self,
             InspectCommand.self,

@@ -18,6 +18,8 @@ public struct CrossValidatedComparison: Sendable {
         /// The feature used as the naive prediction.
         public var naiveFeature: String
         public var ridgeLambdas = RidgeRegression.defaultLambdas
+        /// Whether to cross-validate the ridge and naive baselines too (a sweep needs only the forest).
+        public var includeBaselines = true
 
         public init(groupKey: String, itemKey: String, naiveFeature: String) {
             self.groupKey = groupKey
@@ -89,21 +91,25 @@ public struct CrossValidatedComparison: Sendable {
             let model = trained.model
             return { m in ((try? model.predict(m, threads: c.threads)) ?? []).map(Double.init) }
         }
-        let ridge = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
-            let trainGroups = kfold.split(fold).train.map { groups[$0] }
-            let model = try RidgeRegression.fitSelectingLambda(features: x, target: y, groups: trainGroups, lambdas: c.ridgeLambdas)
-            progress?("ridge fold \(fold + 1)/\(c.folds): lambda \(model.lambda)")
-            return { m in model.predict(m) }
+        var models: [(String, [Double])] = [("forest", forest)]
+        if c.includeBaselines {
+            let ridge = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
+                let trainGroups = kfold.split(fold).train.map { groups[$0] }
+                let model = try RidgeRegression.fitSelectingLambda(features: x, target: y, groups: trainGroups, lambdas: c.ridgeLambdas)
+                progress?("ridge fold \(fold + 1)/\(c.folds): lambda \(model.lambda)")
+                return { m in model.predict(m) }
+            }
+            let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
+            models += [("ridge", ridge), ("naive", naive)]
         }
-        let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
         var scores: [(name: String, scores: ModelScores)] = []
-        for (name, p) in [("forest", forest), ("ridge", ridge), ("naive", naive)] {
+        for (name, p) in models {
             scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
         }
         let d = clock.now - start
         return Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
                       seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18,
-                      scores: scores, predictions: ["forest": forest, "ridge": ridge, "naive": naive], labels: labels,
+                      scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
                       groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
     }
 

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Evaluate
+import Features
+import Forest
+import Foundation
+
+/// `restock sweep`: grouped cross-validation over a hyperparameter grid, resumable.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Cross-validate the forest over a hyperparameter grid; resumable; saves the best model.",
+        discussion: """
+            Every configuration is cross-validated (grouped by user) in turn; its metrics are appended to \
+            OUT/sweep.csv as soon as it finishes, so an interrupted sweep resumes where it stopped. The \
+            leaderboard is printed sorted by --metric, and the best configuration is retrained on all \
+            labelled rows and saved as OUT/best.rf. Grid names: \(SweepGrid.knownNames.joined(separator: ", ")).
+            Example: restock sweep --data data/synthetic --grid "trees=50,100,200 max-features=0.2,0.33,0.5 min-samples-leaf=1,5,20" --random 12 --folds 3 --out sweep
+            """)
+
+    @OptionGroup var input: MatrixSourceOptions
+
+    @Option(help: "The grid: space-separated name=v1,v2,... terms.")
+    var grid: String
+
+    @Option(help: "Run only N configurations drawn at random (seeded) from the grid.")
+    var random: Int?
+
+    @Option(help: "Number of folds (fold = user_id % folds).")
+    var folds = 3
+
+    @Option(help: "Output folder for sweep.csv and best.rf.")
+    var out = "sweep"
+
+    @Option(help: "Metric to rank by: \(SweepLog.metricNames.joined(separator: ", ")).")
+    var metric = "demand_r2"
+
+    @OptionGroup var forest: ForestOptions
+
+    @Option(help: "Worker threads for each forest (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Also write a Markdown notebook with a heat map to this file.")
+    var report: String?
+
+    func validate() throws {
+        if folds < 2 { throw ValidationError("--folds must be at least 2") }
+        if !SweepLog.metricNames.contains(metric) { throw ValidationError("--metric must be one of \(SweepLog.metricNames.joined(separator: ", "))") }
+        if let random, random < 1 { throw ValidationError("--random must be at least 1") }
+        do { _ = try SweepGrid(parsing: grid) } catch { throw ValidationError("\(error)") }
+    }
+
+    func run() throws {
+        let parsed = try SweepGrid(parsing: grid)
+        let configurations = random.map { parsed.randomConfigurations($0, seed: forest.seed) } ?? parsed.configurations()
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let matrix = try input.load(threads: threads)
+        var comparison = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
+        comparison.folds = folds
+        comparison.forest = forest.parameters
+        comparison.threads = threads
+        let log = SweepLog(path: out + "/sweep.csv")
+        Log.stderr("sweep: \(configurations.count) of \(parsed.count) configurations, \(folds) folds, results in \(log.path)")
+        let entries = try HyperparameterSweep(grid: parsed, configurations: configurations, comparison: comparison, log: log)
+            .run(matrix, progress: Log.stderr)
+        let board = HyperparameterSweep.leaderboard(entries, metric: metric)
+        print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
+        for (i, e) in board.enumerated() {
+            print(String(format: "%4d  %12.4f  %7.0f  ", i + 1, e.metrics[metric] ?? .nan, e.seconds) + e.key)
+        }
+        guard let best = board.first, let configuration = configurations.first(where: { parsed.key($0) == best.key }) else { return }
+        let labelled = matrix.selectingRows(matrix.labelledRows)
+        let parameters = SweepGrid.parameters(configuration, base: forest.parameters)
+        Log.stderr("retraining the best configuration (\(best.key)) on \(labelled.rowCount) rows")
+        let trained = try RandomForest.train(features: labelled.features, target: labelled.target, targetName: labelled.targetName,
+                                             parameters: parameters,
+                                             options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow()))
+        try trained.model.write(to: out + "/best.rf")
+        print("best: \(best.key) -> \(out)/best.rf (out-of-bag R² \(trained.model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"))")
+        if let report {
+            let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: CommandLine.arguments,
+                                         version: RestockVersion.string, dataDescription: input.description, rows: labelled.rowCount)
+            try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: report)
+            Log.stderr("wrote \(report)")
+        }
+    }
+}
