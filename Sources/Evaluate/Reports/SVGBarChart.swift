@@ -22,7 +22,7 @@ public enum SVGBarChart {
     public static func heatMap(title: String, rowLabels: [String], columnLabels: [String], values: [[Double]],
                                rowTitle: String, columnTitle: String) -> String {
         let cellW = 80.0, cellH = 30.0, left = 120.0, top = 50.0
-        let width = left + cellW * Double(columnLabels.count) + 20
+        let width = max(560, left + cellW * Double(columnLabels.count) + 20)
         let height = top + cellH * Double(rowLabels.count) + 50
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         let lo = finite.min() ?? 0, hi = finite.max() ?? 1
