@@ -11,10 +11,14 @@ extension OrderHistory {
     public init(orders: OrderTable, prior: OrderProductTable, train: OrderProductTable) {
         let n = orders.orderID.count
         // Dense user numbers.
-        let sortedUsers = Array(Set(orders.userID)).sorted()
-        let maxUser = Int(sortedUsers.last ?? 0)
+        let maxUser = Int(orders.userID.max() ?? 0)
         var userIndex = [Int32](repeating: -1, count: maxUser + 1)
-        for (i, u) in sortedUsers.enumerated() { userIndex[Int(u)] = Int32(i) }
+        for u in orders.userID { userIndex[Int(u)] = 0 }
+        var sortedUsers: [Int32] = []
+        for u in 0...maxUser where userIndex[u] == 0 {
+            userIndex[u] = Int32(sortedUsers.count)
+            sortedUsers.append(Int32(u))
+        }
         let userCount = sortedUsers.count
         // Order slots grouped by user, each user's orders by order_number.
         var start = [Int32](repeating: 0, count: userCount + 1)
