@@ -20,7 +20,8 @@ extension GenerationParameters {
         "need_a": \.needDepth, "need_tau": \.needScale, "need_same_day": \.needSameDay, "need_week": \.needWeekly,
         "decay_days": \.forgettingDays, "drift": \.driftProbability, "drift_mult": \.driftMultiplier,
         "prod_b_sd": \.reorderabilitySD, "pop_b": \.reorderabilityPopularity,
-        "pop_sd_mult": \.popularitySpreadMultiplier, "head_boost": \.headBoost, "head_noise": \.headNoiseScale, "pop_floor": \.popularityFloor,
+        "pop_sd_mult": \.popularitySpreadMultiplier, "head_boost": \.headBoost, "head_noise": \.headNoiseScale,
+        "pop_floor": \.popularityFloor,
         "dept_conc": \.departmentConcentration, "cart_rep": \.cartRepeat, "cart_w": \.cartWeight,
         "b_scale": \.reorderabilityScale, "b_centre": \.reorderabilityCentre,
         ]
@@ -34,7 +35,9 @@ extension GenerationParameters {
     }
 
     /// All names `setting(_:)` accepts.
-    public static var names: [String] { (Array(byName.keys) + Array(integersByName.keys) + ["pop_stratified"]).sorted() }
+    public static var names: [String] {
+        (Array(byName.keys) + Array(integersByName.keys) + ["pop_stratified"]).sorted()
+    }
 
     /// Applies `name=value`; throws `GenerationError.invalidConfiguration` for an unknown name or a
     /// value that is not a number.

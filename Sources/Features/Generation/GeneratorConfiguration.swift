@@ -45,8 +45,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
             throw GenerationError.invalidConfiguration("block and bucket sizes must be positive")
         }
         if parameters.minOrders < 2 || parameters.maxOrders < parameters.minOrders || parameters.maxOrders > 4000 {
-            throw GenerationError.invalidConfiguration(
-                "orders per user must satisfy 2 <= min <= max <= 4000, got \(parameters.minOrders)...\(parameters.maxOrders)")
+            let range = "\(parameters.minOrders)...\(parameters.maxOrders)"
+            throw GenerationError.invalidConfiguration("orders per user must satisfy 2 <= min <= max <= 4000, got \(range)")
         }
     }
 }

@@ -18,6 +18,7 @@ enum ProductNames {
         let varieties = ProductVocabulary.departmentVarieties.map { $0.split(separator: "|").map(String.init) }
         precondition(nouns.count == InstacartTaxonomy.aisles.count, "one noun list per aisle")
         precondition(varieties.count == InstacartTaxonomy.departments.count, "one variety list per department")
+        let aisleVarieties = ProductVocabulary.aisleVarieties.mapValues { $0.split(separator: "|").map(String.init) }
         let brands = ProductVocabulary.brands
         let sizes = ProductVocabulary.sizes
         var random = RandomSource(master: seed, stream: RandomStream.catalog.rawValue, index: 1)
@@ -42,7 +43,7 @@ enum ProductNames {
         for i in 0..<n where names[i].isEmpty {
             let aisle = InstacartTaxonomy.aisles[Int(aisleIDs[i]) - 1]
             let kinds = nouns[aisle.id - 1]
-            let kindsOfDepartment = varieties[aisle.departmentID - 1]
+            let kindsOfDepartment = aisleVarieties[aisle.id] ?? varieties[aisle.departmentID - 1]
             let fresh = aisle.departmentID == 4 || aisle.departmentID == 10
             var name = ""
             var found = false

@@ -167,6 +167,23 @@ enum ProductVocabulary {
         "Assorted|Classic|Original|Premium|Fresh|Natural|Homestyle|Signature",
     ]
 
+    /// Varieties of some aisles, used instead of their department's list where the latter reads oddly.
+    static let aisleVarieties: [Int: String] = [
+        16: "Fresh|Organic Bunch|Large Bunch|Living|Hydroponic|Baby|Bulk|Sweet",
+        24: "Red|Green|Yellow|Large|Sweet|Seedless|Fuji|Gala|Honeycrisp|Bartlett|Navel|Ripe|Mini|Golden|Bosc",
+        83: "Red|Green|Yellow|Large|Baby|Sweet|Heirloom|Roma|Vine Ripe|Mini|Purple|White|Rainbow|Italian",
+        123: "Baby|Triple Washed|Sweet|Seedless|Mixed|Petite|Chopped|Shredded|Spring|Power Greens",
+        20: "Fresh Mint|Sensitive|Whitening|Cavity Protection|Gentle|Charcoal|Cinnamon|Extra Soft|Clinical",
+        26: "Dark Roast|Medium Roast|Light Roast|French Roast|Colombian|Breakfast Blend|Decaf|Hazelnut",
+        65: "Vanilla|Chocolate|Unflavored|Cookies & Cream|Strawberry|Peanut Butter|Salted Caramel|Mocha",
+        84: "Whole|2% Reduced Fat|1% Low Fat|Fat Free|Grassfed|Ultra Filtered|Vitamin D|Chocolate",
+        86: "Large|Extra Large|Jumbo|Grade A|Cage Free|Omega 3|Free Range|Pasture Raised",
+        94: "Organic|Decaf|Classic|Lemon|Honey|Ginger|Mint|Jasmine|Vanilla|Sleepytime",
+        115: "Lemon|Lime|Grapefruit|Berry|Black Cherry|Pure|Natural|Unflavored|Orange|Coconut",
+        40: "Chicken|Salmon|Beef|Turkey|Lamb|Grain Free|Senior|Puppy|Small Breed|Large Breed",
+        41: "Chicken|Salmon|Tuna|Turkey|Ocean Fish|Grain Free|Indoor|Kitten|Senior|Hairball Control",
+    ]
+
     /// Invented brand names (no real brand intended).
     static let brands = (
         "Sunny Valley|Green Acres|Harvest Moon|Blue Ridge|Golden Field|Maple Grove|Pacific Coast|Stone Mill|"
