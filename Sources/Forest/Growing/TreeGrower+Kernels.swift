@@ -65,10 +65,11 @@ extension TreeGrower {
     }
 
     /// `partition`, adding the rows of one side (left when `buildLeft`) to the full histogram `cells`.
-    /// Chunk by chunk: the branch-free partition loop also copies each row's codes (as 8-byte words)
-    /// and sample into chunk buffers, the copy cursor advancing only for rows of the built side; then
-    /// the histogram pass reads those buffers sequentially. The random loads of the codes thus all sit
-    /// in the short loop, where many are in flight at once.
+    /// Chunk by chunk, three passes: (1) a minimal loop loads the split feature's code of each row
+    /// (a cache miss per row deep in the tree; the loop is so short that dozens are in flight at once,
+    /// and it brings the rows' codes into cache); (2) the branch-free partition also copies each row's
+    /// codes (as 8-byte words, now cached) and sample into chunk buffers, the copy cursor advancing
+    /// only for rows of the built side; (3) the histogram pass reads those buffers sequentially.
     func partitionBuilding(_ task: Task, _ split: SplitCandidate, buildLeft: Bool, into cells: UnsafeMutablePointer<HistogramCell>) {
         let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
         let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride, p = self.p
@@ -81,10 +82,14 @@ extension TreeGrower {
         while chunkStart < task.end {
             let chunkEnd = min(task.end, chunkStart + TreeGrower.chunkRows)
             var gathered = 0
+            let chunkSplitCodes = self.chunkSplitCodes - chunkStart
+            for i in chunkStart..<chunkEnd {
+                chunkSplitCodes[i] = rawCodes.load(fromByteOffset: Int(samples[i].row) &* stride &+ f, as: UInt8.self)
+            }
             for i in chunkStart..<chunkEnd {
                 let s = samples[i]
                 let row = rawCodes + Int(s.row) &* stride
-                let code = row.load(fromByteOffset: f, as: UInt8.self)
+                let code = chunkSplitCodes[i]
                 let goLeft = (code <= bin) || (missingLeft && code == missingCode)
                 samples[write] = s
                 scratch[spilled] = s

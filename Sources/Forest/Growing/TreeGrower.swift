@@ -73,6 +73,7 @@ final class TreeGrower {
     static let chunkRows = 2048
     let chunkSamples: UnsafeMutablePointer<Sample>
     let chunkCodes: UnsafeMutablePointer<UInt64>
+    let chunkSplitCodes: UnsafeMutablePointer<UInt8>
     let oobSum: UnsafeMutablePointer<Int64>
     let oobCount: UnsafeMutablePointer<UInt32>
     let oobScale: Double
@@ -121,6 +122,7 @@ final class TreeGrower {
         oobCount.initialize(repeating: 0, count: max(n, 1))
         chunkSamples = .allocate(capacity: TreeGrower.chunkRows)
         chunkCodes = .allocate(capacity: TreeGrower.chunkRows * rowStride / 8)
+        chunkSplitCodes = .allocate(capacity: TreeGrower.chunkRows)
     }
 
     deinit {
@@ -141,6 +143,7 @@ final class TreeGrower {
         oobCount.deallocate()
         chunkSamples.deallocate()
         chunkCodes.deallocate()
+        chunkSplitCodes.deallocate()
     }
 
     /// Grows the tree of `seed`; returns it with its impurity decrease per feature (in units of
