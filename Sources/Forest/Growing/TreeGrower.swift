@@ -69,6 +69,9 @@ final class TreeGrower {
     var histograms: [UnsafeMutablePointer<HistogramCell>] = []
     var freeHistograms: [Int] = []
     var stack: [Task] = []
+    /// Node arrays reused from tree to tree (their capacity grows once); each tree is returned as a
+    /// compact copy, so stored trees carry no spare capacity.
+    var workspace = DecisionTree()
     /// Rows partitioned per chunk by `partitionBuilding`, and the chunk's gathered samples and codes.
     static let chunkRows = 2048
     let chunkSamples: UnsafeMutablePointer<Sample>
@@ -160,7 +163,9 @@ final class TreeGrower {
             weight &+= UInt64(w)
             sum += Double(y) * Double(w)
         }
-        var tree = DecisionTree()
+        var tree = workspace
+        tree.removeAll()
+        workspace = DecisionTree()
         var importance = [Double](repeating: 0, count: p)
         tree.appendLeaf(value: Float(sum / Double(weight)))
         for f in 0..<p { permutation[f] = Int32(f) }
@@ -208,7 +213,9 @@ final class TreeGrower {
             stack.append(Task(start: task.start, end: middle, node: l, depth: task.depth + 1, total: left, histogram: leftHistogram))
         }
         accumulateOutOfBag(tree)
-        return (tree, importance)
+        let grown = tree.compacted()
+        workspace = tree
+        return (grown, importance)
     }
 
     /// The best split of a node, or nil when it must stay a leaf.

@@ -16,65 +16,96 @@ extension ForestModel {
 
     /// The model as file bytes. Deterministic: the same model gives the same bytes.
     public func serialized() -> [UInt8] {
-        var sections: [(tag: String, required: Bool, payload: [UInt8])] = []
+        var out: [UInt8] = []
+        out.reserveCapacity(fileLength)
+        streamBytes { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The small sections, in file order, and the length of the TREE payload.
+    private func sections() -> (before: [(String, Bool, [UInt8])], treeLength: Int, after: [(String, Bool, [UInt8])]) {
         var schemaBytes = ByteWriter()
         schemaBytes.append(UInt32(schema.count))
         for name in schema.names { schemaBytes.append(text: name) }
-        sections.append(("SCHM", true, schemaBytes.bytes))
-
         var bins = ByteWriter()
         bins.append(UInt32(binMapper.featureCount))
         for edges in binMapper.edges {
             bins.append(UInt32(edges.count))
             bins.append(contentsOf: edges)
         }
-        sections.append(("BINS", true, bins.bytes))
-        sections.append(("PARM", true, ForestModel.json(parameters)))
-        sections.append(("META", true, ForestModel.json(metadata)))
-        sections.append(("TREE", true, treeSection()))
-        sections.append(("IMPT", false, ForestModel.json(importances)))
-
-        var out = ByteWriter()
-        out.bytes.reserveCapacity(sections.reduce(64) { $0 + $1.payload.count + 24 })
-        out.bytes.append(contentsOf: ForestModel.fileMagic)
-        out.append(ForestModel.formatVersion)
-        out.append(UInt32(sections.count))
-        let lengthOffset = out.bytes.count
-        out.append(UInt64(0))
-        out.append(UInt64(0))
-        for section in sections {
-            out.bytes.append(contentsOf: Array(section.tag.utf8))
-            out.append(UInt32(section.required ? 1 : 0))
-            out.append(UInt64(section.payload.count))
-            out.bytes.append(contentsOf: section.payload)
-            out.padToMultipleOf8()
-        }
-        let total = UInt64(out.bytes.count + ForestModel.trailerSize)
-        withUnsafeBytes(of: total.littleEndian) { raw in
-            for k in 0..<8 { out.bytes[lengthOffset + k] = raw[k] }
-        }
-        out.append(CRC32.checksum(out.bytes))
-        out.bytes.append(contentsOf: Array("END.".utf8))
-        return out.bytes
+        let treeLength = padded(16 + 4 * trees.count) + 22 * nodeCount
+        return ([("SCHM", true, schemaBytes.bytes), ("BINS", true, bins.bytes), ("PARM", true, ForestModel.json(parameters)),
+                 ("META", true, ForestModel.json(metadata))],
+                treeLength,
+                [("IMPT", false, ForestModel.json(importances))])
     }
 
-    private func treeSection() -> [UInt8] {
-        var w = ByteWriter()
-        let total = nodeCount
-        w.append(UInt32(trees.count))
-        w.append(UInt32(0))
-        w.append(UInt64(total))
-        w.append(contentsOf: trees.map { UInt32($0.nodeCount) })
-        w.padToMultipleOf8()
-        w.bytes.reserveCapacity(w.bytes.count + total * 22 + 16)
-        for tree in trees { w.append(contentsOf: tree.feature) }
-        for tree in trees { w.append(contentsOf: tree.threshold) }
-        for tree in trees { w.append(contentsOf: tree.left) }
-        for tree in trees { w.append(contentsOf: tree.right) }
-        for tree in trees { w.append(contentsOf: tree.value) }
-        for tree in trees { w.append(contentsOf: tree.thresholdBin) }
-        for tree in trees { w.append(contentsOf: tree.missingGoesLeft) }
-        return w.bytes
+    private func padded(_ count: Int) -> Int { (count + 7) / 8 * 8 }
+
+    /// Total bytes of the file.
+    var fileLength: Int {
+        let (before, treeLength, after) = sections()
+        return ForestModel.headerSize + (before + after).reduce(0) { $0 + 16 + padded($1.2.count) }
+            + 16 + padded(treeLength) + ForestModel.trailerSize
+    }
+
+    /// Hands the file's bytes to `sink` in order, in pieces (no copy of the trees is made), computing
+    /// the CRC on the way. O(file size), constant extra memory.
+    func streamBytes(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        let (before, treeLength, after) = sections()
+        var crc: UInt32 = 0
+        func emit(_ bytes: UnsafeRawBufferPointer) throws {
+            crc = CRC32.update(crc, bytes)
+            try sink(bytes)
+        }
+        func emit(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try emit($0) } }
+        func emit<T>(array: [T]) throws { try array.withUnsafeBytes { try emit($0) } }
+        let zeros = [UInt8](repeating: 0, count: 8)
+        func pad(_ count: Int) throws { if count % 8 != 0 { try emit(Array(zeros[0..<(8 - count % 8)])) } }
+        func sectionHeader(_ tag: String, _ required: Bool, _ length: Int) throws {
+            var w = ByteWriter()
+            w.bytes.append(contentsOf: Array(tag.utf8))
+            w.append(UInt32(required ? 1 : 0))
+            w.append(UInt64(length))
+            try emit(w.bytes)
+        }
+        var header = ByteWriter()
+        header.bytes.append(contentsOf: ForestModel.fileMagic)
+        header.append(ForestModel.formatVersion)
+        header.append(UInt32(before.count + 1 + after.count))
+        header.append(UInt64(fileLength))
+        header.append(UInt64(0))
+        try emit(header.bytes)
+        for (tag, required, payload) in before {
+            try sectionHeader(tag, required, payload.count)
+            try emit(payload)
+            try pad(payload.count)
+        }
+        try sectionHeader("TREE", true, treeLength)
+        var treeHeader = ByteWriter()
+        treeHeader.append(UInt32(trees.count))
+        treeHeader.append(UInt32(0))
+        treeHeader.append(UInt64(nodeCount))
+        treeHeader.append(contentsOf: trees.map { UInt32($0.nodeCount) })
+        treeHeader.padToMultipleOf8()
+        try emit(treeHeader.bytes)
+        for tree in trees { try emit(array: tree.feature) }
+        for tree in trees { try emit(array: tree.threshold) }
+        for tree in trees { try emit(array: tree.left) }
+        for tree in trees { try emit(array: tree.right) }
+        for tree in trees { try emit(array: tree.value) }
+        for tree in trees { try emit(array: tree.thresholdBin) }
+        for tree in trees { try emit(array: tree.missingGoesLeft) }
+        try pad(treeLength)
+        for (tag, required, payload) in after {
+            try sectionHeader(tag, required, payload.count)
+            try emit(payload)
+            try pad(payload.count)
+        }
+        var trailer = ByteWriter()
+        trailer.append(crc)
+        trailer.bytes.append(contentsOf: Array("END.".utf8))
+        try trailer.bytes.withUnsafeBytes { try sink($0) }
     }
 
     static func json<T: Encodable>(_ value: T) -> [UInt8] {
@@ -221,7 +252,7 @@ extension ForestModel {
     /// Writes the model to `path` atomically (to `path.partial`, then renamed).
     public func write(to path: String) throws {
         do {
-            try ModelFileIO.writeAtomically(serialized(), to: path)
+            try ModelFileIO.writeAtomically(to: path) { sink in try streamBytes(sink) }
         } catch let error as ModelFileError {
             throw ModelFileError.file(path: path, error)
         }

@@ -30,29 +30,47 @@ enum ModelFileIO {
         return bytes
     }
 
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// Writes the bytes that `body` hands to its sink to `path.partial` through a 1 MiB buffer, syncs,
+    /// and renames the file to `path`; removes the partial file on failure.
+    static func writeAtomically(to path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let temporary = path + ".partial"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw ModelFileError.io("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
+        let capacity = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var used = 0
+        func flush() throws {
             var done = 0
-            while done < buffer.count {
-                let wrote = posixWrite(fd, buffer.baseAddress! + done, buffer.count - done)
+            while done < used {
+                let wrote = posixWrite(fd, buffer + done, used - done)
                 if wrote < 0 {
                     if errno == EINTR { continue }
-                    failure = "cannot write \(temporary): \(String(cString: strerror(errno)))"
-                    return
+                    throw ModelFileError.io("cannot write \(temporary): \(String(cString: strerror(errno)))")
                 }
                 done += wrote
             }
+            used = 0
         }
-        if failure == nil && fsync(fd) != 0 { failure = "cannot sync \(temporary): \(String(cString: strerror(errno)))" }
-        close(fd)
-        if let failure {
+        do {
+            try body { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    if used == capacity { try flush() }
+                    let n = min(capacity - used, bytes.count - offset)
+                    (buffer + used).copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
+                    used += n
+                    offset += n
+                }
+            }
+            try flush()
+            if fsync(fd) != 0 { throw ModelFileError.io("cannot sync \(temporary): \(String(cString: strerror(errno)))") }
+        } catch {
+            close(fd)
             unlink(temporary)
-            throw ModelFileError.io(failure)
+            throw error
         }
+        close(fd)
         if rename(temporary, path) != 0 {
             let why = String(cString: strerror(errno))
             unlink(temporary)
