@@ -72,10 +72,11 @@ final class TreeGrower {
     /// Node arrays reused from tree to tree (their capacity grows once); each tree is returned as a
     /// compact copy, so stored trees carry no spare capacity.
     var workspace = DecisionTree()
-    /// Rows partitioned per chunk by `partitionBuilding`, and the chunk's gathered samples and codes.
-    static let chunkRows = 2048
-    let chunkSamples: UnsafeMutablePointer<Sample>
-    let chunkCodes: UnsafeMutablePointer<UInt64>
+    /// The re-laid nodes of the out-of-bag walk, reused from tree to tree.
+    var codedNodes: [CodedNode] = []
+    /// Rows partitioned per chunk by `partitionBuilding` (their codes stay in cache between its passes),
+    /// and the chunk's codes of the split feature.
+    static let chunkRows = 4096
     let chunkSplitCodes: UnsafeMutablePointer<UInt8>
     let oobSum: UnsafeMutablePointer<Int64>
     let oobCount: UnsafeMutablePointer<UInt32>
@@ -123,8 +124,6 @@ final class TreeGrower {
         oobSum.initialize(repeating: 0, count: max(n, 1))
         oobCount = .allocate(capacity: max(n, 1))
         oobCount.initialize(repeating: 0, count: max(n, 1))
-        chunkSamples = .allocate(capacity: TreeGrower.chunkRows)
-        chunkCodes = .allocate(capacity: TreeGrower.chunkRows * rowStride / 8)
         chunkSplitCodes = .allocate(capacity: TreeGrower.chunkRows)
     }
 
@@ -144,8 +143,6 @@ final class TreeGrower {
         for h in histograms { h.deallocate() }
         oobSum.deallocate()
         oobCount.deallocate()
-        chunkSamples.deallocate()
-        chunkCodes.deallocate()
         chunkSplitCodes.deallocate()
     }
 
