@@ -20,9 +20,9 @@ struct TrainingRun {
     func run() throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
-        let matrix = try MatrixInput.read(path: matrixPath, targetName: targetName)
+        let matrix = try MatrixInput.read(path: matrixPath, targetName: targetName, requireTarget: true)
         let readSeconds = seconds(clock.now - start)
-        return try train(matrix, readSeconds: readSeconds)
+        return try train(consume matrix, readSeconds: readSeconds)
     }
 
     /// Trains on `matrix`, which is consumed: its features are released once binned.
@@ -41,7 +41,7 @@ struct TrainingRun {
                                 keys: RowKeys(names: [], columns: []), target: [])
         let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? TrainingRun.progressPrinter() : nil
         let result = try RandomForest.train(
-            features: features, target: target, targetName: name, parameters: parameters,
+            features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
                                      histograms: histograms))
         let writeStart = ContinuousClock.now
