@@ -36,5 +36,6 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "Tabular", "TestSupport"]),
     ]
 )
