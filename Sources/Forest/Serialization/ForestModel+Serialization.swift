@@ -117,137 +117,9 @@ extension ForestModel {
 
     /// Reads a model from file bytes. `expectedSchema`, when given, must equal the model's.
     public init(serialized bytes: [UInt8], expectedSchema: FeatureSchema? = nil) throws {
-        self = try bytes.withUnsafeBytes { try ForestModel.parse($0, expectedSchema: expectedSchema) }
+        var source = MemoryByteSource(bytes: bytes)
+        self = try ModelFileReader.read(&source, expectedSchema: expectedSchema)
     }
-
-    private static func parse(_ raw: UnsafeRawBufferPointer, expectedSchema: FeatureSchema?) throws -> ForestModel {
-        let magic = fileMagic
-        let prefix = min(raw.count, magic.count)
-        if !zip(raw.prefix(prefix), magic.prefix(prefix)).allSatisfy({ $0 == $1 }) { throw ModelFileError.notAModelFile }
-        if raw.count < headerSize + trailerSize {
-            throw ModelFileError.truncated(expectedBytes: max(headerSize + trailerSize, declaredLength(raw) ?? 0), actualBytes: raw.count)
-        }
-        var header = ByteReader(raw, from: magic.count, to: headerSize, section: "header")
-        let version = try header.read(UInt32.self)
-        if version != formatVersion { throw ModelFileError.unsupportedVersion(found: version, supported: formatVersion) }
-        let sectionCount = Int(try header.read(UInt32.self))
-        let length = try header.read(UInt64.self)
-        if length > UInt64(raw.count) { throw ModelFileError.truncated(expectedBytes: Int(length), actualBytes: raw.count) }
-        if length < UInt64(raw.count) {
-            throw ModelFileError.corrupted("\(raw.count - Int(length)) bytes after the end announced by the header (\(length) bytes)")
-        }
-        let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - trailerSize)])
-        var trailer = ByteReader(raw, from: raw.count - trailerSize, to: raw.count, section: "trailer")
-        let stored = try trailer.read(UInt32.self)
-        let computed = CRC32.checksum(body)
-        if stored != computed {
-            throw ModelFileError.corrupted("checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))")
-        }
-
-        var payloads: [String: (start: Int, end: Int)] = [:]
-        var cursor = ByteReader(raw, from: headerSize, to: raw.count - trailerSize, section: "section table")
-        for _ in 0..<sectionCount {
-            let tagBytes = try cursor.readRaw(count: 4)
-            let tag = String(decoding: tagBytes, as: UTF8.self)
-            let flags = try cursor.read(UInt32.self)
-            let size = try cursor.read(UInt64.self)
-            guard size <= UInt64(cursor.remaining) else { throw ModelFileError.corrupted("section \(tag) overruns the file") }
-            if !knownSections.contains(tag) && flags & 1 != 0 { throw ModelFileError.unknownRequiredSection(tag) }
-            payloads[tag] = (cursor.offset, cursor.offset + Int(size))
-            cursor.offset += Int(size)
-            cursor.skipPadding()
-        }
-        func section(_ tag: String) throws -> ByteReader {
-            guard let range = payloads[tag] else { throw ModelFileError.corrupted("section \(tag) is missing") }
-            return ByteReader(raw, from: range.start, to: range.end, section: tag)
-        }
-
-        var schemaReader = try section("SCHM")
-        let featureCount = Int(try schemaReader.read(UInt32.self))
-        var names: [String] = []
-        for _ in 0..<featureCount { names.append(try schemaReader.readText()) }
-        let schema = FeatureSchema(names: names)
-        if let expectedSchema, let difference = expectedSchema.difference(from: schema) {
-            throw ModelFileError.schemaMismatch(difference)
-        }
-
-        var binsReader = try section("BINS")
-        let binFeatures = Int(try binsReader.read(UInt32.self))
-        guard binFeatures == featureCount else {
-            throw ModelFileError.corrupted("BINS has \(binFeatures) features, SCHM has \(featureCount)")
-        }
-        var edges: [[Float]] = []
-        for j in 0..<binFeatures {
-            let count = Int(try binsReader.read(UInt32.self))
-            guard count <= 254 else { throw ModelFileError.corrupted("feature \(j) has \(count) bin edges (at most 254)") }
-            let e = try binsReader.readArray(of: Float.self, count: count)
-            guard zip(e, e.dropFirst()).allSatisfy({ $0 < $1 }) else { throw ModelFileError.corrupted("bin edges of feature \(j) are not increasing") }
-            edges.append(e)
-        }
-
-        let parameters: ForestParameters = try decodeJSON(try section("PARM"))
-        let metadata: TrainingMetadata = try decodeJSON(try section("META"))
-        let importances: FeatureImportances = payloads["IMPT"] == nil
-            ? FeatureImportances(impurity: [Double](repeating: 0, count: featureCount))
-            : try decodeJSON(try section("IMPT"))
-        let trees = try readTrees(try section("TREE"), featureCount: featureCount)
-        return ForestModel(schema: schema, binMapper: BinMapper(edges: edges), parameters: parameters, metadata: metadata,
-                           trees: trees, importances: importances)
-    }
-
-    private static func readTrees(_ reader: ByteReader, featureCount: Int) throws -> [DecisionTree] {
-        var r = reader
-        let treeCount = Int(try r.read(UInt32.self))
-        _ = try r.read(UInt32.self)
-        let total = Int(try r.read(UInt64.self))
-        let counts = try r.readArray(of: UInt32.self, count: treeCount)
-        guard counts.reduce(0, { $0 + Int($1) }) == total else { throw ModelFileError.corrupted("tree node counts do not add up to \(total)") }
-        r.skipPadding()
-        let feature = try r.readArray(of: Int32.self, count: total)
-        let threshold = try r.readArray(of: Float.self, count: total)
-        let left = try r.readArray(of: Int32.self, count: total)
-        let right = try r.readArray(of: Int32.self, count: total)
-        let value = try r.readArray(of: Float.self, count: total)
-        let thresholdBin = try r.readArray(of: UInt8.self, count: total)
-        let missingGoesLeft = try r.readArray(of: UInt8.self, count: total)
-        var trees: [DecisionTree] = []
-        trees.reserveCapacity(treeCount)
-        var start = 0
-        for (t, count) in counts.enumerated() {
-            let range = start..<(start + Int(count))
-            var tree = DecisionTree()
-            tree.feature = Array(feature[range])
-            tree.threshold = Array(threshold[range])
-            tree.left = Array(left[range])
-            tree.right = Array(right[range])
-            tree.value = Array(value[range])
-            tree.thresholdBin = Array(thresholdBin[range])
-            tree.missingGoesLeft = Array(missingGoesLeft[range])
-            if let violation = tree.invariantViolation(featureCount: featureCount) {
-                throw ModelFileError.corrupted("tree \(t): \(violation)")
-            }
-            trees.append(tree)
-            start += Int(count)
-        }
-        return trees
-    }
-
-    private static func decodeJSON<T: Decodable>(_ reader: ByteReader) throws -> T {
-        let data = Data(UnsafeRawBufferPointer(rebasing: reader.bytes[reader.offset..<reader.end]))
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch {
-            throw ModelFileError.corrupted("section \(reader.section) is not valid: \(error)")
-        }
-    }
-
-    private static func declaredLength(_ raw: UnsafeRawBufferPointer) -> Int? {
-        guard raw.count >= 24 else { return nil }
-        var r = ByteReader(raw, from: 16, to: 24, section: "header")
-        return (try? r.read(UInt64.self)).map { Int($0) }
-    }
-
-    private static func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16, uppercase: true) }
 
     /// Writes the model to `path` atomically (to `path.partial`, then renamed).
     public func write(to path: String) throws {
@@ -259,9 +131,13 @@ extension ForestModel {
     }
 
     /// Reads a model file; `expectedSchema`, when given, must equal the model's feature schema.
+    /// The file is read once, sequentially, straight into the trees' arrays (no copy of the whole
+    /// file is held), and its CRC is checked before any section is interpreted.
     public static func load(from path: String, expectedSchema: FeatureSchema? = nil) throws -> ForestModel {
         do {
-            return try ForestModel(serialized: try ModelFileIO.read(path), expectedSchema: expectedSchema)
+            var source = try FileByteSource(path: path)
+            defer { source.close() }
+            return try ModelFileReader.read(&source, expectedSchema: expectedSchema)
         } catch let error as ModelFileError {
             throw ModelFileError.file(path: path, error)
         }

@@ -6,30 +6,6 @@ import Darwin
 
 /// The only file I/O of the Forest target: whole-file read and atomic write of model files.
 enum ModelFileIO {
-    static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw ModelFileError.io("cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) != 0 { throw ModelFileError.io("cannot stat: \(String(cString: strerror(errno)))") }
-        let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while done < size {
-                let got = posixRead(fd, buffer.baseAddress! + done, size - done)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw ModelFileError.io("cannot read: \(String(cString: strerror(errno)))")
-                }
-                if got == 0 { break }
-                done += got
-            }
-        }
-        if done < size { bytes.removeLast(size - done) }
-        return bytes
-    }
-
     /// Writes the bytes that `body` hands to its sink to `path.partial` through a 1 MiB buffer, syncs,
     /// and renames the file to `path`; removes the partial file on failure.
     static func writeAtomically(to path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
@@ -84,3 +60,34 @@ private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: 
 
 @inline(__always)
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+
+/// A model file opened for one sequential read.
+struct FileByteSource: ModelByteSource {
+    let fd: Int32
+    let size: Int
+
+    init(path: String) throws {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw ModelFileError.io("cannot open: \(String(cString: strerror(errno)))") }
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            let why = String(cString: strerror(errno))
+            closeDescriptor(fd)
+            throw ModelFileError.io("cannot stat: \(why)")
+        }
+        size = Int(info.st_size)
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let got = posixRead(fd, buffer.baseAddress!, buffer.count)
+            if got >= 0 { return got }
+            if errno != EINTR { throw ModelFileError.io("cannot read: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    func close() { closeDescriptor(fd) }
+}
+
+@inline(__always)
+private func closeDescriptor(_ fd: Int32) { close(fd) }

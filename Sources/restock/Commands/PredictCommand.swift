@@ -49,11 +49,13 @@ struct PredictionRun {
     func run() throws -> String {
         let clock = ContinuousClock()
         let t0 = clock.now
-        let model = try ForestModel.load(from: modelPath)
+        var model: ForestModel? = try ForestModel.load(from: modelPath)
+        let targetName = model!.metadata.targetName
         let t1 = clock.now
-        let matrix = try MatrixInput.read(path: matrixPath, targetName: model.metadata.targetName)
+        let matrix = try MatrixInput.read(path: matrixPath, targetName: targetName)
         let t2 = clock.now
-        let predictor = ForestPredictor(model, blockRows: blockRows)
+        let predictor = ForestPredictor(model!, blockRows: blockRows)
+        model = nil  // the packed trees are all that scoring needs
         let t3 = clock.now
         let predictions = try predictor.predict(matrix.features, threads: threads)
         let t4 = clock.now
