@@ -40,6 +40,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
     var histograms: String = HistogramStrategy.subtraction.rawValue
 
+    @Option(help: ArgumentHelp("Nodes with fewer rows use sparse histograms, for benchmarks.", visibility: .hidden))
+    var sparseNodeLimit = 256
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
@@ -50,7 +53,8 @@ struct TrainCommand: ParsableCommand {
         let trainedAt = date ?? TrainingDate.fromEnvironmentOrNow()
         let summary = try TrainingRun(matrixPath: matrix, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
-                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction).run()
+                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
+                                      sparseNodeLimit: sparseNodeLimit).run()
         print(summary)
     }
 }

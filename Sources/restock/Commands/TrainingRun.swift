@@ -16,6 +16,7 @@ struct TrainingRun {
     var trainedAt: String
     var showProgress: Bool
     var histograms: HistogramStrategy = .subtraction
+    var sparseNodeLimit = 256
 
     func run() throws -> String {
         let clock = ContinuousClock()
@@ -43,7 +44,7 @@ struct TrainingRun {
         let result = try RandomForest.train(
             features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
-                                     histograms: histograms))
+                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = seconds(ContinuousClock.now - writeStart)
