@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "TestSupport"]),
-        .testTarget(name: "RestockCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "Tabular", "TestSupport"]),
     ]
 )

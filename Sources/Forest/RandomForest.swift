@@ -54,7 +54,9 @@ public struct TrainingResult: Sendable {
 /// tree i is written to slot i. Out-of-bag sums are merged after the join in integer arithmetic, and
 /// impurity importances are summed in tree order, so the model is the same for any thread count.
 public enum RandomForest {
-    public static func train(features: FeatureMatrix, target: [Float], targetName: String = "y",
+    /// `features` is consumed: once it is binned its storage is released (when the caller passed its
+    /// last reference), so the Float32 matrix and the trees are never in memory together.
+    public static func train(features: consuming FeatureMatrix, target: [Float], targetName: String = "y",
                              parameters: ForestParameters, options: TrainingOptions = TrainingOptions()) throws -> TrainingResult {
         if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
         let n = features.rowCount, p = features.featureCount
@@ -65,8 +67,10 @@ public enum RandomForest {
         let clock = ContinuousClock()
         let t0 = clock.now
 
+        let schema = features.schema
         let mapper = BinMapper.fit(features, maxBins: parameters.maxBins, seed: parameters.seed, threads: threads)
         let binned = BinnedMatrix(features, mapper: mapper, threads: threads)
+        features = FeatureMatrix(rowCount: 0, schema: FeatureSchema(names: []), values: [])
         let t1 = clock.now
 
         let treeCount = parameters.treeCount
@@ -86,8 +90,7 @@ public enum RandomForest {
         var trees = [DecisionTree](repeating: DecisionTree(), count: treeCount)
         var treeImportance = [Double](repeating: 0, count: treeCount * p)
         var outOfBagMembership = [UInt8](repeating: 0, count: treeCount * importanceRows.count)
-        var oobSum = [Int64](repeating: 0, count: n)
-        var oobCount = [UInt32](repeating: 0, count: n)
+        var oobR2: Double?, oobRows = 0
         let scheduler = TreeScheduler(total: treeCount, progress: options.progress)
 
         binned.codes.withUnsafeBufferPointer { codes in
@@ -95,12 +98,9 @@ public enum RandomForest {
                 trees.withUnsafeMutableBufferPointer { treeSlots in
                     treeImportance.withUnsafeMutableBufferPointer { importanceSlots in
                         outOfBagMembership.withUnsafeMutableBufferPointer { membership in
-                            oobSum.withUnsafeMutableBufferPointer { oobSumOut in
-                                oobCount.withUnsafeMutableBufferPointer { oobCountOut in
                                     nonisolated(unsafe) let codes = codes, targets = targets
                                     nonisolated(unsafe) let treeSlots = treeSlots, importanceSlots = importanceSlots
                                     nonisolated(unsafe) let membership = membership
-                                    nonisolated(unsafe) let oobSumOut = oobSumOut, oobCountOut = oobCountOut
                                     let growers = (0..<workers).map { _ in
                                         TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: n,
                                                    mapper: mapper, settings: settings, oobScale: oobScale)
@@ -119,21 +119,21 @@ public enum RandomForest {
                                             scheduler.finished()
                                         }
                                     }
-                                    // merge after the join: integer sums, independent of the order
-                                    for grower in growers {
+                                    // merge into the first grower after the join: integer sums, independent of the order
+                                    let first = growers[0]
+                                    for grower in growers.dropFirst() {
                                         for r in 0..<n {
-                                            oobSumOut[r] &+= grower.oobSum[r]
-                                            oobCountOut[r] &+= grower.oobCount[r]
+                                            first.oobSum[r] &+= grower.oobSum[r]
+                                            first.oobCount[r] &+= grower.oobCount[r]
                                         }
                                     }
-                                }
-                            }
+                                    (oobR2, oobRows) = outOfBagRSquared(target: targets, sums: first.oobSum, counts: first.oobCount,
+                                                                        scale: oobScale)
                         }
                     }
                 }
             }
         }
-        let (oobR2, oobRows) = outOfBagRSquared(target: target, sums: oobSum, counts: oobCount, scale: oobScale)
         var impurity = [Double](repeating: 0, count: p)
         for t in 0..<treeCount { for f in 0..<p { impurity[f] += treeImportance[t * p + f] } }
         let totalImpurity = impurity.reduce(0, +)
@@ -150,7 +150,7 @@ public enum RandomForest {
         let t3 = clock.now
         let metadata = TrainingMetadata(rowCount: n, targetName: targetName, outOfBagRSquared: oobR2,
                                         outOfBagRowCount: oobRows, trainedAt: options.trainedAt, seed: parameters.seed)
-        let model = ForestModel(schema: features.schema, binMapper: mapper, parameters: parameters, metadata: metadata,
+        let model = ForestModel(schema: schema, binMapper: mapper, parameters: parameters, metadata: metadata,
                                 trees: trees, importances: importances)
         return TrainingResult(model: model, binningSeconds: seconds(t1 - t0), growingSeconds: seconds(t2 - t1),
                               importanceSeconds: seconds(t3 - t2))
@@ -167,7 +167,8 @@ public enum RandomForest {
     /// R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² over the rows out of bag for at least one tree (ȳ their mean,
     /// ŷ the mean of their out-of-bag trees); nil when there is no such row or y is constant on them.
     /// Also returns how many rows there were. O(n), in row order.
-    static func outOfBagRSquared(target: [Float], sums: [Int64], counts: [UInt32], scale: Double) -> (Double?, Int) {
+    static func outOfBagRSquared(target: UnsafeBufferPointer<Float>, sums: UnsafePointer<Int64>, counts: UnsafePointer<UInt32>,
+                                 scale: Double) -> (Double?, Int) {
         var rows = 0, mean = 0.0
         for r in target.indices where counts[r] > 0 {
             rows += 1

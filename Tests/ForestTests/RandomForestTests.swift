@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Tabular
 import TestSupport
@@ -110,8 +111,12 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
 @Test func sameSeedTwoThreadCountsGiveIdenticalModel() throws {
     let (matrix, y) = ToyData.discrete(rows: 3000, features: 8, distinct: 300, missingRate: 0.03, seed: 12)
     let parameters = ForestParameters(treeCount: 12, minSamplesLeaf: 3, seed: 42)
-    let one = try train(matrix, y, parameters, threads: 1, permutationRows: 300).serialized()
-    let two = try train(matrix, y, parameters, threads: 2, permutationRows: 300).serialized()
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try train(matrix, y, parameters, threads: 1, permutationRows: 300).write(to: dir.file("one.rf"))
+    try train(matrix, y, parameters, threads: 2, permutationRows: 300).write(to: dir.file("two.rf"))
+    let one = try Data(contentsOf: dir.url.appendingPathComponent("one.rf"))
+    let two = try Data(contentsOf: dir.url.appendingPathComponent("two.rf"))
     #expect(one.count > 1000)
     #expect(one == two)
 }

@@ -25,15 +25,17 @@ public enum MatrixCSV {
         case target
     }
 
-    /// Reads `path`. Without `targetName` (or when no column has that name) the target is all NaN.
-    public static func read(path: String, targetName: String?) throws -> LabelledMatrix {
+    /// Reads `path`. Without `targetName` (or when no column has that name) the target is all NaN,
+    /// unless `requireTarget`, which makes a missing target column an error.
+    public static func read(path: String, targetName: String?, requireTarget: Bool = false) throws -> LabelledMatrix {
         let file = try MappedFile(path: path)
         defer { file.unmap() }
-        return try parse(file.bytes, path: path, targetName: targetName)
+        return try parse(file.bytes, path: path, targetName: targetName, requireTarget: requireTarget)
     }
 
     /// Parses CSV bytes (see the type's documentation); `path` is only used in errors.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String, targetName: String?) throws -> LabelledMatrix {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String, targetName: String?,
+                             requireTarget: Bool = false) throws -> LabelledMatrix {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
             throw MatrixFileError(path: path, line: 1, reason: "the file is empty (a header line is needed)")
         }
@@ -57,6 +59,10 @@ public enum MatrixCSV {
                 roles.append(.feature(featureNames.count))
                 featureNames.append(name)
             }
+        }
+        if requireTarget && !hasTarget {
+            throw MatrixFileError(path: path, line: 1, column: targetName,
+                                  reason: "no target column (the header has \(names.joined(separator: ",")))")
         }
         if Set(names).count != names.count {
             let duplicate = names.first { name in names.filter { $0 == name }.count > 1 }!

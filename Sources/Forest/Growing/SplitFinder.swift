@@ -42,6 +42,9 @@ enum SplitFinder {
             ls += c.sum
             lw &+= UInt64(c.weight)
             lc &+= Int(c.count)
+            // once fewer than minLeaf rows remain on the right, no later threshold is valid either;
+            // keep counting non-empty bins (for the constant test) but skip the arithmetic
+            if total.count &- lc < minLeaf { continue }
             consider(feature: feature, bin: b, left: NodeTotals(sum: ls, weight: lw, count: lc), missing: missing,
                      total: total, minLeaf: minLeaf, best: &best)
         }

@@ -65,44 +65,39 @@ extension TreeGrower {
     }
 
     /// `partition`, adding the rows of one side (left when `buildLeft`) to the full histogram `cells`.
-    /// Chunk by chunk: the branch-free partition loop also copies each row's codes (as 8-byte words)
-    /// and sample into chunk buffers, the copy cursor advancing only for rows of the built side; then
-    /// the histogram pass reads those buffers sequentially. The random loads of the codes thus all sit
-    /// in the short loop, where many are in flight at once.
+    /// Chunk by chunk, three passes: (1) a minimal loop loads the split feature's code of each row
+    /// (a cache miss per row deep in the tree; the loop is so short that dozens are in flight at once,
+    /// and it brings the rows' codes into cache); (2) the branch-free partition of the chunk from those
+    /// codes alone; (3) the rows that went to the built side, contiguous in `samples` (left) or
+    /// `scratch` (right) thanks to the stable partition, are added to the histogram from their codes,
+    /// now in cache.
     func partitionBuilding(_ task: Task, _ split: SplitCandidate, buildLeft: Bool, into cells: UnsafeMutablePointer<HistogramCell>) {
         let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
         let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride, p = self.p
-        let words = stride / 8
         let offsets = UnsafePointer(self.offsets)
-        let chunkSamples = self.chunkSamples, chunkCodes = self.chunkCodes
-        let rawCodes = UnsafeRawPointer(codes)
         var write = task.start, spilled = 0
         var chunkStart = task.start
         while chunkStart < task.end {
             let chunkEnd = min(task.end, chunkStart + TreeGrower.chunkRows)
-            var gathered = 0
+            let splitCodes = self.chunkSplitCodes - chunkStart
+            for i in chunkStart..<chunkEnd {
+                splitCodes[i] = codes[Int(samples[i].row) &* stride &+ f]
+            }
+            let writeBefore = write, spilledBefore = spilled
             for i in chunkStart..<chunkEnd {
                 let s = samples[i]
-                let row = rawCodes + Int(s.row) &* stride
-                let code = row.load(fromByteOffset: f, as: UInt8.self)
+                let code = splitCodes[i]
                 let goLeft = (code <= bin) || (missingLeft && code == missingCode)
                 samples[write] = s
                 scratch[spilled] = s
                 write &+= goLeft ? 1 : 0
                 spilled &+= goLeft ? 0 : 1
-                chunkSamples[gathered] = s
-                let target = chunkCodes + gathered &* words
-                var w = 0
-                while w < words {
-                    target[w] = row.load(fromByteOffset: w &<< 3, as: UInt64.self)
-                    w &+= 1
-                }
-                gathered &+= goLeft == buildLeft ? 1 : 0
             }
-            let gatheredCodes = UnsafeRawPointer(chunkCodes).assumingMemoryBound(to: UInt8.self)
-            for k in 0..<gathered {
-                let s = chunkSamples[k]
-                HistogramBuilder.addRow(gatheredCodes + k &* stride, featureCount: p, offsets: offsets,
+            let built = buildLeft ? UnsafePointer(samples + writeBefore) : UnsafePointer(scratch + spilledBefore)
+            let builtCount = buildLeft ? write - writeBefore : spilled - spilledBefore
+            for k in 0..<builtCount {
+                let s = built[k]
+                HistogramBuilder.addRow(codes + Int(s.row) &* stride, featureCount: p, offsets: offsets,
                                         weightedTarget: Double(s.target) * Double(s.weight),
                                         packed: UInt64(s.weight) | (1 << 32), into: cells)
             }
@@ -124,8 +119,10 @@ extension TreeGrower {
     /// Adds the tree's prediction for every out-of-bag row (bootstrap count 0) to `oobSum`/`oobCount`.
     /// Four rows walk the tree together so that their cache misses overlap.
     func accumulateOutOfBag(_ tree: DecisionTree) {
-        var nodes = [CodedNode]()
-        nodes.reserveCapacity(tree.nodeCount)
+        var nodes = codedNodes
+        nodes.removeAll(keepingCapacity: true)
+        codedNodes = []
+        defer { codedNodes = nodes }
         for i in 0..<tree.nodeCount {
             let f = Int(tree.feature[i])
             // the grower appends both children together, so right = left + 1 holds here

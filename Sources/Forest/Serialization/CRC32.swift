@@ -16,9 +16,14 @@ enum CRC32 {
     }()
 
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard var p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+        update(0, bytes)
+    }
+
+    /// The CRC of (previous bytes + `bytes`) from the CRC of the previous bytes (0 for none).
+    static func update(_ previous: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard var p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return previous }
         var remaining = bytes.count
-        var crc: UInt32 = 0xFFFF_FFFF
+        var crc: UInt32 = previous ^ 0xFFFF_FFFF
         tables.withUnsafeBufferPointer { t in
             while remaining >= 8 {
                 let lo = UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(p[2]) << 16 | UInt32(p[3]) << 24

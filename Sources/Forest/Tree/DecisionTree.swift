@@ -32,6 +32,31 @@ public struct DecisionTree: Sendable, Equatable {
         return feature.count - 1
     }
 
+    /// Empties the arrays, keeping their capacity.
+    mutating func removeAll() {
+        feature.removeAll(keepingCapacity: true)
+        thresholdBin.removeAll(keepingCapacity: true)
+        missingGoesLeft.removeAll(keepingCapacity: true)
+        threshold.removeAll(keepingCapacity: true)
+        left.removeAll(keepingCapacity: true)
+        right.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+    }
+
+    /// A copy whose arrays have no spare capacity.
+    func compacted() -> DecisionTree {
+        func exact<T>(_ a: [T]) -> [T] { a.withUnsafeBufferPointer { Array($0) } }
+        var copy = DecisionTree()
+        copy.feature = exact(feature)
+        copy.thresholdBin = exact(thresholdBin)
+        copy.missingGoesLeft = exact(missingGoesLeft)
+        copy.threshold = exact(threshold)
+        copy.left = exact(left)
+        copy.right = exact(right)
+        copy.value = exact(value)
+        return copy
+    }
+
     /// Turns leaf `node` into a split whose children are `l` and `r`.
     mutating func setSplit(_ node: Int, feature f: Int, bin: Int, threshold t: Float, missingLeft: Bool, left l: Int, right r: Int) {
         feature[node] = Int32(f)

@@ -26,12 +26,15 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("Rows per scoring block (0 = automatic), for benchmarks.", visibility: .hidden))
+    var blockRows = 0
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        print(try PredictionRun(modelPath: model, matrixPath: matrix, outPath: out, threads: threads).run())
+        print(try PredictionRun(modelPath: model, matrixPath: matrix, outPath: out, threads: threads, blockRows: blockRows).run())
     }
 }
 
@@ -41,15 +44,18 @@ struct PredictionRun {
     var matrixPath: String
     var outPath: String
     var threads: Int
+    var blockRows = 0
 
     func run() throws -> String {
         let clock = ContinuousClock()
         let t0 = clock.now
-        let model = try ForestModel.load(from: modelPath)
+        var model: ForestModel? = try ForestModel.load(from: modelPath)
+        let targetName = model!.metadata.targetName
         let t1 = clock.now
-        let matrix = try MatrixInput.read(path: matrixPath, targetName: model.metadata.targetName)
+        let matrix = try MatrixInput.read(path: matrixPath, targetName: targetName)
         let t2 = clock.now
-        let predictor = ForestPredictor(model)
+        let predictor = ForestPredictor(model!, blockRows: blockRows)
+        model = nil  // the packed trees are all that scoring needs
         let t3 = clock.now
         let predictions = try predictor.predict(matrix.features, threads: threads)
         let t4 = clock.now

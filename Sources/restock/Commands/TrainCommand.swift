@@ -45,6 +45,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
     var histograms: String = HistogramStrategy.subtraction.rawValue
 
+    @Option(help: ArgumentHelp("Nodes with fewer rows use sparse histograms, for benchmarks.", visibility: .hidden))
+    var sparseNodeLimit = 256
+
     func validate() throws {
         if (data == nil) == (matrix == nil) { throw ValidationError("give exactly one of --data DIR and --matrix FILE") }
         if data != nil, let target, target != "y" { throw ValidationError("--target is y when training from --data") }
@@ -58,7 +61,8 @@ struct TrainCommand: ParsableCommand {
         let source: TrainingRun.Source = data.map { .data($0) } ?? .matrix(matrix!)
         let summary = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
-                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction).run()
+                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
+                                      sparseNodeLimit: sparseNodeLimit).run()
         print(summary)
     }
 }

@@ -27,39 +27,45 @@ struct TrainingRun {
     var trainedAt: String
     var showProgress: Bool
     var histograms: HistogramStrategy = .subtraction
+    var sparseNodeLimit = 256
 
     func run() throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
         let matrix: LabelledMatrix
         switch source {
-        case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName)
+        case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName, requireTarget: true)
         case .data(let directory): matrix = try ReorderMatrix.build(directory: directory, threads: threads, progress: Log.stderr).0
         }
         let readSeconds = seconds(clock.now - start)
-        return try train(matrix, readSeconds: readSeconds)
+        return try train(consume matrix, readSeconds: readSeconds)
     }
 
-    func train(_ matrix: LabelledMatrix, readSeconds: Double) throws -> String {
+    /// Trains on `matrix`, which is consumed: its features are released once binned.
+    func train(_ matrix: consuming LabelledMatrix, readSeconds: Double) throws -> String {
         var lines: [String] = []
         let labelled = matrix.labelledRows
         let skipped = matrix.rowCount - labelled.count
-        let data = skipped == 0 ? matrix : matrix.selectingRows(labelled)
         lines.append("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(source.path) "
             + "in \(format(readSeconds)) s; target '\(matrix.targetName)'"
             + (skipped > 0 ? "; skipped \(skipped) rows with an empty target" : ""))
-        if data.rowCount == 0 { throw ForestError.noTrainingRows }
+        if skipped > 0 { matrix = matrix.selectingRows(labelled) }
+        if matrix.rowCount == 0 { throw ForestError.noTrainingRows }
+        let target = matrix.target, name = matrix.targetName, rows = matrix.rowCount
+        let features = matrix.features
+        matrix = LabelledMatrix(features: FeatureMatrix(rowCount: 0, schema: FeatureSchema(names: []), values: []),
+                                keys: RowKeys(names: [], columns: []), target: [])
         let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? TrainingRun.progressPrinter() : nil
         let result = try RandomForest.train(
-            features: data.features, target: data.target, targetName: data.targetName, parameters: parameters,
+            features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
-                                     histograms: histograms))
+                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = seconds(ContinuousClock.now - writeStart)
         let model = result.model
         let oob = model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
-        lines.append("trained \(model.trees.count) trees (\(model.nodeCount) nodes) on \(data.rowCount) rows with \(threads) threads")
+        lines.append("trained \(model.trees.count) trees (\(model.nodeCount) nodes) on \(rows) rows with \(threads) threads")
         lines.append("out-of-bag R2 \(oob) over \(model.metadata.outOfBagRowCount) rows")
         lines.append("time: fit \(format(result.binningSeconds + result.growingSeconds)) s (binning \(format(result.binningSeconds)) s, "
             + "growing + out-of-bag \(format(result.growingSeconds)) s), permutation importances \(format(result.importanceSeconds)) s, "
