@@ -20,6 +20,8 @@ struct Restock: ParsableCommand {
             EvaluateCommand.self,
             TrainCommand.self,
             PredictCommand.self,
+            ScoreCommand.self,
+            RecommendCommand.self,
             InspectCommand.self,
             ClickHouseBenchCommand.self,
         ]
