@@ -1,18 +1,19 @@
 import Dispatch
 import Features
 
-/// One output byte buffer per worker, reused for every chunk: worker w formats rows
-/// [w·n/W, (w+1)·n/W) of a chunk, then the buffers are written in order.
+/// The output bytes of one chunk, reused for every chunk: worker w formats rows [w·n/W, (w+1)·n/W)
+/// into its own region, which starts at the first row's worst-case offset (rows × the longest
+/// line), then the regions are written in order. Memory: chunk rows × 41 bytes.
 final class LineBuffers: @unchecked Sendable {
     let workers: Int
-    let capacity: Int
+    let rows: Int
     let bytes: UnsafeMutablePointer<UInt8>
     let lengths: UnsafeMutableBufferPointer<Int>
 
-    init(workers: Int, rowsPerWorker: Int) {
+    init(workers: Int, rows: Int) {
         self.workers = workers
-        capacity = rowsPerWorker * StreamingScorer.maximumLineLength
-        bytes = .allocate(capacity: capacity * workers)
+        self.rows = rows
+        bytes = .allocate(capacity: rows * StreamingScorer.maximumLineLength)
         lengths = .allocate(capacity: workers)
     }
 
@@ -24,13 +25,13 @@ final class LineBuffers: @unchecked Sendable {
     func write(users: [Int32], products: [Int32], probabilities: [Float], to writer: AtomicFileWriter) throws {
         let n = probabilities.count
         let workers = max(1, min(self.workers, n / 4096))
-        precondition((n + workers - 1) / workers * StreamingScorer.maximumLineLength <= capacity, "LineBuffers: chunk too large")
+        precondition(n <= rows, "LineBuffers: chunk larger than the buffer")
         users.withUnsafeBufferPointer { users in
             products.withUnsafeBufferPointer { products in
                 probabilities.withUnsafeBufferPointer { probabilities in
                     nonisolated(unsafe) let users = users, products = products, probabilities = probabilities
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
-                        var out = bytes + w * capacity
+                        var out = bytes + (w * n / workers) * StreamingScorer.maximumLineLength
                         let begin = out
                         for r in (w * n / workers)..<((w + 1) * n / workers) {
                             out += LineBuffers.formatInt(users[r], to: out)
@@ -49,7 +50,8 @@ final class LineBuffers: @unchecked Sendable {
             }
         }
         for w in 0..<workers {
-            try writer.write(UnsafeRawBufferPointer(start: bytes + w * capacity, count: lengths[w]))
+            let start = bytes + (w * n / workers) * StreamingScorer.maximumLineLength
+            try writer.write(UnsafeRawBufferPointer(start: start, count: lengths[w]))
         }
     }
 

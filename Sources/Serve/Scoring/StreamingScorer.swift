@@ -82,7 +82,7 @@ public struct StreamingScorer: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var summary = Summary()
-        let lines = LineBuffers(workers: threads, rowsPerWorker: (chunkRows + threads - 1) / threads)
+        let lines = LineBuffers(workers: threads, rows: chunkRows)
         do {
             try writer.write(StreamingScorer.header)
             try produce { chunk in
