@@ -23,6 +23,9 @@ private func scoreFile(_ model: ForestModel, _ input: String, _ output: String, 
     #expect(summary.rows == 1000 && summary.chunks == 8)
 
     let expected = try model.predict(matrix.features)
+    // ForestModel.predict (blocked, any thread count) is the naive tree-by-tree mean
+    #expect(expected == (0..<1000).map { model.predictNaive(matrix.features, row: $0) })
+    #expect(expected == (try model.predict(matrix.features, threads: 2)))
     let lines = try ScoringFixture.read(dir.file("out.csv")).split(separator: "\n").map(String.init)
     #expect(lines.first == "user_id,product_id,probability")
     #expect(lines.count == 1001)

@@ -7,9 +7,13 @@ import Tabular
 /// adjacent (`right = left + 1`), so a step is one load and a branch-free choice:
 /// `next = left + (goLeft ? 0 : 1)`. A leaf is marked by `feature < 0` and keeps its value in the
 /// threshold slot; bit 30 of `feature` says "missing goes left". Rows are scored in blocks of
-/// `blockRows`: the block is transposed to row-major (one row's features in one or two cache lines)
-/// and every tree is applied to the whole block before the next tree, so a tree's upper levels stay
-/// in cache; blocks are spread over threads. A row's prediction is the mean of its leaf values summed
+/// `blockRows(rows:threads:)`: the block is transposed to row-major (one row's features in one or
+/// two cache lines) and every tree is applied to the whole block before the next tree, so a tree's
+/// nodes are fetched from memory once per block and then served from cache; blocks are spread over
+/// threads. Blocks are large (up to 16,384 rows) because fully grown trees are large: 100 trees of
+/// ~53,000 nodes (600 KB each, 64 MB in all) do not fit any cache, and with 128-row blocks every
+/// visit below the top levels missed to memory (3x slower on a 1.25M-row matrix; see
+/// scripts/bench/score). A row's prediction is the mean of its leaf values summed
 /// in Double in tree order, so it does not depend on the thread count.
 /// Cost: O(rows · trees · depth).
 public struct ForestPredictor: Sendable {
@@ -20,7 +24,13 @@ public struct ForestPredictor: Sendable {
     }
 
     static let missingLeftFlag: Int32 = 1 << 30
-    static let blockRows = 128
+
+    /// Rows per block: as many as fit beside a large tree in a core's cache (16,384 rows of 30
+    /// features are 2 MB, row-major), but at most n / (2 · threads) so that every thread gets at
+    /// least two blocks, and at least 128.
+    static func blockRows(rows n: Int, threads: Int) -> Int {
+        min(16_384, max(128, n / (2 * max(threads, 1))))
+    }
 
     public let schema: FeatureSchema
     let nodes: [Node]
@@ -70,7 +80,8 @@ public struct ForestPredictor: Sendable {
         if let difference = matrix.schema.difference(from: schema) { throw ForestError.schemaMismatch(difference) }
         let n = matrix.rowCount, p = matrix.featureCount
         if n == 0 { return [] }
-        let blocks = (n + ForestPredictor.blockRows - 1) / ForestPredictor.blockRows
+        let blockRows = ForestPredictor.blockRows(rows: n, threads: threads)
+        let blocks = (n + blockRows - 1) / blockRows
         let treeCount = Double(roots.count)
         return [Float](unsafeUninitializedCapacity: n) { out, count in
             nonisolated(unsafe) let out = out
@@ -80,16 +91,16 @@ public struct ForestPredictor: Sendable {
                         nonisolated(unsafe) let values = values, nodes = nodes, roots = roots
                         let workers = max(1, min(threads, blocks))
                         DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let rowsBuffer = UnsafeMutablePointer<Float>.allocate(capacity: ForestPredictor.blockRows * p)
-                            let sums = UnsafeMutablePointer<Double>.allocate(capacity: ForestPredictor.blockRows)
+                            let rowsBuffer = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * p)
+                            let sums = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
                             defer {
                                 rowsBuffer.deallocate()
                                 sums.deallocate()
                             }
                             var block = w
                             while block < blocks {
-                                let lo = block * ForestPredictor.blockRows
-                                let m = min(ForestPredictor.blockRows, n - lo)
+                                let lo = block * blockRows
+                                let m = min(blockRows, n - lo)
                                 for j in 0..<p {
                                     let column = values.baseAddress! + j * n + lo
                                     for i in 0..<m { rowsBuffer[i * p + j] = column[i] }
