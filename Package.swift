@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ClickHouse", dependencies: ["CCurl"]),
         .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
         .target(name: "Forest", dependencies: ["Tabular"], swiftSettings: kernelFlags),
-        .target(name: "Serve", dependencies: ["Tabular", "Forest", "Features", "ClickHouse"], swiftSettings: kernelFlags),
+        .target(name: "Serve", dependencies: ["Tabular", "Forest", "Evaluate", "Features", "ClickHouse"], swiftSettings: kernelFlags),
         .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
             "Tabular", "Forest", "Evaluate", "ClickHouse", "Features", "Serve",
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Forest", "Features", "Tabular", "TestSupport"]),
         .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "Tabular", "TestSupport"]),
     ]
 )

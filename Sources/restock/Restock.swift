@@ -21,6 +21,8 @@ struct Restock: ParsableCommand {
             SweepCommand.self,
             TrainCommand.self,
             PredictCommand.self,
+            ScoreCommand.self,
+            RecommendCommand.self,
             InspectCommand.self,
             ClickHouseBenchCommand.self,
         ]

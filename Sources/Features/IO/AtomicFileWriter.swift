@@ -8,6 +8,9 @@ import Darwin
 /// so an interrupted run never leaves a file that looks complete. Appending formats integers and
 /// floats straight into the buffer (no `String` per field). Not thread-safe: one writer per thread.
 ///
+/// `standardOutput()` gives the same buffered writer over standard output, for commands whose
+/// `--out -` streams into a pipe: there `commit()` only flushes and nothing can be taken back.
+///
 /// Cost: one `write(2)` per `bufferSize` bytes; formatting an integer is O(digits).
 public final class AtomicFileWriter {
     public let path: String
@@ -17,6 +20,8 @@ public final class AtomicFileWriter {
     private var count = 0
     private let capacity: Int
     private var finished = false
+    /// True for the writer of `standardOutput()`: no temporary file, no rename, no close.
+    public let isStandardOutput: Bool
 
     /// Opens `<path>.partial` for writing (truncating it).
     public init(path: String, bufferSize: Int = 1 << 20) throws {
@@ -26,6 +31,21 @@ public final class AtomicFileWriter {
         if fd < 0 { throw FileError(path: temporaryPath, operation: "create", errno: errno) }
         capacity = max(bufferSize, 64)
         buffer = .allocate(capacity: capacity)
+        isStandardOutput = false
+    }
+
+    private init(standardOutputBufferSize bufferSize: Int) {
+        path = "-"
+        temporaryPath = "-"
+        fd = 1
+        capacity = max(bufferSize, 64)
+        buffer = .allocate(capacity: capacity)
+        isStandardOutput = true
+    }
+
+    /// A buffered writer over standard output (file descriptor 1), named `-`.
+    public static func standardOutput(bufferSize: Int = 1 << 20) -> AtomicFileWriter {
+        AtomicFileWriter(standardOutputBufferSize: bufferSize)
     }
 
     deinit {
@@ -111,9 +131,13 @@ public final class AtomicFileWriter {
         count = 0
     }
 
-    /// Flushes, syncs, closes and renames the temporary file to `path`.
+    /// Flushes, syncs, closes and renames the temporary file to `path` (standard output: flushes).
     public func commit() throws {
         try flush()
+        if isStandardOutput {
+            finished = true
+            return
+        }
         if fsync(fd) != 0 { throw FileError(path: temporaryPath, operation: "sync", errno: errno) }
         close(fd)
         finished = true
@@ -123,14 +147,20 @@ public final class AtomicFileWriter {
     /// Flushes and closes the temporary file without renaming it (for a caller that renames a
     /// group of files together, see `AtomicFileWriter.renameAll`).
     public func finishWithoutRename() throws {
+        precondition(!isStandardOutput, "AtomicFileWriter: standard output has no temporary file")
         try flush()
         if fsync(fd) != 0 { throw FileError(path: temporaryPath, operation: "sync", errno: errno) }
         close(fd)
         finished = true
     }
 
-    /// Closes and deletes the temporary file.
+    /// Closes and deletes the temporary file (standard output: drops what is still buffered).
     public func abandon() {
+        if isStandardOutput {
+            count = 0
+            finished = true
+            return
+        }
         if !finished { close(fd) }
         finished = true
         unlink(temporaryPath)

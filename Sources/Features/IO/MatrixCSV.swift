@@ -12,18 +12,13 @@ import Tabular
 /// order. An empty field or `nan` is a missing value (NaN). Lines may end with LF or CRLF; the last
 /// may lack its newline. The file is memory-mapped and parsed byte by byte in two passes (count rows,
 /// then parse straight into the column-major matrix); errors name the file, line, column and value.
+/// The header and line parsing are `MatrixCSVLayout`'s, shared with the chunked `MatrixCSVStream`.
 /// Cost: O(bytes); memory: the matrix plus the mapped file's page cache.
 ///
 /// Writing: `user_id,product_id,<features...>,<target>` (the keys the matrix has), floats in their
 /// shortest round-trip form, NaN as an empty field.
 public enum MatrixCSV {
     public static let keyColumnNames: Set<String> = ["user_id", "product_id"]
-
-    private enum Role {
-        case key(Int)
-        case feature(Int)
-        case target
-    }
 
     /// Reads `path`. Without `targetName` (or when no column has that name) the target is all NaN,
     /// unless `requireTarget`, which makes a missing target column an error.
@@ -42,31 +37,11 @@ public enum MatrixCSV {
         let end = base + bytes.count
         var headerEnd = base
         while headerEnd < end && headerEnd.pointee != 10 { headerEnd += 1 }
-        let names = headerNames(base, headerEnd)
-        var roles: [Role] = []
-        var keyNames: [String] = [], featureNames: [String] = []
-        var hasTarget = false
-        for name in names {
-            if name.isEmpty { throw MatrixFileError(path: path, line: 1, reason: "the header has an empty column name") }
-            if name == targetName {
-                if hasTarget { throw MatrixFileError(path: path, line: 1, column: name, reason: "the target column appears twice") }
-                roles.append(.target)
-                hasTarget = true
-            } else if keyColumnNames.contains(name) {
-                roles.append(.key(keyNames.count))
-                keyNames.append(name)
-            } else {
-                roles.append(.feature(featureNames.count))
-                featureNames.append(name)
-            }
-        }
-        if requireTarget && !hasTarget {
+        let layout = try MatrixCSVLayout(header: UnsafeBufferPointer(start: base, count: headerEnd - base), path: path,
+                                         targetName: targetName)
+        if requireTarget && !layout.hasTarget {
             throw MatrixFileError(path: path, line: 1, column: targetName,
-                                  reason: "no target column (the header has \(names.joined(separator: ",")))")
-        }
-        if Set(names).count != names.count {
-            let duplicate = names.first { name in names.filter { $0 == name }.count > 1 }!
-            throw MatrixFileError(path: path, line: 1, column: duplicate, reason: "the header names a column twice")
+                                  reason: "no target column (the header has \(layout.names.joined(separator: ",")))")
         }
 
         // pass 1: count data lines (non-empty)
@@ -80,85 +55,36 @@ public enum MatrixCSV {
             p += 1
         }
 
-        let featureCount = featureNames.count, columnCount = names.count
+        let featureCount = layout.schema.count, keyCount = layout.keyNames.count
         var values = [Float](repeating: .nan, count: rows * featureCount)
         var target = [Float](repeating: .nan, count: rows)
-        var keyValues = [Int32](repeating: 0, count: rows * keyNames.count)
+        var keyValues = [Int32](repeating: 0, count: rows * keyCount)
         // pass 2: parse
         try values.withUnsafeMutableBufferPointer { values in
             try target.withUnsafeMutableBufferPointer { target in
-              try keyValues.withUnsafeMutableBufferPointer { keys in
-                var row = 0, line = 1
-                var p = dataStart
-                while p < end {
-                    line += 1
-                    var lineEnd = p
-                    while lineEnd < end && lineEnd.pointee != 10 { lineEnd += 1 }
-                    var contentEnd = lineEnd
-                    if contentEnd > p && (contentEnd - 1).pointee == 13 { contentEnd -= 1 }
-                    if contentEnd == p {
+                try keyValues.withUnsafeMutableBufferPointer { keys in
+                    var row = 0, line = 1
+                    var p = dataStart
+                    while p < end {
+                        line += 1
+                        var lineEnd = p
+                        while lineEnd < end && lineEnd.pointee != 10 { lineEnd += 1 }
+                        var contentEnd = lineEnd
+                        if contentEnd > p && (contentEnd - 1).pointee == 13 { contentEnd -= 1 }
+                        if contentEnd > p {
+                            try layout.parseLine(p, contentEnd, line: line, path: path, row: row, stride: rows,
+                                                 values: values, target: target, keys: keys)
+                            row += 1
+                        }
                         p = lineEnd + 1
-                        continue
                     }
-                    var fieldStart = p
-                    for c in 0..<columnCount {
-                        var q = fieldStart
-                        while q < contentEnd && q.pointee != 44 { q += 1 }
-                        if q == contentEnd && c < columnCount - 1 {
-                            throw MatrixFileError(path: path, line: line,
-                                                  reason: "the line has \(c + 1) fields where the header has \(columnCount)")
-                        }
-                        let length = q - fieldStart
-                        switch roles[c] {
-                        case .feature(let j):
-                            guard let v = DecimalParser.float(fieldStart, length) else {
-                                throw fieldError(path, line, names[c], fieldStart, length, "not a number")
-                            }
-                            values[j * rows + row] = v
-                        case .target:
-                            guard let v = DecimalParser.float(fieldStart, length) else {
-                                throw fieldError(path, line, names[c], fieldStart, length, "not a number")
-                            }
-                            target[row] = v
-                        case .key(let k):
-                            guard let v = DecimalParser.int32(fieldStart, length) else {
-                                throw fieldError(path, line, names[c], fieldStart, length, "not a 32-bit integer key")
-                            }
-                            keys[k * rows + row] = v
-                        }
-                        fieldStart = q + 1
-                    }
-                    if fieldStart <= contentEnd {
-                        throw MatrixFileError(path: path, line: line, reason: "the line has more fields than the header's \(columnCount)")
-                    }
-                    row += 1
-                    p = lineEnd + 1
                 }
-              }
             }
         }
-        let keys = (0..<keyNames.count).map { k in Array(keyValues[(k * rows)..<((k + 1) * rows)]) }
-        let features = FeatureMatrix(rowCount: rows, schema: FeatureSchema(names: featureNames), values: values)
-        return LabelledMatrix(features: features, keys: RowKeys(names: keyNames, columns: keys), target: target,
-                              targetName: hasTarget ? targetName! : (targetName ?? "y"))
-    }
-
-    private static func headerNames(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> [String] {
-        var text = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.hasSuffix("\r") { text.removeLast() }
-        return text.split(separator: ",", omittingEmptySubsequences: false).map { field in
-            var name = field.trimmingCharacters(in: " ")
-            if name.count >= 2 && name.hasPrefix("\"") && name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
-            return name
-        }
-    }
-
-    private static func fieldError(_ path: String, _ line: Int, _ column: String, _ start: UnsafePointer<UInt8>,
-                                   _ length: Int, _ reason: String) -> MatrixFileError {
-        MatrixFileError(path: path, line: line, column: column,
-                        value: String(decoding: UnsafeBufferPointer(start: start, count: min(length, 80)), as: UTF8.self),
-                        reason: reason)
+        let keys = (0..<keyCount).map { k in Array(keyValues[(k * rows)..<((k + 1) * rows)]) }
+        let features = FeatureMatrix(rowCount: rows, schema: layout.schema, values: values)
+        return LabelledMatrix(features: features, keys: RowKeys(names: layout.keyNames, columns: keys), target: target,
+                              targetName: layout.targetName)
     }
 
     /// Writes `matrix` as CSV (atomically, through `AtomicFileWriter`).
@@ -193,14 +119,5 @@ public enum MatrixCSV {
         } else {
             try writer.write(v.description)
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        var s = self
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
     }
 }

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Serve
+
+/// `restock recommend`: stock recommendations per product for the users' next orders.
+struct RecommendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Recommend stock per product for the users' next orders (mu, sigma, ceil(mu + z sigma)).",
+        discussion: """
+            Builds the candidate rows of every user's next order from the data folder, scores them with \
+            the model, and sums per product: expected demand mu = sum of p, variance sigma^2 = sum of \
+            p(1-p) (independent orders), recommended stock = ceil(mu + z sigma) with z the normal quantile \
+            of --service-level. Writes product_id, product_name, aisle, department, expected_demand, \
+            stddev, recommended_stock, service_level, model_version (rf- and the model file's CRC-32), \
+            sorted by expected demand, and prints the top rows. --baskets also writes each user's \
+            next-order basket chosen by expected F1 (Kaggle style, with None).
+            Example: restock recommend --model models/reorder.rf --data data/synthetic --out stock.csv --baskets baskets.csv
+            """)
+
+    @Option(help: "Model file written by `restock train`.")
+    var model: String
+
+    @Option(help: "Instacart-layout data folder.")
+    var data: String
+
+    @Option(help: "Service level: the probability that the stock covers the demand (0.5 to 0.9999).")
+    var serviceLevel = 0.95
+
+    @Option(help: "Output CSV, one line per product.")
+    var out: String
+
+    @Option(help: "Also write each user's expected-F1 basket to this CSV.")
+    var baskets: String?
+
+    @Option(help: "Next orders to cover: all (train and test orders) or test (only the unlabelled ones).")
+    var horizon = RecommendationRun.Horizon.all.rawValue
+
+    @Option(help: "Recommendations to print (0 prints none).")
+    var top = 20
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        if !(serviceLevel >= 0.5 && serviceLevel <= 0.9999) { throw ValidationError("--service-level must be between 0.5 and 0.9999") }
+        if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if top < 0 { throw ValidationError("--top must be 0 or more") }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let configuration = RecommendationRun.Configuration(
+            modelPath: model, dataDirectory: data, outPath: out, basketsPath: baskets, serviceLevel: serviceLevel,
+            horizon: RecommendationRun.Horizon(rawValue: horizon)!, threads: threads)
+        let result = try RecommendationRun(configuration).run(progress: Log.stderr)
+        if top > 0 {
+            print("top \(min(top, result.recommendations.count)) of \(result.recommendations.count) products by expected demand "
+                + "(service level \(serviceLevel), model \(result.modelVersion)):")
+            print(RecommendationWriter.table(result.recommendations, top: top))
+        }
+        Log.stderr("\(result.candidateRows) candidate rows of \(result.users) users -> \(result.recommendations.count) products in \(out)"
+            + (baskets.map { "; \(result.baskets) baskets in \($0)" } ?? "")
+            + " (\(Log.format(Log.seconds(since: started))) s: read \(Log.format(result.seconds.read)), features "
+            + "\(Log.format(result.seconds.features)), predict \(Log.format(result.seconds.predict)), write \(Log.format(result.seconds.write)))")
+    }
+}
