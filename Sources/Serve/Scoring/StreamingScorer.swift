@@ -20,14 +20,16 @@ public struct StreamingScorer: Sendable {
     /// The longest output line: two Int32 keys, a probability, two commas and a newline.
     static let maximumLineLength = 11 + 1 + 11 + 1 + SignificantDecimal.maximumLength + 1
 
-    public let model: ForestModel
+    /// The model's features, in order.
+    public let schema: FeatureSchema
     public let threads: Int
     public let chunkRows: Int
+    /// The packed trees; the scorer keeps only these, so the caller may drop the `ForestModel`.
     let predictor: ForestPredictor
 
     public init(model: ForestModel, threads: Int = 1, chunkRows: Int = 65_536) {
         precondition(threads > 0 && chunkRows > 0, "StreamingScorer: threads and chunkRows must be positive")
-        self.model = model
+        schema = model.schema
         self.threads = threads
         self.chunkRows = chunkRows
         predictor = ForestPredictor(model)
@@ -44,7 +46,7 @@ public struct StreamingScorer: Sendable {
 
     /// Throws `ScoringError` when a matrix with these features and keys cannot be scored.
     public func check(schema: FeatureSchema, keyNames: [String], input: String) throws {
-        if let difference = schema.difference(from: model.schema) {
+        if let difference = schema.difference(from: self.schema) {
             throw ScoringError.schemaMismatch(input: input, difference: difference)
         }
         for key in ["user_id", "product_id"] where !keyNames.contains(key) {
