@@ -117,3 +117,11 @@ private func value(_ m: LabelledMatrix, row: Int, _ name: String) -> Float {
     #expect(value(m, row: 1, "up_orders") == 2)
     #expect(value(m, row: 1, "up_cart_mean") == Float(2 + 2 + 3) / 3)
 }
+
+@Test func historyIndexIsTheSameWithOneOrTwoWorkers() {
+    let one = OrderHistory(orders: TinyHistory.orders, prior: TinyHistory.prior, train: TinyHistory.train, parallelAbove: .max)
+    let two = OrderHistory(orders: TinyHistory.orders, prior: TinyHistory.prior, train: TinyHistory.train, parallelAbove: 0)
+    #expect(one.itemStart == two.itemStart && one.itemProduct == two.itemProduct)
+    #expect(one.itemCart == two.itemCart && one.itemReordered == two.itemReordered)
+    #expect(one.itemProduct == [100, 200, 100, 300, 200, 100, 200, 300])
+}
