@@ -133,7 +133,20 @@ private func randomCSV(rows: Int, seed: UInt64) -> String {
 
 @Test func standardOutputWriterCommitsWithoutAFile() throws {
     let writer = AtomicFileWriter.standardOutput()
-    #expect(writer.isStandardOutput && writer.path == "-")
+    #expect(writer.isStream && writer.path == "-")
     try writer.commit()
     #expect(!FileManager.default.fileExists(atPath: "-.partial"))
+}
+
+@Test func aDeviceIsWrittenInPlaceNeverReplaced() throws {
+    let writer = try AtomicFileWriter(path: "/dev/null")
+    #expect(writer.isStream && writer.temporaryPath == "/dev/null")
+    try writer.write("discarded\n")
+    try writer.commit()
+    var info = stat()
+    #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    #expect(!FileManager.default.fileExists(atPath: "/dev/null.partial"))
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    #expect(throws: FileError.self) { _ = try AtomicFileWriter(path: dir.path) }
 }

@@ -9,7 +9,9 @@ import Darwin
 /// floats straight into the buffer (no `String` per field). Not thread-safe: one writer per thread.
 ///
 /// `standardOutput()` gives the same buffered writer over standard output, for commands whose
-/// `--out -` streams into a pipe: there `commit()` only flushes and nothing can be taken back.
+/// `--out -` streams into a pipe, and a path that is a device or a pipe (/dev/null, a FIFO) is
+/// written in place rather than replaced: for these streams `commit()` only flushes and nothing
+/// can be taken back.
 ///
 /// Cost: one `write(2)` per `bufferSize` bytes; formatting an integer is O(digits).
 public final class AtomicFileWriter {
@@ -20,18 +22,32 @@ public final class AtomicFileWriter {
     private var count = 0
     private let capacity: Int
     private var finished = false
-    /// True for the writer of `standardOutput()`: no temporary file, no rename, no close.
-    public let isStandardOutput: Bool
+    /// True when the writer writes straight into a stream (standard output, or a path that exists
+    /// and is not a regular file, such as /dev/null or a named pipe): no temporary file, no rename,
+    /// `commit()` only flushes, and nothing written can be taken back.
+    public let isStream: Bool
+    private let closesDescriptor: Bool
 
-    /// Opens `<path>.partial` for writing (truncating it).
+    /// Opens `<path>.partial` for writing (truncating it). When `path` exists and is not a regular
+    /// file (a device or a pipe), it is opened and written in place instead, never replaced.
     public init(path: String, bufferSize: Int = 1 << 20) throws {
         self.path = path
-        self.temporaryPath = path + ".partial"
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw FileError(path: temporaryPath, operation: "create", errno: errno) }
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, operation: "write", errno: EISDIR) }
+            temporaryPath = path
+            fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw FileError(path: path, operation: "open", errno: errno) }
+            isStream = true
+        } else {
+            temporaryPath = path + ".partial"
+            fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd < 0 { throw FileError(path: temporaryPath, operation: "create", errno: errno) }
+            isStream = false
+        }
+        closesDescriptor = true
         capacity = max(bufferSize, 64)
         buffer = .allocate(capacity: capacity)
-        isStandardOutput = false
     }
 
     private init(standardOutputBufferSize bufferSize: Int) {
@@ -40,7 +56,8 @@ public final class AtomicFileWriter {
         fd = 1
         capacity = max(bufferSize, 64)
         buffer = .allocate(capacity: capacity)
-        isStandardOutput = true
+        isStream = true
+        closesDescriptor = false
     }
 
     /// A buffered writer over standard output (file descriptor 1), named `-`.
@@ -134,7 +151,8 @@ public final class AtomicFileWriter {
     /// Flushes, syncs, closes and renames the temporary file to `path` (standard output: flushes).
     public func commit() throws {
         try flush()
-        if isStandardOutput {
+        if isStream {
+            if closesDescriptor { close(fd) }
             finished = true
             return
         }
@@ -147,16 +165,17 @@ public final class AtomicFileWriter {
     /// Flushes and closes the temporary file without renaming it (for a caller that renames a
     /// group of files together, see `AtomicFileWriter.renameAll`).
     public func finishWithoutRename() throws {
-        precondition(!isStandardOutput, "AtomicFileWriter: standard output has no temporary file")
+        precondition(!isStream, "AtomicFileWriter: a stream has no temporary file")
         try flush()
         if fsync(fd) != 0 { throw FileError(path: temporaryPath, operation: "sync", errno: errno) }
         close(fd)
         finished = true
     }
 
-    /// Closes and deletes the temporary file (standard output: drops what is still buffered).
+    /// Closes and deletes the temporary file (a stream: drops what is still buffered).
     public func abandon() {
-        if isStandardOutput {
+        if isStream {
+            if !finished && closesDescriptor { close(fd) }
             count = 0
             finished = true
             return

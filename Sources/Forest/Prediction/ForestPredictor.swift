@@ -10,8 +10,9 @@ import Tabular
 /// (up to 65 536 rows): the block is transposed to row-major (one row's features in one or two cache
 /// lines) and every tree is applied to the whole block before the next tree, so each tree is brought
 /// into cache once per block rather than once per few rows (10x fewer misses for the 70 000-node trees
-/// of a million-row forest than with 128-row blocks); four rows walk a tree together so that their
-/// misses overlap; blocks are spread over threads. A row's prediction is the mean of its leaf values summed
+/// of a million-row forest than with 128-row blocks); sixteen walks are in flight per tree so that
+/// their misses overlap (`scoreBlock`), and a step has no branch on the split's outcome (`step`);
+/// blocks are spread over threads. A row's prediction is the mean of its leaf values summed
 /// in Double in tree order, so it does not depend on the thread count.
 /// Cost: O(rows · trees · depth).
 public struct ForestPredictor: Sendable {
@@ -116,36 +117,52 @@ public struct ForestPredictor: Sendable {
         }
     }
 
+    /// Walks in flight per tree in `scoreBlock`.
+    static let lanes = 16
+
     /// Adds every tree's leaf value to `sums` for `count` row-major rows.
+    ///
+    /// For each tree, `lanes` independent walks are in flight (row k of the block on lane k); the
+    /// inner loop advances every lane one level, so their memory loads overlap, and a lane whose
+    /// walk reaches a leaf adds the leaf to its row's sum and starts the next row at once (no lane
+    /// waits for the deepest walk of a group). Per row the trees are still added in tree order.
+    /// 16 lanes measured ~20 % more rows per CPU second than 4 rows walked in lockstep, on a
+    /// 100-tree forest of 53,000-node trees (scripts/bench/score).
     @inline(__always)
     static func scoreBlock(rows: UnsafePointer<Float>, count m: Int, featureCount p: Int, nodes: UnsafePointer<Node>,
                            roots: UnsafeBufferPointer<Int32>, sums: UnsafeMutablePointer<Double>) {
-        for root in roots {
-            var i = 0
-            // four rows at a time: independent walks overlap their memory latency
-            while i + 4 <= m {
-                var a = Int(root), b = Int(root), c = Int(root), d = Int(root)
-                let ra = rows + i * p, rb = ra + p, rc = rb + p, rd = rc + p
-                var active = 4
-                while active > 0 {
-                    active = 0
-                    if nodes[a].feature >= 0 { a = step(nodes[a], ra); active += 1 }
-                    if nodes[b].feature >= 0 { b = step(nodes[b], rb); active += 1 }
-                    if nodes[c].feature >= 0 { c = step(nodes[c], rc); active += 1 }
-                    if nodes[d].feature >= 0 { d = step(nodes[d], rd); active += 1 }
+        let lanes = min(ForestPredictor.lanes, m)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * ForestPredictor.lanes) { state in
+            let node = state.baseAddress!, row = node + ForestPredictor.lanes
+            for root in roots {
+                let start = Int(root)
+                for k in 0..<lanes {
+                    node[k] = start
+                    row[k] = k
                 }
-                sums[i] += Double(nodes[a].threshold)
-                sums[i + 1] += Double(nodes[b].threshold)
-                sums[i + 2] += Double(nodes[c].threshold)
-                sums[i + 3] += Double(nodes[d].threshold)
-                i += 4
-            }
-            while i < m {
-                var a = Int(root)
-                let ra = rows + i * p
-                while nodes[a].feature >= 0 { a = step(nodes[a], ra) }
-                sums[i] += Double(nodes[a].threshold)
-                i += 1
+                var next = lanes, live = lanes
+                while live > 0 {
+                    var k = 0
+                    while k < live {
+                        let current = nodes[node[k]]
+                        if current.feature >= 0 {
+                            node[k] = step(current, rows + row[k] * p)
+                            k += 1
+                        } else {
+                            sums[row[k]] += Double(current.threshold)
+                            if next < m {
+                                row[k] = next
+                                node[k] = start
+                                next += 1
+                                k += 1
+                            } else {
+                                live -= 1
+                                node[k] = node[live]
+                                row[k] = row[live]
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -153,7 +170,12 @@ public struct ForestPredictor: Sendable {
     @inline(__always)
     static func step(_ node: Node, _ row: UnsafePointer<Float>) -> Int {
         let x = row[Int(node.feature & (missingLeftFlag - 1))]
-        let goLeft = x <= node.threshold || (x.isNaN && (node.feature & missingLeftFlag) != 0)
-        return Int(node.left) + (goLeft ? 0 : 1)
+        // right = x > threshold, or x missing and missing goes right. Written with flags and bit
+        // operations, not `||`: the short-circuit compiled to a branch on the split's outcome,
+        // which mispredicts about every other step (measured 2x slower on fully grown trees).
+        let greater = x > node.threshold ? 1 : 0                      // false for NaN
+        let missing = x.isNaN ? 1 : 0
+        let missingGoesRight = Int(truncatingIfNeeded: (node.feature >> 30) & 1) ^ 1
+        return Int(node.left) + (greater | (missing & missingGoesRight))
     }
 }

@@ -33,9 +33,11 @@ public struct ScoringRun: Sendable {
     }
 
     public func run(progress: (@Sendable (String) -> Void)? = nil) throws -> StreamingScorer.Summary {
-        let model = try ForestModel.load(from: modelPath)
-        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
-        let target = model.metadata.targetName
+        // only the packed trees are kept: the loaded model is freed before the input is read
+        let (scorer, target) = try { () throws -> (StreamingScorer, String) in
+            let model = try ForestModel.load(from: modelPath)
+            return (StreamingScorer(model: model, threads: threads, chunkRows: chunkRows), model.metadata.targetName)
+        }()
         switch input {
         case .matrix(let path) where path == "-" || !MatrixBinary.isBinaryMatrix(path: path):
             let stream = try MatrixCSVStream(path: path, targetName: target)

@@ -51,8 +51,11 @@ struct ScoreCommand: ParsableCommand {
         let summary = try ScoringRun(modelPath: model, input: input, outPath: out, threads: threads, chunkRows: chunkRows)
             .run(progress: quiet ? nil : Log.stderr)
         if !quiet {
+            let predictRate = summary.predictSeconds > 0 ? Double(summary.rows) / summary.predictSeconds : 0
+            let cpuRate = summary.predictCPUSeconds > 0 ? Double(summary.rows) / summary.predictCPUSeconds : 0
             Log.stderr("scored \(summary.rows) rows in \(summary.chunks) chunks in \(Log.format(summary.seconds)) s "
-                + "(\(Int(summary.rowsPerSecond)) rows/s, \(threads) threads) -> \(out)")
+                + "(\(Int(summary.rowsPerSecond)) rows/s, \(threads) threads) -> \(out); forest \(Log.format(summary.predictSeconds)) s "
+                + "(\(Int(predictRate)) rows/s, \(Int(cpuRate)) rows per CPU second)")
         }
     }
 }
