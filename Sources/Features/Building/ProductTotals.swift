@@ -28,22 +28,26 @@ struct ProductTotals {
                     let base = tables.baseAddress! + g * width * 5
                     let rows = base, reorders = base + width, cart = base + 2 * width
                     let users = base + 3 * width, repeats = base + 4 * width
+                    // seen[p]: the user's prior orders holding p so far; lastSlot[p]: the last of them
+                    // (so a product twice in one order counts that order once).
                     var seen = [Int32](repeating: 0, count: width)
+                    var lastSlot = [Int32](repeating: -1, count: width)
                     var touched: [Int32] = []
                     let firstBlock = g * blockCount / groups, endBlock = (g + 1) * blockCount / groups
                     for u in bounds[firstBlock]..<bounds[endBlock] {
                         let start = Int(h.orderStart[u]), end = Int(h.orderStart[u + 1])
                         touched.removeAll(keepingCapacity: true)
                         for slot in start..<end where h.evalSet[slot] == OrderHistory.prior {
-                            var lastInOrder = -1
                             for i in Int(h.itemStart[slot])..<Int(h.itemStart[slot + 1]) {
                                 let p = Int(h.itemProduct[i])
                                 rows[p] += 1
                                 reorders[p] += Int64(h.itemReordered[i])
                                 cart[p] += Int64(h.itemCart[i])
                                 if seen[p] == 0 { touched.append(Int32(p)) }
-                                if lastInOrder != slot || seen[p] == 0 { seen[p] += 1 }
-                                lastInOrder = slot
+                                if lastSlot[p] != Int32(slot) {
+                                    seen[p] += 1
+                                    lastSlot[p] = Int32(slot)
+                                }
                             }
                         }
                         if h.targetSlot[u] >= 0 { candidateOut[u] = Int32(touched.count) }
@@ -52,6 +56,7 @@ struct ProductTotals {
                             users[p] += 1
                             if seen[p] >= 2 { repeats[p] += 1 }
                             seen[p] = 0
+                            lastSlot[p] = -1
                         }
                     }
                 }
