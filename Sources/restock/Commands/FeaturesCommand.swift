@@ -34,12 +34,19 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: ArgumentHelp("Print the SQL of --clickhouse (intermediate tables named restock_tmp_sql_*) and exit.", visibility: .hidden))
+    var printSQL = false
+
     func validate() throws {
         if (data == nil) == !clickhouse.isGiven { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
+        if printSQL {
+            print(ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql").script)
+            return
+        }
         let started = ContinuousClock.now
         let matrix: LabelledMatrix
         let stages: String
