@@ -15,12 +15,16 @@ struct FeaturesCommand: ParsableCommand {
             layout of models/FORMAT.md, which train, predict and score read back fast. The file is written \
             under a temporary name and renamed when complete.
 
+            With --clickhouse URL the same matrix (same rows, columns and values) is computed by SQL inside \
+            ClickHouse from the tables `restock ingest` loaded into --database, and streamed out.
+
             Example: restock features --data data/synthetic --out features.bin --format binary
+            Example: restock features --clickhouse http://127.0.0.1:8123 --database instacart --out features.bin
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, binary }
 
-    @Option(help: "Instacart-layout data folder.")
+    @Option(help: "Instacart-layout data folder (or --clickhouse).")
     var data: String?
 
     @OptionGroup var clickhouse: ClickHouseOptions
