@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Features", dependencies: ["Tabular", "ClickHouse"], swiftSettings: kernelFlags),
         .target(name: "Forest", dependencies: ["Tabular"], swiftSettings: kernelFlags),
         .target(name: "Serve", dependencies: ["Tabular", "Forest", "Features", "ClickHouse"], swiftSettings: kernelFlags),
-        .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tabular", "ClickHouse"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
             "Tabular", "Forest", "Evaluate", "ClickHouse", "Features", "Serve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "ClickHouse", "TestSupport"]),
         .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "TestSupport"]),
-        .testTarget(name: "RestockCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["ClickHouse", "TestSupport"]),
     ]
 )
