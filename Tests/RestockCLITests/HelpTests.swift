@@ -4,7 +4,7 @@ import TestSupport
 @Test func helpListsEverySubcommandWithAPurpose() throws {
     let result = try RestockProcess.run(["--help"])
     #expect(result.status == 0)
-    for command in ["generate", "stats"] {
+    for command in ["generate", "stats", "ingest", "features"] {
         let line = result.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(command + " ") }
         #expect(line != nil, "\(command) is not listed")
         #expect((line?.split(separator: " ").count ?? 0) > 2, "\(command) has no purpose line")
@@ -12,7 +12,7 @@ import TestSupport
 }
 
 @Test func everySubcommandHelpHasAnExample() throws {
-    for command in ["generate", "stats"] {
+    for command in ["generate", "stats", "ingest", "features", "train", "evaluate"] {
         let result = try RestockProcess.run(["help", command])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Example"), "restock help \(command) has no example")

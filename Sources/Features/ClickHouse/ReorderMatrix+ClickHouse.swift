@@ -27,13 +27,16 @@ extension ReorderMatrix {
                              progress: (@Sendable (String) -> Void)? = nil) throws -> (LabelledMatrix, ClickHouseTimings) {
         var generator = SystemRandomNumberGenerator()
         let sql = ReorderFeatureSQL(database: database, prefix: "restock_tmp_" + String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16))
+        // Drop what was (or may have been) created: the steps attempted, also after an error.
+        var attempted = 0
         defer {
-            for statement in sql.dropStatements { try? client.execute(statement) }
+            for statement in sql.dropStatements.prefix(attempted) { try? client.execute(statement) }
         }
         var timings = ClickHouseTimings()
         let clock = ContinuousClock()
         for (step, statement) in sql.createStatements {
             let start = clock.now
+            attempted += 1
             try client.execute(statement)
             timings.steps.append((step, seconds(clock.now - start)))
             progress?("step \(step): \(format(seconds(clock.now - start))) s")
