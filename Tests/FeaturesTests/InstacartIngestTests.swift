@@ -14,7 +14,8 @@ struct InstacartIngestTests {
         defer { dirA.remove(); dirB.remove() }
         let db = try ClickHouseTestDatabase("restock_ingest")
         defer { db.drop() }
-        let ingest = InstacartIngest(client: db.client, database: db.name)
+        var ingest = InstacartIngest(client: db.client, database: db.name)
+        ingest.splitRows = 5_000  // big tables as concurrent INSERTs of row ranges
         let summary = try ingest.run(directory: dirA.path)
         #expect(Dictionary(uniqueKeysWithValues: summary.rows.map { ($0.table, $0.rows) }) == ClickHouseFixture.counts(dataA))
         let first = try ClickHouseFixture.fingerprints(db)
@@ -94,18 +95,39 @@ struct InstacartIngestTests {
         let before = try ClickHouseFixture.fingerprints(db)
 
         var ingest = InstacartIngest(client: db.client, database: db.name)
-        var killed = false
+        ingest.splitRows = 10_000  // the prior rows as two INSERTs at once: both are cut
+        let killed = Flag()
         ingest.rowsWritten = { table, rows in
-            guard table == InstacartSchema.priorProducts.name, rows >= 16384, !killed else { return }
-            killed = true
+            guard table == InstacartSchema.priorProducts.name, rows >= 16384, killed.setOnce() else { return }
             try? server.killHard()
         }
         #expect(throws: (any Error).self) { try ingest.run(dataB) }
-        #expect(killed)
+        #expect(killed.isSet)
         try server.restart()
         #expect(try ClickHouseFixture.fingerprints(db) == before)
 
         _ = try InstacartIngest(client: db.client, database: db.name).run(dataB)
         #expect(try ClickHouseFixture.fingerprints(db) == ClickHouseFixture.expectedFingerprints(dataB, url: server.url))
+    }
+}
+
+/// A flag that several threads may try to set; exactly one succeeds.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    /// Sets the flag; true for the one caller that set it.
+    func setOnce() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if value { return false }
+        value = true
+        return true
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
     }
 }

@@ -1,4 +1,5 @@
 import ClickHouse
+import Dispatch
 import Foundation
 
 /// Loads an Instacart-layout dataset into ClickHouse so that the live tables change all at once or
@@ -23,7 +24,7 @@ import Foundation
 /// Cost: reading is O(bytes) (see `InstacartReader`); loading is O(rows) on the client (11 bytes
 /// per order_products row, no text formatting) and bound by the server's MergeTree writes.
 /// Memory: the data set in columns (about 430 MB at full scale) plus the client's upload buffer.
-public struct InstacartIngest {
+public struct InstacartIngest: Sendable {
     /// Rows and seconds per table, and the time of each stage.
     public struct Summary: Sendable {
         public var rows: [(table: String, rows: Int, seconds: Double)] = []
@@ -38,8 +39,14 @@ public struct InstacartIngest {
     /// One line per step (never credentials).
     public var progress: (@Sendable (String) -> Void)?
     /// Called from inside each INSERT body after every batch of rows written, with the table and
-    /// the rows written so far (for progress, and for the fault tests, which stop a load midway).
-    public var rowsWritten: ((_ table: String, _ rows: Int) -> Void)?
+    /// the rows this INSERT has written so far (for progress, and for the fault tests, which stop a
+    /// load midway). INSERTs run concurrently: it may be called from several threads at once.
+    public var rowsWritten: (@Sendable (_ table: String, _ rows: Int) -> Void)?
+    /// INSERTs running at once, each on its own connection (the server works on each in a thread
+    /// of its own, so two keep both cores of a small machine busy).
+    public var connections = 2
+    /// Tables with more rows than this are loaded as `connections` INSERTs of row ranges.
+    public var splitRows = 1 << 20
     /// Rows written per producer call (a few KiB to a few hundred KiB of RowBinary).
     var batchRows = 8192
 
@@ -67,16 +74,14 @@ public struct InstacartIngest {
         var summary = Summary()
         var start = clock.now
         try prepare()
+        let loads = try loadStages(data)
         for table in InstacartSchema.tables {
-            let tableStart = clock.now
-            let sent = try load(table, data)
+            let (sent, elapsed) = loads[table.name] ?? (0, 0)
             let counted = try count(InstacartSchema.stageName(table))
-            guard counted == sent else {
+            guard counted == sent, sent == Self.rowCount(table, data) else {
                 throw InstacartIngestError(database: database, table: table.name, problem: .countMismatch(sent: sent, counted: counted))
             }
-            let elapsed = seconds(clock.now - tableStart)
             summary.rows.append((table.name, sent, elapsed))
-            progress?("loaded \(sent) rows into \(database).\(InstacartSchema.stageName(table)) in \(format(elapsed)) s")
         }
         summary.loadSeconds = seconds(clock.now - start)
         start = clock.now
@@ -89,6 +94,40 @@ public struct InstacartIngest {
             try client.execute("DROP TABLE IF EXISTS \(qualified(InstacartSchema.stageName(table)))")
         }
         return summary
+    }
+
+    /// Runs the INSERTs into the stage tables, `connections` at a time: tables above `splitRows`
+    /// rows as `connections` INSERTs of consecutive row ranges, the biggest first. Returns rows sent
+    /// and seconds (first INSERT start to last INSERT end) per table; throws the first error after
+    /// every INSERT has ended.
+    func loadStages(_ data: InstacartData) throws -> [String: (rows: Int, seconds: Double)] {
+        var jobs: [(table: InstacartSchema.Table, rows: Range<Int>)] = []
+        for table in InstacartSchema.tables {
+            let n = Self.rowCount(table, data)
+            let parts = n > splitRows ? max(1, connections) : 1
+            for k in 0..<parts { jobs.append((table, (n * k / parts)..<(n * (k + 1) / parts))) }
+        }
+        jobs.sort { $0.rows.count > $1.rows.count }
+        let queue = jobs
+        let state = LoadState()
+        let clock = ContinuousClock()
+        let origin = clock.now
+        DispatchQueue.concurrentPerform(iterations: max(1, min(connections, queue.count))) { _ in
+            while let j = state.nextJob(of: queue.count) {
+                let (table, rows) = queue[j]
+                let begin = seconds(clock.now - origin)
+                do {
+                    let sent = try load(table, data, rows: rows)
+                    let end = seconds(clock.now - origin)
+                    state.finished(table.name, rows: sent, from: begin, to: end)
+                    progress?("loaded rows \(rows.lowerBound)..<\(rows.upperBound) of \(database).\(InstacartSchema.stageName(table)) "
+                        + "in \(format(end - begin)) s")
+                } catch {
+                    state.failed(error)
+                }
+            }
+        }
+        return try state.result()
     }
 
     /// Creates the database and missing live tables, checks existing ones, recreates the stages.
@@ -133,4 +172,41 @@ public struct InstacartIngest {
     }
 
     func qualified(_ table: String) -> String { SQLLiteral.qualifiedName(database, table) }
+}
+
+/// The shared state of concurrent stage loads: the next job, and what each table got.
+private final class LoadState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var tables: [String: (rows: Int, from: Double, to: Double)] = [:]
+    private var error: (any Error)?
+
+    /// The next job to run, or nil when all have been handed out or one has failed.
+    func nextJob(of count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard error == nil, next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func finished(_ table: String, rows: Int, from: Double, to: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        let old = tables[table] ?? (0, from, to)
+        tables[table] = (old.rows + rows, min(old.from, from), max(old.to, to))
+    }
+
+    func failed(_ error: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+
+    func result() throws -> [String: (rows: Int, seconds: Double)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let error { throw error }
+        return tables.mapValues { ($0.rows, $0.to - $0.from) }
+    }
 }
