@@ -8,7 +8,8 @@ import Foundation
 /// Steps: (1) read and check the six files with `InstacartReader` (a bad file fails here, before
 /// anything is sent); (2) create the database and the live tables if missing (`InstacartSchema`)
 /// and check that existing ones have the schema's columns; (3) recreate one stage table per live
-/// table (`<table>__stage`) and stream the columns into it as RowBinary; (4) check that
+/// table (`<table>__stage`) and stream the columns into it as RowBinary (two INSERTs at a time,
+/// the big tables cut into row ranges, so the server works on two cores); (4) check that
 /// `SELECT count()` of every stage table equals the rows sent; (5) swap each stage into its live
 /// table with `ALTER TABLE live REPLACE PARTITION tuple() FROM stage` (atomic per table, a few ms
 /// each, only after all six stages checked out); (6) drop the stage tables.
