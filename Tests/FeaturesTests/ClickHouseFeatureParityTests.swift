@@ -89,4 +89,15 @@ struct ClickHouseFeatureParityTests {
         #expect(fromCSV.features[row, streak] == 67, "orders 4...70 hold it, order 3 is empty")
         #expect(fromCSV.features[row, fromCSV.features.schema.index(of: "u_basket_last")!] == 1)
     }
+
+    @Test func databaseWithoutTheTablesIsNamedBeforeAnyQuery() throws {
+        let db = try ClickHouseTestDatabase("restock_parity_empty")
+        defer { db.drop() }
+        try db.client.execute(InstacartSchema.orders.createStatement(database: db.name))
+        #expect(throws: ReorderMatrixSourceError.missingTables(
+            database: db.name, ["aisles", "departments", "products", "order_products__prior", "order_products__train"])) {
+            try ReorderMatrix.build(clickhouse: db.client, database: db.name)
+        }
+        #expect(try db.tableNames() == ["orders"])
+    }
 }

@@ -27,6 +27,7 @@ extension ReorderMatrix {
     /// 11 s of client CPU for the CSV path (scripts/bench/features_clickhouse).
     public static func build(clickhouse client: ClickHouseClient, database: String,
                              progress: (@Sendable (String) -> Void)? = nil) throws -> (LabelledMatrix, ClickHouseTimings) {
+        try checkTablesExist(client, database: database)
         var generator = SystemRandomNumberGenerator()
         let sql = ReorderFeatureSQL(database: database, prefix: "restock_tmp_" + String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16))
         // Drop what was (or may have been) created: the steps attempted, also after an error.
@@ -50,6 +51,16 @@ extension ReorderMatrix {
         timings.bytes = bytes
         progress?("streamed \(matrix.rowCount) rows (\(bytes >> 20) MiB) in \(format(timings.stream)) s")
         return (matrix, timings)
+    }
+
+    /// Throws `.missingTables` unless `database` holds the tables of `InstacartSchema`.
+    static func checkTablesExist(_ client: ClickHouseClient, database: String) throws {
+        var present: Set<String> = []
+        try client.selectTabSeparated("SELECT name FROM system.tables WHERE database = \(SQLLiteral.string(database))") {
+            if let name = $0.first ?? nil { present.insert(name) }
+        }
+        let missing = InstacartSchema.tables.map(\.name).filter { !present.contains($0) }
+        if !missing.isEmpty { throw ReorderMatrixSourceError.missingTables(database: database, missing) }
     }
 
     /// Reads `select` (user_id, product_id as UInt32, then the features and y as Float32) into a
@@ -91,12 +102,17 @@ extension ReorderMatrix {
     }
 }
 
-/// The server sent another number of matrix rows than it counted before.
+/// Why the ClickHouse feature build could not start or finish (server errors are `ClickHouseError`).
 public enum ReorderMatrixSourceError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The database lacks some of the Instacart tables.
+    case missingTables(database: String, [String])
+    /// The server sent another number of matrix rows than it counted before.
     case rowCount(expected: Int, received: Int)
 
     public var description: String {
         switch self {
+        case .missingTables(let database, let tables):
+            "ClickHouse database \(database) has no table \(tables.joined(separator: ", ")); load the data with `restock ingest` first"
         case .rowCount(let expected, let received):
             "the ClickHouse feature query returned \(received) rows where \(expected) were counted (was the data changed meanwhile?)"
         }
