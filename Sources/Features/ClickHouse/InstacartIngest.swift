@@ -2,8 +2,8 @@ import ClickHouse
 import Dispatch
 import Foundation
 
-/// Loads an Instacart-layout dataset into ClickHouse so that the live tables change all at once or
-/// not at all: `restock ingest`.
+/// Loads an Instacart-layout dataset into ClickHouse so that each live table changes all at once or
+/// not at all, and none changes before all six are loaded and checked: `restock ingest`.
 ///
 /// Steps: (1) read and check the six files with `InstacartReader` (a bad file fails here, before
 /// anything is sent); (2) create the database and the live tables if missing (`InstacartSchema`)
