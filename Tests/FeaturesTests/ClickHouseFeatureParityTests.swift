@@ -48,9 +48,9 @@ struct ClickHouseFeatureParityTests {
         var data = RandomInstacart.make(users: 40, seed: 7)
         let productIDs = data.products.productID
         var nextOrder = (data.orders.orderID.max() ?? 0) + 1
-        // A product twice in one prior order.
+        // A product twice in one prior order, the second time at the largest cart position the reader allows.
         let firstPrior = data.priorProducts.orderID[0]
-        data.priorProducts.append(orderID: firstPrior, productID: data.priorProducts.productID[0], addToCartOrder: 9, reordered: 1)
+        data.priorProducts.append(orderID: firstPrior, productID: data.priorProducts.productID[0], addToCartOrder: 32767, reordered: 1)
         // User 1001: prior orders 1...70, order 3 empty, all others holding product p0 (a streak of 67
         // ending at the last prior order, which holds nothing else); then a train order.
         for k in 1...71 {
