@@ -27,6 +27,9 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Worker threads for reading the files (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("INSERTs running at once (big tables are cut into row ranges).", visibility: .hidden))
+    var connections = 2
+
     @Option(help: ArgumentHelp("Fault tests: stop writing order_products__prior after this many rows and wait to be killed.",
                                visibility: .hidden))
     var pauseAfterRows: Int?
@@ -34,11 +37,13 @@ struct IngestCommand: ParsableCommand {
     func validate() throws {
         if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if connections < 1 { throw ValidationError("--connections must be at least 1") }
     }
 
     func run() throws {
         var ingest = InstacartIngest(client: clickhouse.client(), database: clickhouse.databaseName)
         ingest.progress = Log.stderr
+        ingest.connections = connections
         if let pauseAfterRows {
             ingest.rowsWritten = { table, rows in
                 guard table == "order_products__prior", rows >= pauseAfterRows else { return }
