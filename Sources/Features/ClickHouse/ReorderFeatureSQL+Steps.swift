@@ -105,7 +105,7 @@ extension ReorderFeatureSQL {
                 toFloat32(k) AS up_orders,
                 toFloat32(first_number) AS up_first,
                 toFloat32(last_number) AS up_last,
-                toFloat32(cart_sum / k) AS up_cart_mean,
+                toFloat32(cart_sum / rows_n) AS up_cart_mean,
                 toFloat32(k / n) AS up_rate,
                 toFloat32(toFloat64(n) - toFloat64(last_number)) AS up_orders_since_last,
                 toFloat32(k / ((toFloat64(n) - toFloat64(first_number)) + 1)) AS up_rate_since_first,
