@@ -31,10 +31,10 @@ let package = Package(
         .target(name: "Tabular", swiftSettings: kernelFlags),
         .target(name: "Evaluate", dependencies: ["Tabular", "Forest", "COpenBLAS"], swiftSettings: kernelFlags),
         .target(name: "ClickHouse", dependencies: ["CCurl"]),
-        .target(name: "Features", dependencies: ["Tabular"], swiftSettings: kernelFlags),
+        .target(name: "Features", dependencies: ["Tabular", "ClickHouse"], swiftSettings: kernelFlags),
         .target(name: "Forest", dependencies: ["Tabular"], swiftSettings: kernelFlags),
         .target(name: "Serve", dependencies: ["Tabular", "Forest", "Evaluate", "Features", "ClickHouse"], swiftSettings: kernelFlags),
-        .target(name: "TestSupport", dependencies: ["Tabular"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tabular", "ClickHouse"], path: "Tests/TestSupport"),
         .executableTarget(name: "restock", dependencies: [
             "Tabular", "Forest", "Evaluate", "ClickHouse", "Features", "Serve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -42,9 +42,9 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Tabular", "TestSupport"]),
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "ClickHouse", "TestSupport"]),
         .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Forest", "Features", "Tabular", "TestSupport"]),
-        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "Tabular", "TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "Tabular", "ClickHouse", "TestSupport"]),
     ]
 )

@@ -16,6 +16,7 @@ struct Restock: ParsableCommand {
             // subcommands are listed here, one line each
             GenerateCommand.self,
             StatsCommand.self,
+            IngestCommand.self,
             FeaturesCommand.self,
             EvaluateCommand.self,
             SweepCommand.self,

@@ -105,6 +105,7 @@ struct ClickHouseServerTests {
     }
 
     @Test func unknownTableIsCode60WithTheQuery() throws {
+        _ = try TestServer.newTable("unused")         // the database must exist, or the code is 81
         let client = TestServer.client()
         let sql = "SELECT x FROM restock_test.no_such_table_at_all"
         let error = try #require(throws: ClickHouseError.self) {

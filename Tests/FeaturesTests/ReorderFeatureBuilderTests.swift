@@ -117,3 +117,26 @@ private func value(_ m: LabelledMatrix, row: Int, _ name: String) -> Float {
     #expect(value(m, row: 1, "up_orders") == 2)
     #expect(value(m, row: 1, "up_cart_mean") == Float(2 + 2 + 3) / 3)
 }
+
+@Test func historyIndexIsTheSameWithOneOrTwoWorkers() {
+    let one = OrderHistory(orders: TinyHistory.orders, prior: TinyHistory.prior, train: TinyHistory.train, parallelAbove: .max)
+    let two = OrderHistory(orders: TinyHistory.orders, prior: TinyHistory.prior, train: TinyHistory.train, parallelAbove: 0)
+    #expect(one.itemStart == two.itemStart && one.itemProduct == two.itemProduct)
+    #expect(one.itemCart == two.itemCart && one.itemReordered == two.itemReordered)
+    #expect(one.itemProduct == [100, 200, 100, 300, 200, 100, 200, 300])
+}
+
+@Test func repeatBuyerCountsOrdersWhereverTheProductSitsInTheCart() {
+    // User 1 buys product 500 in prior orders 1 and 2, never as the first item of the cart: a repeat
+    // buyer. User 2 buys it once. So p_repeat_users_ratio = 1/2.
+    let orders = OrderTable(orderID: [1, 2, 3, 4, 5], userID: [1, 1, 1, 2, 2], evalSet: [0, 0, 1, 0, 2],
+                            orderNumber: [1, 2, 3, 1, 2], dow: [0, 0, 0, 0, 0], hour: [0, 0, 0, 0, 0],
+                            daysSincePrior: [.nan, 3, 4, .nan, 5])
+    let prior = OrderProductTable(orderID: [1, 1, 2, 2, 4, 4], productID: [600, 500, 600, 500, 600, 500],
+                                  addToCartOrder: [1, 2, 1, 2, 1, 2], reordered: [0, 0, 1, 1, 0, 0])
+    let train = OrderProductTable(orderID: [3], productID: [500], addToCartOrder: [1], reordered: [1])
+    let products = ProductAttributes(productID: [500, 600], aisleID: [1, 1], departmentID: [1, 1])
+    let m = ReorderFeatureBuilder.build(history: OrderHistory(orders: orders, prior: prior, train: train), products: products)
+    #expect(m.keys.column(named: "product_id") == [500, 600, 500, 600])
+    for row in 0..<4 { #expect(value(m, row: row, "p_repeat_users_ratio") == 0.5, "row \(row)") }
+}

@@ -26,5 +26,5 @@ import TestSupport
 }
 
 enum HelpCommands {
-    static let all = ["generate", "stats", "features", "train", "predict", "inspect", "evaluate", "sweep", "score", "recommend"]
+    static let all = ["generate", "stats", "features", "train", "predict", "inspect", "evaluate", "sweep", "score", "recommend", "ingest"]
 }

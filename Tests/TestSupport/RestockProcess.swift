@@ -70,3 +70,69 @@ private final class OutputCollector: @unchecked Sendable {
         return String(decoding: isOut ? out : err, as: UTF8.self)
     }
 }
+
+/// A `restock` process started by a test and left running: its stderr is collected as it comes, so
+/// the test can wait for a line (say, "paused") and then kill it.
+public final class RunningRestock: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var errorText = Data()
+    private let reader = DispatchGroup()
+
+    /// Starts `restock arguments…` with stdout discarded and stderr collected.
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: RestockProcess.executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        reader.enter()
+        DispatchQueue.global().async { [self] in
+            let handle = err.fileHandleForReading
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.lock()
+                errorText.append(chunk)
+                lock.unlock()
+            }
+            reader.leave()
+        }
+    }
+
+    public var stderr: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: errorText, as: UTF8.self)
+    }
+
+    /// Waits until stderr contains `text` (true), the process exits, or `timeout` seconds pass (false).
+    public func waitForStderr(containing text: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            if !process.isRunning { return stderr.contains(text) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Sends `signal` (SIGKILL by default) and waits for the process to end.
+    public func kill(_ signal: Int32 = SIGKILL) {
+        if process.isRunning { _ = Foundation.kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        reader.wait()
+    }
+
+    /// Waits for the process to end; its exit status (or the signal number for a killed one).
+    public func wait() -> Int32 {
+        process.waitUntilExit()
+        reader.wait()
+        return process.terminationStatus
+    }
+}

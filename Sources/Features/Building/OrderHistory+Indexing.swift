@@ -1,3 +1,5 @@
+import Dispatch
+
 extension OrderHistory {
     /// Builds the history from the loaded tables (`InstacartData`).
     public init(data: InstacartData) {
@@ -8,7 +10,8 @@ extension OrderHistory {
     /// counting sorts. Rows of an order keep their file order (add_to_cart_order in Instacart files).
     /// Rows whose order_id is unknown are a caller error (the CSV reader rejects them first) and trap.
     /// Cost O(orders · log(orders per user) + rows), two passes over the rows.
-    public init(orders: OrderTable, prior: OrderProductTable, train: OrderProductTable) {
+    /// - Parameter parallelAbove: prior rows above which the scatter uses two workers.
+    public init(orders: OrderTable, prior: OrderProductTable, train: OrderProductTable, parallelAbove: Int = 1 << 20) {
         let n = orders.orderID.count
         // Dense user numbers.
         let maxUser = Int(orders.userID.max() ?? 0)
@@ -62,21 +65,48 @@ extension OrderHistory {
         var itemStart = [Int32](repeating: 0, count: n + 1)
         for slot in priorSlot { itemStart[Int(slot) + 1] += 1 }
         for s in 0..<n { itemStart[s + 1] += itemStart[s] }
-        var itemFill = itemStart
+        // The scatter is split by slot range over two workers: each scans every row (sequential
+        // reads) and writes only the rows of its own slots (disjoint writes, file order kept).
         let rows = prior.orderID.count
         var itemProduct = [Int32](repeating: 0, count: rows)
         var itemCart = [Int32](repeating: 0, count: rows)
         var itemReordered = [UInt8](repeating: 0, count: rows)
-        var maxProduct: Int32 = 0
-        for r in 0..<rows {
-            let s = Int(priorSlot[r])
-            let at = Int(itemFill[s])
-            itemFill[s] += 1
-            itemProduct[at] = prior.productID[r]
-            itemCart[at] = Int32(prior.addToCartOrder[r])
-            itemReordered[at] = prior.reordered[r]
-            maxProduct = max(maxProduct, prior.productID[r])
+        let workers = rows > parallelAbove ? 2 : 1
+        let slotBounds = (0...workers).map { $0 * n / workers }
+        priorSlot.withUnsafeBufferPointer { slotsOfRows in
+            prior.productID.withUnsafeBufferPointer { products in
+                prior.addToCartOrder.withUnsafeBufferPointer { carts in
+                    prior.reordered.withUnsafeBufferPointer { reorderedFlags in
+                        itemStart.withUnsafeBufferPointer { starts in
+                            itemProduct.withUnsafeMutableBufferPointer { outProduct in
+                                itemCart.withUnsafeMutableBufferPointer { outCart in
+                                    itemReordered.withUnsafeMutableBufferPointer { outReordered in
+                                        nonisolated(unsafe) let slotsOfRows = slotsOfRows, products = products, carts = carts
+                                        nonisolated(unsafe) let reorderedFlags = reorderedFlags, starts = starts
+                                        nonisolated(unsafe) let outProduct = outProduct, outCart = outCart, outReordered = outReordered
+                                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                            let lo = Int32(slotBounds[w]), hi = Int32(slotBounds[w + 1])
+                                            var fill = Array(starts[Int(lo)..<Int(hi)])
+                                            for r in 0..<slotsOfRows.count {
+                                                let s = slotsOfRows[r]
+                                                guard s >= lo && s < hi else { continue }
+                                                let k = Int(s - lo)
+                                                let at = Int(fill[k])
+                                                fill[k] += 1
+                                                outProduct[at] = products[r]
+                                                outCart[at] = Int32(carts[r])
+                                                outReordered[at] = reorderedFlags[r]
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        var maxProduct = prior.productID.max() ?? 0
         // Train rows grouped by user.
         var targetItemStart = [Int32](repeating: 0, count: userCount + 1)
         var userOfSlot = [Int32](repeating: 0, count: n)

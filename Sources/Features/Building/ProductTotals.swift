@@ -28,7 +28,8 @@ struct ProductTotals {
                     let base = tables.baseAddress! + g * width * 5
                     let rows = base, reorders = base + width, cart = base + 2 * width
                     let users = base + 3 * width, repeats = base + 4 * width
-                    // seen[p]: the user's prior orders holding p; lastSlot[p]: the last order counted.
+                    // seen[p]: the user's prior orders holding p so far; lastSlot[p]: the last of them
+                    // (so a product twice in one order counts that order once).
                     var seen = [Int32](repeating: 0, count: width)
                     var lastSlot = [Int32](repeating: -1, count: width)
                     var touched: [Int32] = []

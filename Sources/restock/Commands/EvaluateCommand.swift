@@ -15,6 +15,7 @@ struct EvaluateCommand: ParsableCommand {
             grouped CV) and from the naive up_rate. Prints pair-level R², MAE, AUC, log loss, mean F1 at \
             threshold 0.2 and of expected-F1 baskets, and demand-level R² and MAE per product.
             Example: restock evaluate --data data/synthetic --folds 5 --report notebooks-md/evaluate.md
+            Example: restock evaluate --clickhouse http://127.0.0.1:8123 --database instacart --folds 5
             """)
 
     @OptionGroup var input: MatrixSourceOptions

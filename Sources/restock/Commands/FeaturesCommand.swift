@@ -1,6 +1,7 @@
 import ArgumentParser
 import Features
 import Foundation
+import Tabular
 
 /// `restock features`: the reorder matrix of a data folder, written as CSV or binary.
 struct FeaturesCommand: ParsableCommand {
@@ -14,13 +15,19 @@ struct FeaturesCommand: ParsableCommand {
             layout of models/FORMAT.md, which train, predict and score read back fast. The file is written \
             under a temporary name and renamed when complete.
 
+            With --clickhouse URL the same matrix (same rows, columns and values) is computed by SQL inside \
+            ClickHouse from the tables `restock ingest` loaded into --database, and streamed out.
+
             Example: restock features --data data/synthetic --out features.bin --format binary
+            Example: restock features --clickhouse http://127.0.0.1:8123 --database instacart --out features.bin
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, binary }
 
-    @Option(help: "Instacart-layout data folder.")
-    var data: String
+    @Option(help: "Instacart-layout data folder (or --clickhouse).")
+    var data: String?
+
+    @OptionGroup var clickhouse: ClickHouseOptions
 
     @Option(help: "Output file.")
     var out: String
@@ -31,13 +38,33 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: ArgumentHelp("Print the SQL of --clickhouse (intermediate tables named restock_tmp_sql_*) and exit.", visibility: .hidden))
+    var printSQL = false
+
     func validate() throws {
+        if (data == nil) == !clickhouse.isGiven { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
+        if printSQL {
+            print(ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql").script)
+            return
+        }
         let started = ContinuousClock.now
-        let (matrix, timings) = try ReorderMatrix.build(directory: data, threads: threads, progress: Log.stderr)
+        let matrix: LabelledMatrix
+        let stages: String
+        if let data {
+            let (built, timings) = try ReorderMatrix.build(directory: data, threads: threads, progress: Log.stderr)
+            matrix = built
+            stages = "read \(Log.format(timings.read)) s, index \(Log.format(timings.index)) s, features \(Log.format(timings.features)) s"
+        } else {
+            Log.stderr("computing features in \(clickhouse.description)")
+            let (built, timings) = try ReorderMatrix.build(clickhouse: clickhouse.client(), database: clickhouse.databaseName,
+                                                           progress: Log.stderr)
+            matrix = built
+            stages = "server steps \(Log.format(timings.total - timings.stream)) s, stream \(Log.format(timings.stream)) s"
+        }
         let writeStart = ContinuousClock.now
         switch format ?? (out.hasSuffix(".bin") ? .binary : .csv) {
         case .csv: try MatrixCSV.write(matrix, to: out)
@@ -45,7 +72,6 @@ struct FeaturesCommand: ParsableCommand {
         }
         let write = Log.seconds(since: writeStart)
         print("wrote \(out): \(matrix.rowCount) rows x \(matrix.features.featureCount) features "
-            + "(read \(Log.format(timings.read)) s, index \(Log.format(timings.index)) s, features \(Log.format(timings.features)) s, "
-            + "write \(Log.format(write)) s, total \(Log.format(Log.seconds(since: started))) s)")
+            + "(\(stages), write \(Log.format(write)) s, total \(Log.format(Log.seconds(since: started))) s)")
     }
 }

@@ -11,13 +11,17 @@ struct TrainCommand: ParsableCommand {
             The matrix is a CSV (every column numeric; empty or nan = missing; user_id and product_id are \
             keys, never features) or a binary matrix (RSTKMAT1, see models/FORMAT.md). Rows with an empty \
             target are skipped. Prints the out-of-bag R² and the training time.
-            With --data the reorder features are built from the CSV files first (as `restock features`).
+            With --data the reorder features are built from the CSV files first (as `restock features`); with \
+            --clickhouse they are computed by ClickHouse from the tables `restock ingest` loaded.
             Example: restock train --data data/synthetic --model models/reorder.rf --trees 100
+            Example: restock train --clickhouse http://127.0.0.1:8123 --database instacart --model models/reorder.rf
             Example: restock train --matrix train.csv --target reordered --model reorder.rf --threads 2
             """)
 
     @Option(help: "Instacart-layout data folder: the reorder features are built from it (target y).")
     var data: String?
+
+    @OptionGroup var clickhouse: ClickHouseOptions
 
     @Option(help: "Training matrix: CSV or binary (RSTKMAT1).")
     var matrix: String?
@@ -49,8 +53,9 @@ struct TrainCommand: ParsableCommand {
     var sparseNodeLimit = 256
 
     func validate() throws {
-        if (data == nil) == (matrix == nil) { throw ValidationError("give exactly one of --data DIR and --matrix FILE") }
-        if data != nil, let target, target != "y" { throw ValidationError("--target is y when training from --data") }
+        let given = [data != nil, matrix != nil, clickhouse.isGiven].filter { $0 }.count
+        if given != 1 { throw ValidationError("give exactly one of --data DIR, --clickhouse URL and --matrix FILE") }
+        if matrix == nil, let target, target != "y" { throw ValidationError("--target is y when training from --data or --clickhouse") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
         if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
@@ -58,7 +63,14 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let trainedAt = date ?? TrainingDate.fromEnvironmentOrNow()
-        let source: TrainingRun.Source = data.map { .data($0) } ?? .matrix(matrix!)
+        let source: TrainingRun.Source
+        if let data {
+            source = .data(data)
+        } else if clickhouse.isGiven {
+            source = .clickhouse(clickhouse.client(), database: clickhouse.databaseName, description: clickhouse.description)
+        } else {
+            source = .matrix(matrix!)
+        }
         let summary = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
                                       showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,

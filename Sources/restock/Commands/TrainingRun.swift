@@ -1,3 +1,4 @@
+import ClickHouse
 import Features
 import Forest
 import Foundation
@@ -10,10 +11,12 @@ struct TrainingRun {
     enum Source {
         case matrix(String)
         case data(String)
+        case clickhouse(ClickHouseClient, database: String, description: String)
 
         var path: String {
             switch self {
             case .matrix(let p), .data(let p): p
+            case .clickhouse(_, _, let description): description
             }
         }
     }
@@ -36,6 +39,8 @@ struct TrainingRun {
         switch source {
         case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName, requireTarget: true)
         case .data(let directory): matrix = try ReorderMatrix.build(directory: directory, threads: threads, progress: Log.stderr).0
+        case .clickhouse(let client, let database, _):
+            matrix = try ReorderMatrix.build(clickhouse: client, database: database, progress: Log.stderr).0
         }
         let readSeconds = seconds(clock.now - start)
         return try train(consume matrix, readSeconds: readSeconds)

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Features
+import Foundation
+
+/// `restock ingest`: load a data folder into ClickHouse, all six tables swapped in at once.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load an Instacart-layout data folder into ClickHouse (stage, check, swap in).",
+        discussion: """
+            Reads and checks the six CSV files first (a bad file stops the ingest before anything is sent), \
+            creates the database and one table per file if missing (aisles, departments, products, orders, \
+            order_products__prior, order_products__train), loads each into a stage table, checks its count, \
+            and swaps the stages in with ALTER TABLE ... REPLACE PARTITION. Re-running replaces the data, \
+            never duplicates it; a failure before the swap leaves the live tables as they were.
+            Credentials: --clickhouse-user/--clickhouse-password, RESTOCK_CLICKHOUSE_USER/RESTOCK_CLICKHOUSE_PASSWORD, \
+            or user:password@ in the URL.
+
+            Example: restock ingest --data data/synthetic --clickhouse http://127.0.0.1:8123 --database instacart
+            """)
+
+    @Option(help: "Instacart-layout data folder.")
+    var data: String
+
+    @OptionGroup var clickhouse: ClickHouseOptions
+
+    @Option(help: "Worker threads for reading the files (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("INSERTs running at once (big tables are cut into row ranges).", visibility: .hidden))
+    var connections = 2
+
+    @Option(help: ArgumentHelp("Fault tests: stop writing order_products__prior after this many rows and wait to be killed.",
+                               visibility: .hidden))
+    var pauseAfterRows: Int?
+
+    func validate() throws {
+        if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if connections < 1 { throw ValidationError("--connections must be at least 1") }
+    }
+
+    func run() throws {
+        var ingest = InstacartIngest(client: clickhouse.client(), database: clickhouse.databaseName)
+        ingest.progress = Log.stderr
+        ingest.connections = connections
+        if let pauseAfterRows {
+            ingest.rowsWritten = { table, rows in
+                guard table == "order_products__prior", rows >= pauseAfterRows else { return }
+                Log.stderr("ingest: paused in \(table) after \(rows) rows")
+                sleep(600)
+            }
+        }
+        Log.stderr("ingest \(data) into \(clickhouse.description)")
+        let summary = try ingest.run(directory: data, threads: threads)
+        for (table, rows, seconds) in summary.rows { print("\(table): \(rows) rows in \(Log.format(seconds)) s") }
+        print("ingested \(data) into \(clickhouse.databaseName): read \(Log.format(summary.readSeconds)) s, "
+            + "load \(Log.format(summary.loadSeconds)) s, swap \(Log.format(summary.swapSeconds)) s, "
+            + "total \(Log.format(summary.totalSeconds)) s")
+    }
+}

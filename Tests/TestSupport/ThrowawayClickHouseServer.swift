@@ -1,0 +1,75 @@
+import Foundation
+
+/// A ClickHouse server of the test's own, started with scripts/clickhouse on a free port in a
+/// temporary folder, for fault tests that kill the server (`kill -9`) and start it again on the
+/// same data. `stop()` ends it (by the pid it recorded) and removes the folder.
+public final class ThrowawayClickHouseServer: @unchecked Sendable {
+    public let directory: String
+    public private(set) var port = 0
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// scripts/clickhouse of this checkout (found from this file's path).
+    static let script: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("scripts/clickhouse").path
+    }()
+
+    /// Starts a server on a free port (tries up to 20 random ports in 20000..<50000).
+    public init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("restock-ch-\(UUID().uuidString)").path
+        for _ in 0..<20 {
+            let candidate = Int.random(in: 20000..<50000)
+            let (status, messages) = try Self.runScript(["start", "--port", String(candidate), "--dir", directory])
+            if status == 0 {
+                port = candidate
+                return
+            }
+            if status != 3 { throw ServerError(message: "scripts/clickhouse start exited with \(status): \(messages)") }
+        }
+        throw ServerError(message: "no free port found")
+    }
+
+    /// SIGKILL to the server process: no shutdown, as in a crash.
+    public func killHard() throws {
+        let text = try String(contentsOfFile: directory + "/server.pid", encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ServerError(message: "no pid in \(directory)/server.pid")
+        }
+        kill(pid, SIGKILL)
+        // Wait until the process is gone (kill(pid, 0) fails) so the port and the lock are free.
+        for _ in 0..<200 where kill(pid, 0) == 0 { usleep(25_000) }
+    }
+
+    /// Starts the server again on the same port and data folder.
+    public func restart() throws {
+        let (status, messages) = try Self.runScript(["start", "--port", String(port), "--dir", directory])
+        if status != 0 { throw ServerError(message: "scripts/clickhouse start (restart) exited with \(status): \(messages)") }
+    }
+
+    /// Ends the server (SIGKILL: its data is thrown away anyway, and a SIGTERM'd 18.16 waits up to
+    /// 20 s for the test's idle keep-alive connections) and removes its folder.
+    public func stop() {
+        try? killHard()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs scripts/clickhouse; returns its exit status and what it wrote to stderr.
+    static func runScript(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let messages = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: messages, as: UTF8.self))
+    }
+
+    public struct ServerError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { "throw-away ClickHouse server: \(message)" }
+    }
+}
