@@ -7,9 +7,13 @@ enum Log {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// A duration in seconds.
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        seconds(ContinuousClock.now - start)
     }
 
     static func format(_ s: Double) -> String { String(format: "%.2f", s) }

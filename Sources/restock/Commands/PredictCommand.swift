@@ -68,9 +68,9 @@ struct PredictionRun {
         try writer.commit()
         let t5 = clock.now
         func s(_ d: Duration) -> String {
-            String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            String(format: "%.3f", Log.seconds(d))
         }
-        let predictSeconds = Double((t4 - t3).components.seconds) + Double((t4 - t3).components.attoseconds) * 1e-18
+        let predictSeconds = Log.seconds(t4 - t3)
         let rate = predictSeconds > 0 ? Double(predictions.count) / predictSeconds : 0
         return "predicted \(predictions.count) rows in \(s(t4 - t3)) s (\(Int(rate)) rows/s, \(threads) threads); "
             + "load model \(s(t1 - t0)) s, read matrix \(s(t2 - t1)) s, pack trees \(s(t3 - t2)) s, write \(s(t5 - t4)) s\n"

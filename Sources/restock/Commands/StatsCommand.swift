@@ -48,14 +48,10 @@ struct StatsCommand: ParsableCommand {
         let statistics = InstacartStatistics(data)
         print(json ? statistics.json(directory: directory) : statistics.table(), terminator: "")
         if timing {
-            printError("load_seconds \(seconds(loaded - start))")
-            printError("stats_seconds \(seconds(clock.now - loaded))")
+            printError("load_seconds \(Log.seconds(loaded - start))")
+            printError("stats_seconds \(Log.seconds(clock.now - loaded))")
         }
     }
-}
-
-private func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 private func printError(_ line: String) {

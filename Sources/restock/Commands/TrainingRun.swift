@@ -42,7 +42,7 @@ struct TrainingRun {
         case .clickhouse(let client, let database, _):
             matrix = try ReorderMatrix.build(clickhouse: client, database: database, progress: Log.stderr).0
         }
-        let readSeconds = seconds(clock.now - start)
+        let readSeconds = Log.seconds(clock.now - start)
         return try train(consume matrix, readSeconds: readSeconds)
     }
 
@@ -67,7 +67,7 @@ struct TrainingRun {
                                      histograms: histograms, sparseNodeLimit: sparseNodeLimit))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
-        let writeSeconds = seconds(ContinuousClock.now - writeStart)
+        let writeSeconds = Log.seconds(ContinuousClock.now - writeStart)
         let model = result.model
         let oob = model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
         lines.append("trained \(model.trees.count) trees (\(model.nodeCount) nodes) on \(rows) rows with \(threads) threads")
@@ -83,15 +83,11 @@ struct TrainingRun {
     static func progressPrinter() -> @Sendable (Int, Int) -> Void {
         let started = ContinuousClock.now
         return { done, total in
-            let elapsed = ContinuousClock.now - started
-            let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let s = Log.seconds(since: started)
             FileHandle.standardError.write(Data("tree \(done)/\(total) \(String(format: "%.1f", s)) s\n".utf8))
         }
     }
 
-    private func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 
     private func format(_ s: Double) -> String { String(format: "%.3f", s) }
 }
