@@ -163,6 +163,12 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
                     if x.isNaN { continue }
                     #expect((x <= exact.lastLeftValue) == (x <= threshold))
                 }
+                // the gap after the chosen bin: bins bin+1...gapEnd are empty in the node, gapEnd+1 is not
+                let codes = Set(samples.map { Int(binned.codes[Int($0.row) * binned.rowStride + histogram.feature]) })
+                let valueBins = binned.valueBinCounts[histogram.feature]
+                #expect(histogram.gapEnd >= histogram.bin && histogram.gapEnd < valueBins)
+                #expect(codes.allSatisfy { !($0 > histogram.bin && $0 <= histogram.gapEnd) }, "seed \(seed)")
+                #expect(histogram.gapEnd == valueBins - 1 || codes.contains(histogram.gapEnd + 1), "seed \(seed)")
             }
         }
     }
@@ -184,4 +190,15 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
         }
     }
     #expect(BinnedMatrix.code(.nan, paddedEdges: [Float](repeating: .infinity, count: 256), missingCode: 9) == 9)
+}
+
+@Test func centredBinIsTheMiddleOfTheEmptyBins() {
+    // left side ends at bin 3, next non-empty bin is 7: bins 3...6 give the same partition
+    #expect(SplitFinder.centredBin(bin: 3, gapEnd: 6, valueBins: 20) == 5)
+    #expect(SplitFinder.centredBin(bin: 3, gapEnd: 5, valueBins: 20) == 4)
+    // adjacent non-empty bins: no choice
+    #expect(SplitFinder.centredBin(bin: 3, gapEnd: 3, valueBins: 20) == 3)
+    // no value bin follows (missing rows alone on the right): every non-missing value goes left
+    #expect(SplitFinder.centredBin(bin: 3, gapEnd: 19, valueBins: 20) == 19)
+    #expect(SplitFinder.centredBin(bin: 0, gapEnd: 1, valueBins: 2) == 1)
 }

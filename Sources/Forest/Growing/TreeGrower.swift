@@ -183,10 +183,11 @@ final class TreeGrower {
         stack.append(Task(start: 0, end: m, node: 0, depth: 0, total: NodeTotals(sum: sum, weight: weight, count: m),
                           histogram: rootHistogram))
         while let task = stack.popLast() {
-            guard let split = findSplit(task, rng: &rng, rootWeight: rootWeight) else {
+            guard var split = findSplit(task, rng: &rng, rootWeight: rootWeight) else {
                 releaseHistogram(task.histogram)
                 continue
             }
+            split.bin = SplitFinder.centredBin(bin: split.bin, gapEnd: split.gapEnd, valueBins: valueBins[split.feature])
             let left = split.left
             let right = NodeTotals(sum: task.total.sum - left.sum, weight: task.total.weight &- left.weight,
                                    count: task.total.count &- left.count)
