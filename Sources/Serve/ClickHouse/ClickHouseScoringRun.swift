@@ -52,6 +52,11 @@ public struct ClickHouseScoringRun: Sendable {
     /// Fault tests: the INSERT's producer throws `InjectedFault` once this many rows are written, so
     /// the upload is aborted midway.
     public var failAfterRows: Int?
+    /// Drop the stage table after a failure (off only in the test that looks into it).
+    var dropsStageOnFailure = true
+    /// Called just before the injected fault is thrown (the test that looks into the stage waits
+    /// there until the server has committed part of the upload).
+    var beforeInjectedFault: (@Sendable () -> Void)?
 
     public init(modelPath: String, client: ClickHouseClient, database: String, output: Output,
                 threads: Int = 1, chunkRows: Int = 65_536) {
@@ -153,7 +158,7 @@ public struct ClickHouseScoringRun: Sendable {
             if current != nil {
                 let insertStart = clock.now
                 let versionBytes = Array(version.utf8)
-                let (batch, failAfter) = (batchRows, failAfterRows)
+                let (batch, failAfter, beforeFault) = (batchRows, failAfterRows, beforeInjectedFault)
                 let transfer = try client.insert(into: stage, database: database, columns: table.insertColumns,
                                                  settings: insertSettings) { writer in
                     guard let chunk = current else { return false }
@@ -174,7 +179,10 @@ public struct ClickHouseScoringRun: Sendable {
                     }
                     sent += end - position
                     position = end
-                    if let failAfter, sent >= failAfter { throw InjectedFault(rows: sent) }
+                    if let failAfter, sent >= failAfter {
+                        beforeFault?()
+                        throw InjectedFault(rows: sent)
+                    }
                     if position == chunk.count {
                         current = try handoff.take()
                         position = 0
@@ -207,7 +215,7 @@ public struct ClickHouseScoringRun: Sendable {
         } catch {
             handoff.cancel()
             done.wait()
-            try? table.dropStage(client, version: version)
+            if dropsStageOnFailure { try? table.dropStage(client, version: version) }
             // The reader's own error explains a cut stream better than the INSERT's cancellation.
             if error is CancellationError, let readerError = reader.failure { throw readerError }
             throw error
