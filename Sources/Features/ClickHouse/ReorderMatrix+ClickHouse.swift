@@ -12,6 +12,9 @@ extension ReorderMatrix {
         public var stream = 0.0
         /// Seconds inside the chunk handler of a chunked stream (0 for a whole build).
         public var handler = 0.0
+        /// Seconds from the final SELECT's request to its first row (chunked stream only): the
+        /// server's joins (and sort, when ordered) before it sends anything.
+        public var firstRow = 0.0
         public var bytes = 0
         /// Rows of the final SELECT.
         public var rows = 0

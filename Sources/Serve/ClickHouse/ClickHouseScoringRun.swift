@@ -16,8 +16,10 @@ import Tabular
 /// the rows sent and swaps the partition of this model version in (`REPLACE PARTITION`). The
 /// SELECT (plus scoring) runs on a thread of its own and hands scored chunks over a `ChunkHandoff`
 /// of `handoffCapacity` chunks to the INSERT, so reading, scoring and writing overlap; the INSERT
-/// is opened only when the first chunk is scored (the feature steps before it take minutes at full
-/// scale). To a file: the same CSV as `ScoringRun` (`StreamingScorer`), rows by user_id then product_id.
+/// is opened only when the first chunk is scored (the feature steps before it take a while at full
+/// scale). The SELECT is unordered (the table sorts its rows anyway), so the server streams from its
+/// first block. To a file: the same CSV as `ScoringRun` (`StreamingScorer`), rows by user_id then
+/// product_id (ordered SELECT).
 ///
 /// Failure: the model's features are checked against the SQL's before anything is created; any
 /// failure after that (server error, count mismatch, cut upload) leaves the live table as it was
@@ -80,6 +82,8 @@ public struct ClickHouseScoringRun: Sendable {
         public var stream = 0.0
         /// `stream` minus the time spent in the chunk handler: waiting for and decoding rows.
         public var selectAndDecode = 0.0
+        /// From the final SELECT's request to its first row (part of `selectAndDecode`).
+        public var firstRow = 0.0
         /// Inside the forest, over all chunks, and its CPU seconds (all threads).
         public var predict = 0.0
         public var predictCPU = 0.0
@@ -128,6 +132,7 @@ public struct ClickHouseScoringRun: Sendable {
         summary.featureSteps = timings.steps.reduce(0) { $0 + $1.seconds }
         summary.stream = timings.stream
         summary.selectAndDecode = timings.stream - timings.handler
+        summary.firstRow = timings.firstRow
         summary.predict = scored.predictSeconds
         summary.predictCPU = scored.predictCPUSeconds
         return summary
@@ -208,6 +213,7 @@ public struct ClickHouseScoringRun: Sendable {
             summary.featureSteps = result.timings.steps.reduce(0) { $0 + $1.seconds }
             summary.stream = result.timings.stream
             summary.selectAndDecode = result.timings.stream - result.timings.handler
+            summary.firstRow = result.timings.firstRow
             summary.predict = result.predict
             summary.predictCPU = result.predictCPU
             summary.waitForInsert = result.waitForInsert
@@ -261,7 +267,8 @@ private final class ScoringReader: @unchecked Sendable {
     func run(progress: (@Sendable (String) -> Void)?) {
         let clock = ContinuousClock()
         do {
-            timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows,
+            // The table sorts what it gets: no need to have the server sort it first.
+            timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows, ordered: false,
                                                progress: progress) { chunk in
                 let (wall, cpu) = (clock.now, ProcessCPUTime.seconds())
                 let probabilities = try scorer.predictor.predict(chunk.features, threads: scorer.threads)

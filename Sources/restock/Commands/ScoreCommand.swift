@@ -93,7 +93,7 @@ struct ScoreCommand: ParsableCommand {
             let target = toTable.map { "\(clickhouse.databaseName).\($0) (model_version \(s.modelVersion))" } ?? out!
             Log.stderr("scored \(s.rows) rows in \(s.chunks) chunks in \(Log.format(s.seconds)) s (\(Int(s.rowsPerSecond)) rows/s, "
                 + "\(threads) threads) -> \(target); feature steps \(Log.format(s.featureSteps)) s, stream \(Log.format(s.stream)) s "
-                + "(select+decode \(Log.format(s.selectAndDecode)) s, forest \(Log.format(s.predict)) s, "
+                + "(select+decode \(Log.format(s.selectAndDecode)) s with the first row after \(Log.format(s.firstRow)) s, forest \(Log.format(s.predict)) s, "
                 + "waiting for the insert \(Log.format(s.waitForInsert)) s), insert \(Log.format(s.insert)) s, "
                 + "publish \(Log.format(s.publish)) s")
         }
