@@ -96,6 +96,26 @@ struct ScoreClickHouseCommandTests {
         #expect(try s.fingerprint("scores") == before)
     }
 
+    /// The client is SIGKILLed with its upload open (more than 1 MiB of it sent): the published
+    /// rows stay as they were, and the next run replaces the stale stage and publishes once.
+    @Test func killedClientMidUploadLeavesTheTableAsItWas() throws {
+        let s = try Setup(users: 800, seed: 77)
+        let first = try s.restock(["score", "--model", s.model, "--clickhouse", "URL", "--database", "DB", "--to-table", "scores"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try s.fingerprint("scores")
+        let running = try RunningRestock(["score", "--model", s.model, "--clickhouse", s.url, "--database", s.db.name,
+                                          "--to-table", "scores", "--pause-after-rows", "45000"])
+        let paused = running.waitForStderr(containing: "upload paused", timeout: 120)
+        running.kill()
+        #expect(paused, "the upload never paused: \(running.stderr)")
+        #expect(try s.fingerprint("scores") == before)
+        #expect(try s.db.tableNames().contains { $0.hasPrefix("scores__stage_") }, "a killed client cannot drop its stage")
+        let again = try s.restock(["score", "--model", s.model, "--clickhouse", "URL", "--database", "DB", "--to-table", "scores"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try s.fingerprint("scores") == before)
+        #expect(try !s.db.tableNames().contains { $0.hasPrefix("scores__stage_") })
+    }
+
     @Test func recommendFromClickHouseEqualsTheFolderAndPublishes() throws {
         let s = try Setup(users: 150, seed: 75)
         let fromFolder = try s.restock(["recommend", "--model", s.model, "--data", s.data, "--out", s.dir.file("a.csv"), "--top", "0"])

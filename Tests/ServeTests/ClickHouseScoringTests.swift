@@ -64,7 +64,7 @@ struct ClickHouseScoringTests {
 
         for model in [f.modelA, f.modelB] {
             var cut = f.scoring(model)
-            cut.failAfterRows = 3000
+            cut.rowsWritten = InjectedFault.after(3000)
             cut.insertSettings = ClickHouseSettings(maxInsertBlockSize: 1000, minInsertBlockSizeRows: 0, minInsertBlockSizeBytes: 0)
             #expect(throws: InjectedFault(rows: 3000)) { _ = try cut.run() }
         }
@@ -72,7 +72,7 @@ struct ClickHouseScoringTests {
         #expect(try f.db.tableNames() == (InstacartSchema.tables.map(\.name) + ["predictions"]).sorted())
 
         var fresh = f.scoring(f.modelA, into: "fresh")
-        fresh.failAfterRows = 3000
+        fresh.rowsWritten = InjectedFault.after(3000)
         #expect(throws: InjectedFault(rows: 3000)) { _ = try fresh.run() }
         #expect(try f.fingerprint("fresh") == "", "a first run that failed published nothing")
     }
@@ -86,7 +86,6 @@ struct ClickHouseScoringTests {
         #expect(total > 150_000, "more rows than four 1 MiB pieces of 43,690 rows of 24 bytes")
         let before = try f.fingerprint()
         var cut = f.scoring(f.modelB, chunkRows: 65_536)
-        cut.failAfterRows = 140_000
         cut.insertSettings = ClickHouseSettings(maxInsertBlockSize: 10_000, minInsertBlockSizeRows: 0, minInsertBlockSizeBytes: 0)
         cut.dropsStageOnFailure = false
         let stage = SQLLiteral.qualifiedName(
@@ -96,8 +95,10 @@ struct ClickHouseScoringTests {
             Int((try? client.queryText("SELECT count() FROM \(stage)"))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
         }
         // Wait until the server has written blocks of what it received before the upload is cut.
-        cut.beforeInjectedFault = {
+        cut.rowsWritten = { rows in
+            guard rows >= 140_000 else { return }
             for _ in 0..<400 where staged() <= 0 { usleep(25_000) }
+            throw InjectedFault(rows: rows)
         }
         #expect(throws: InjectedFault.self) { _ = try cut.run() }
         let stagedRows = staged()
@@ -143,5 +144,15 @@ struct ClickHouseScoringTests {
         let a = try Data(contentsOf: URL(fileURLWithPath: fromFiles)), b = try Data(contentsOf: URL(fileURLWithPath: fromClickHouse))
         #expect(a.count > 10_000 && a == b)
         #expect(summary.chunks > 1)
+    }
+}
+
+/// The error the fault tests cut an upload with.
+struct InjectedFault: Error, Equatable {
+    let rows: Int
+
+    /// A `rowsWritten` hook that throws once `limit` rows are written.
+    static func after(_ limit: Int) -> @Sendable (Int) throws -> Void {
+        { rows in if rows >= limit { throw InjectedFault(rows: rows) } }
     }
 }

@@ -51,14 +51,12 @@ public struct ClickHouseScoringRun: Sendable {
     /// Settings of the INSERT into the stage (tests make its blocks small, so that the server
     /// commits parts of a failing upload into the stage).
     public var insertSettings = ClickHouseSettings()
-    /// Fault tests: the INSERT's producer throws `InjectedFault` once this many rows are written, so
-    /// the upload is aborted midway.
-    public var failAfterRows: Int?
+    /// Called from inside the INSERT's producer after each batch of rows with the rows written so
+    /// far (table output). An error it throws aborts the upload midway and is rethrown by `run`:
+    /// the fault tests cut uploads with it (`restock score --fail-after-rows`, `--pause-after-rows`).
+    public var rowsWritten: (@Sendable (_ rows: Int) throws -> Void)?
     /// Drop the stage table after a failure (off only in the test that looks into it).
     var dropsStageOnFailure = true
-    /// Called just before the injected fault is thrown (the test that looks into the stage waits
-    /// there until the server has committed part of the upload).
-    var beforeInjectedFault: (@Sendable () -> Void)?
 
     public init(modelPath: String, client: ClickHouseClient, database: String, output: Output,
                 threads: Int = 1, chunkRows: Int = 65_536) {
@@ -163,7 +161,7 @@ public struct ClickHouseScoringRun: Sendable {
             if current != nil {
                 let insertStart = clock.now
                 let versionBytes = Array(version.utf8)
-                let (batch, failAfter, beforeFault) = (batchRows, failAfterRows, beforeInjectedFault)
+                let (batch, rowsWritten) = (batchRows, self.rowsWritten)
                 let transfer = try client.insert(into: stage, database: database, columns: table.insertColumns,
                                                  settings: insertSettings) { writer in
                     guard let chunk = current else { return false }
@@ -184,10 +182,7 @@ public struct ClickHouseScoringRun: Sendable {
                     }
                     sent += end - position
                     position = end
-                    if let failAfter, sent >= failAfter {
-                        beforeFault?()
-                        throw InjectedFault(rows: sent)
-                    }
+                    try rowsWritten?(sent)
                     if position == chunk.count {
                         current = try handoff.take()
                         position = 0
@@ -293,12 +288,6 @@ private final class ScoringReader: @unchecked Sendable {
         if let failure { throw failure }
         return self
     }
-}
-
-/// The fault `ClickHouseScoringRun.failAfterRows` injects into an upload.
-public struct InjectedFault: Error, CustomStringConvertible, Sendable, Equatable {
-    public let rows: Int
-    public var description: String { "injected fault: the upload was stopped after \(rows) rows" }
 }
 
 func seconds(_ d: Duration) -> Double {

@@ -52,6 +52,10 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fault tests: abort the upload to --to-table after this many rows.", visibility: .hidden))
     var failAfterRows: Int?
 
+    @Option(help: ArgumentHelp("Fault tests: stop the upload to --to-table after this many rows and wait to be killed.",
+                               visibility: .hidden))
+    var pauseAfterRows: Int?
+
     @Flag(help: "No summary line on stderr.")
     var quiet = false
 
@@ -64,7 +68,9 @@ struct ScoreCommand: ParsableCommand {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
             try ClickHouseOptions.checkTableName(toTable)
         }
-        if failAfterRows != nil && toTable == nil { throw ValidationError("--fail-after-rows needs --to-table") }
+        if (failAfterRows != nil || pauseAfterRows != nil) && toTable == nil {
+            throw ValidationError("--fail-after-rows and --pause-after-rows need --to-table")
+        }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if chunkRows < 1 { throw ValidationError("--chunk-rows must be at least 1") }
     }
@@ -86,7 +92,16 @@ struct ScoreCommand: ParsableCommand {
     private func runClickHouse() throws {
         var run = ClickHouseScoringRun(modelPath: model, client: clickhouse.client(), database: clickhouse.databaseName,
                                        output: toTable.map { .table($0) } ?? .file(out!), threads: threads, chunkRows: chunkRows)
-        run.failAfterRows = failAfterRows
+        if failAfterRows != nil || pauseAfterRows != nil {
+            let (failAfter, pauseAfter) = (failAfterRows ?? .max, pauseAfterRows ?? .max)
+            run.rowsWritten = { rows in
+                if rows >= failAfter { throw InjectedFault(rows: rows) }
+                if rows >= pauseAfter {
+                    Log.stderr("score: upload paused after \(rows) rows")
+                    sleep(600)
+                }
+            }
+        }
         if !quiet { Log.stderr("scoring the candidates of \(clickhouse.description)") }
         let s = try run.run(progress: quiet ? nil : Log.stderr)
         if !quiet {
@@ -98,4 +113,10 @@ struct ScoreCommand: ParsableCommand {
                 + "publish \(Log.format(s.publish)) s")
         }
     }
+}
+
+/// The error `--fail-after-rows` cuts an upload with.
+struct InjectedFault: Error, CustomStringConvertible {
+    let rows: Int
+    var description: String { "injected fault: the upload was stopped after \(rows) rows" }
 }
