@@ -56,7 +56,7 @@ public struct ClickHouseRecommendationRun: Sendable {
         let clock = ContinuousClock()
         var start = clock.now
         func lap() -> Double {
-            let d = seconds(clock.now - start)
+            let d = StreamingScorer.seconds(clock.now - start)
             start = clock.now
             return d
         }
@@ -81,7 +81,7 @@ public struct ClickHouseRecommendationRun: Sendable {
                                                    progress: progress) { chunk in
                 let predictStart = clock.now
                 let probabilities = try scorer.predictor.predict(chunk.features, threads: threads)
-                predict += seconds(clock.now - predictStart)
+                predict += StreamingScorer.seconds(clock.now - predictStart)
                 let target = chunk.target, rowUsers = chunk.keys.columns[0]
                 demand.add(products: chunk.keys.columns[1], probabilities: probabilities) { r in
                     guard !onlyTest || target[r].isNaN else { return false }

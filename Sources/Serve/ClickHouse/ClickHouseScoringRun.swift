@@ -26,9 +26,9 @@ import Tabular
 /// (only the stage was written; it is dropped when possible).
 ///
 /// Memory: the packed trees, one chunk being decoded (4 bytes × 33 columns × chunkRows), the chunk
-/// being scored, up to `handoffCapacity` scored chunks (12 bytes a row) and curl's buffers: about
-/// 40 MB at the default 65,536 rows, whatever the candidate count (13M at full scale, whose whole
-/// matrix would take 1.7 GB). Cost: the server's feature SQL, O(rows · trees · depth) for the
+/// being scored, up to `handoffCapacity` scored chunks (12 bytes a row) and curl's buffers, whatever
+/// the candidate count: 64 to 71 MiB peak RSS of the whole process for the 13M candidates of full
+/// scale, against 2.45 GB for `score --data` (scripts/bench/score_clickhouse). Cost: the server's feature SQL, O(rows · trees · depth) for the
 /// forest, 24 bytes per row uploaded.
 public struct ClickHouseScoringRun: Sendable {
     public enum Output: Sendable, Equatable {
@@ -112,7 +112,7 @@ public struct ClickHouseScoringRun: Sendable {
                                   scorer: scorer, progress: progress)
         }
         summary.modelVersion = version
-        summary.seconds = seconds(clock.now - start)
+        summary.seconds = StreamingScorer.seconds(clock.now - start)
         return summary
     }
 
@@ -189,7 +189,7 @@ public struct ClickHouseScoringRun: Sendable {
                     }
                     return current != nil
                 }
-                summary.insert = seconds(clock.now - insertStart)
+                summary.insert = StreamingScorer.seconds(clock.now - insertStart)
                 summary.insertBytes = transfer.bytes
                 progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(stage) "
                     + "in \(Self.format(summary.insert)) s")
@@ -201,7 +201,7 @@ public struct ClickHouseScoringRun: Sendable {
             }
             let publishStart = clock.now
             try table.publish(client, version: version, rowsSent: sent)
-            summary.publish = seconds(clock.now - publishStart)
+            summary.publish = StreamingScorer.seconds(clock.now - publishStart)
             progress?("published \(sent) rows of \(version) into \(database).\(table.name) in \(Self.format(summary.publish)) s")
             summary.rows = sent
             summary.chunks = result.chunks
@@ -224,72 +224,4 @@ public struct ClickHouseScoringRun: Sendable {
     }
 
     static func format(_ s: Double) -> String { String(format: "%.2f", s) }
-}
-
-/// One scored chunk on its way to the INSERT.
-struct ScoredRows: Sendable {
-    let users: [Int32]
-    let products: [Int32]
-    let probabilities: [Float]
-    var count: Int { probabilities.count }
-}
-
-/// The reading side of `ClickHouseScoringRun`'s table output, on its own thread: streams the
-/// candidate chunks, scores each, and puts it into the handoff; finishes or fails the handoff at
-/// the end. Its results are read after the thread ended (the semaphore orders the accesses).
-private final class ScoringReader: @unchecked Sendable {
-    let client: ClickHouseClient
-    let database: String
-    let chunkRows: Int
-    let scorer: StreamingScorer
-    let handoff: ChunkHandoff<ScoredRows>
-    private(set) var timings = ReorderMatrix.ClickHouseTimings()
-    private(set) var rows = 0
-    private(set) var chunks = 0
-    private(set) var predict = 0.0
-    private(set) var predictCPU = 0.0
-    private(set) var waitForInsert = 0.0
-    private(set) var failure: (any Error)?
-
-    init(client: ClickHouseClient, database: String, chunkRows: Int, scorer: StreamingScorer, handoff: ChunkHandoff<ScoredRows>) {
-        self.client = client
-        self.database = database
-        self.chunkRows = chunkRows
-        self.scorer = scorer
-        self.handoff = handoff
-    }
-
-    func run(progress: (@Sendable (String) -> Void)?) {
-        let clock = ContinuousClock()
-        do {
-            // The table sorts what it gets: no need to have the server sort it first.
-            timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows, ordered: false,
-                                               progress: progress) { chunk in
-                let (wall, cpu) = (clock.now, ProcessCPUTime.seconds())
-                let probabilities = try scorer.predictor.predict(chunk.features, threads: scorer.threads)
-                predict += seconds(clock.now - wall)
-                predictCPU += ProcessCPUTime.seconds() - cpu
-                let waitStart = clock.now
-                try handoff.put(ScoredRows(users: chunk.keys.columns[0], products: chunk.keys.columns[1],
-                                           probabilities: probabilities))
-                waitForInsert += seconds(clock.now - waitStart)
-                rows += chunk.rowCount
-                chunks += 1
-            }
-            handoff.finish()
-        } catch {
-            failure = error
-            handoff.fail(error)
-        }
-    }
-
-    /// The counts and times, or the error that stopped the stream.
-    func result() throws -> ScoringReader {
-        if let failure { throw failure }
-        return self
-    }
-}
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
