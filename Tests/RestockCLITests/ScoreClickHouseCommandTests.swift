@@ -133,8 +133,12 @@ struct ScoreClickHouseCommandTests {
         }
         let count = try s.db.client.queryText("SELECT count() FROM \(SQLLiteral.qualifiedName(s.db.name, "stock_recommendations"))")
         #expect(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) == csv.split(separator: "\n").count - 1)
-        let baskets = try s.restock(["recommend", "--model", s.model, "--clickhouse", "URL", "--database", "DB",
-                                     "--out", s.dir.file("c.csv"), "--baskets", s.dir.file("baskets.csv")])
-        #expect(baskets.status != 0 && baskets.stderr.contains("--baskets needs --data"), "\(baskets.stderr)")
+        let basketsFromFolder = try s.restock(["recommend", "--model", s.model, "--data", s.data, "--out", s.dir.file("c.csv"),
+                                               "--baskets", s.dir.file("a-baskets.csv"), "--horizon", "test", "--top", "0"])
+        #expect(basketsFromFolder.status == 0, "\(basketsFromFolder.stderr)")
+        let baskets = try s.restock(["recommend", "--model", s.model, "--clickhouse", "URL", "--database", "DB", "--to-table",
+                                     "test_stock", "--baskets", s.dir.file("b-baskets.csv"), "--horizon", "test", "--top", "0"])
+        #expect(baskets.status == 0, "\(baskets.stderr)")
+        #expect(try s.text(s.dir.file("b-baskets.csv")) == s.text(s.dir.file("a-baskets.csv")))
     }
 }

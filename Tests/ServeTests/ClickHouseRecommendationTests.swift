@@ -12,15 +12,20 @@ struct ClickHouseRecommendationTests {
     func fileEqualsTheFolderPathByteForByte(horizon: RecommendationRun.Horizon) throws {
         let f = try ClickHouseScoringFixture(users: 200, seed: 23)
         let fromFiles = f.dir.file("files.csv"), fromClickHouse = f.dir.file("clickhouse.csv")
-        let csv = try RecommendationRun(.init(modelPath: f.modelA, dataDirectory: f.data, outPath: fromFiles, serviceLevel: 0.9,
+        let csv = try RecommendationRun(.init(modelPath: f.modelA, dataDirectory: f.data, outPath: fromFiles,
+                                              basketsPath: f.dir.file("files-baskets.csv"), serviceLevel: 0.9,
                                               horizon: horizon, threads: 2)).run()
-        let sql = try ClickHouseRecommendationRun(modelPath: f.modelA, client: f.db.client, database: f.db.name,
-                                                  output: .file(fromClickHouse), serviceLevel: 0.9, horizon: horizon, threads: 2,
-                                                  chunkRows: 700).run()
+        var run = ClickHouseRecommendationRun(modelPath: f.modelA, client: f.db.client, database: f.db.name,
+                                              output: .file(fromClickHouse), serviceLevel: 0.9, horizon: horizon, threads: 2,
+                                              chunkRows: 700)
+        run.basketsPath = f.dir.file("clickhouse-baskets.csv")
+        let sql = try run.run()
         #expect(sql.recommendations == csv.recommendations)
-        #expect(sql.users == csv.users && sql.candidateRows == csv.candidateRows)
-        let a = try Data(contentsOf: URL(fileURLWithPath: fromFiles)), b = try Data(contentsOf: URL(fileURLWithPath: fromClickHouse))
-        #expect(a.count > 10_000 && a == b)
+        #expect(sql.users == csv.users && sql.candidateRows == csv.candidateRows && sql.baskets == csv.baskets)
+        for (x, y) in [(fromFiles, fromClickHouse), (f.dir.file("files-baskets.csv"), f.dir.file("clickhouse-baskets.csv"))] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: x)), b = try Data(contentsOf: URL(fileURLWithPath: y))
+            #expect(a.count > 2_000 && a == b, "\(x) against \(y)")
+        }
     }
 
     @Test func tableHoldsTheFolderPathsRecommendationsPerModelVersion() throws {

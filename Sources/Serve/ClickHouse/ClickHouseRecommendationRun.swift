@@ -19,8 +19,13 @@ import Tabular
 /// and swapped in with `REPLACE PARTITION '<version>'`; re-running a version replaces its rows
 /// (whatever the service level or horizon), other versions stay.
 ///
+/// With `basketsPath`, each user's expected-F1 basket is chosen as soon as the user's rows end (the
+/// stream is ordered by user) and written out (`BasketStream`): the same file as `--data` gives.
+/// The output files are renamed into place together at the end; a failure leaves neither.
+///
 /// Memory: one chunk (as `ClickHouseScoringRun`), the sums (24 bytes per product id up to the
-/// largest), the users seen (for the count) and the catalog; never the candidate matrix.
+/// largest), the users seen (for the count), one user's rows, each user's next order id (with
+/// baskets) and the catalog; never the candidate matrix.
 public struct ClickHouseRecommendationRun: Sendable {
     public enum Output: Sendable, Equatable {
         /// A table of the same database (created if missing), published per model version.
@@ -33,6 +38,8 @@ public struct ClickHouseRecommendationRun: Sendable {
     public var client: ClickHouseClient
     public var database: String
     public var output: Output
+    /// Also write each user's expected-F1 basket to this CSV (as `RecommendationRun`).
+    public var basketsPath: String?
     public var serviceLevel: Double
     public var horizon: RecommendationRun.Horizon
     public var threads: Int
@@ -70,8 +77,16 @@ public struct ClickHouseRecommendationRun: Sendable {
             table = ModelVersionTable.stockRecommendations(database: database, name: name)
             try table!.prepare(client, version: version)
         }
+        var writers: [AtomicFileWriter] = []
         do {
             _ = lap()
+            var baskets: BasketStream?
+            if let basketsPath {
+                let nextOrder = try Self.nextOrders(client, database: database)
+                let writer = try AtomicFileWriter(path: basketsPath)
+                writers.append(writer)
+                baskets = try BasketStream(writer: writer, nextOrder: nextOrder)
+            }
             var demand = DemandAccumulator()
             var users = Set<Int32>()
             var predict = 0.0
@@ -82,13 +97,14 @@ public struct ClickHouseRecommendationRun: Sendable {
                 let predictStart = clock.now
                 let probabilities = try scorer.predictor.predict(chunk.features, threads: threads)
                 predict += StreamingScorer.seconds(clock.now - predictStart)
-                let target = chunk.target, rowUsers = chunk.keys.columns[0]
-                demand.add(products: chunk.keys.columns[1], probabilities: probabilities) { r in
-                    guard !onlyTest || target[r].isNaN else { return false }
+                let target = chunk.target, rowUsers = chunk.keys.columns[0], rowProducts = chunk.keys.columns[1]
+                for r in 0..<chunk.rowCount where !onlyTest || target[r].isNaN {
+                    demand.add(product: rowProducts[r], probability: probabilities[r])
                     users.insert(rowUsers[r])
-                    return true
+                    try baskets?.add(user: rowUsers[r], product: rowProducts[r], probability: probabilities[r])
                 }
             }
+            try baskets?.flush()
             _ = lap()
             let catalog = try ProductCatalog.load(clickhouse: client, database: database)
             let read = lap()
@@ -97,24 +113,33 @@ public struct ClickHouseRecommendationRun: Sendable {
             switch output {
             case .file(let path):
                 let writer = try AtomicFileWriter(path: path)
-                do {
-                    try RecommendationWriter.write(recommendations, to: writer)
-                    try writer.commit()
-                } catch {
-                    writer.abandon()
-                    throw error
-                }
+                writers.insert(writer, at: 0)
+                try RecommendationWriter.write(recommendations, to: writer)
             case .table:
                 try insert(recommendations, into: table!, version: version)
             }
+            for writer in writers { try writer.finishWithoutRename() }
+            try AtomicFileWriter.renameAll(writers)
             let write = lap()
             return RecommendationRun.Result(
-                recommendations: recommendations, baskets: 0, users: users.count, candidateRows: demand.rowCount,
+                recommendations: recommendations, baskets: baskets?.count ?? 0, users: users.count, candidateRows: demand.rowCount,
                 modelVersion: version, seconds: (read, timings.total - timings.handler, predict, write))
         } catch {
+            for writer in writers { writer.abandon() }
             if let table { try? table.dropStage(client, version: version) }
             throw error
         }
+    }
+
+    /// Each user's train or test order id (`SELECT user_id, order_id FROM orders WHERE eval_set !=
+    /// 'prior'`; the last one read wins, as in `RecommendationRun`).
+    static func nextOrders(_ client: ClickHouseClient, database: String) throws -> [Int32: Int32] {
+        var next: [Int32: Int32] = [:]
+        try client.select("SELECT user_id, order_id FROM \(SQLLiteral.qualifiedName(database, InstacartSchema.orders.name)) "
+                          + "WHERE eval_set != 'prior' ORDER BY user_id, order_number", columns: [.uint32, .uint32]) { row in
+            next[Int32(bitPattern: try row.readUInt32())] = Int32(bitPattern: try row.readUInt32())
+        }
+        return next
     }
 
     /// Loads the recommendations into the stage of `table` and publishes them.

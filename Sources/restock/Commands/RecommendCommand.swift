@@ -17,7 +17,7 @@ struct RecommendCommand: ParsableCommand {
             next-order basket chosen by expected F1 (Kaggle style, with None).
             With --clickhouse URL instead of --data, the candidate rows come from the Instacart tables in \
             ClickHouse (features computed by the server, streamed out in chunks; only the per-product sums \
-            are kept), with the same results as --data on the same data. --to-table NAME then publishes the \
+            and one user's rows for --baskets are kept), with the same files as --data on the same data. --to-table NAME then publishes the \
             rows into that table of --database instead of --out (created if missing as MergeTree PARTITION \
             BY model_version; stage table, count check, REPLACE PARTITION: re-running a model version \
             replaces its rows, other versions stay).
@@ -61,7 +61,6 @@ struct RecommendCommand: ParsableCommand {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
             try ClickHouseOptions.checkTableName(toTable)
         }
-        if baskets != nil && clickhouse.isGiven { throw ValidationError("--baskets needs --data DIR (not yet from ClickHouse)") }
         if !(serviceLevel >= 0.5 && serviceLevel <= 0.9999) { throw ValidationError("--service-level must be between 0.5 and 0.9999") }
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -79,10 +78,11 @@ struct RecommendCommand: ParsableCommand {
             result = try RecommendationRun(configuration).run(progress: Log.stderr)
         } else {
             Log.stderr("recommending stock from \(clickhouse.description)")
-            result = try ClickHouseRecommendationRun(
+            var run = ClickHouseRecommendationRun(
                 modelPath: model, client: clickhouse.client(), database: clickhouse.databaseName,
-                output: toTable.map { .table($0) } ?? .file(out!), serviceLevel: serviceLevel, horizon: horizon, threads: threads
-            ).run(progress: Log.stderr)
+                output: toTable.map { .table($0) } ?? .file(out!), serviceLevel: serviceLevel, horizon: horizon, threads: threads)
+            run.basketsPath = baskets
+            result = try run.run(progress: Log.stderr)
         }
         let destination = toTable.map { "\(clickhouse.databaseName).\($0)" } ?? out!
         if top > 0 {
