@@ -50,9 +50,10 @@ struct ClickHouseScoringTests {
         #expect(try table.rowCount(f.db.client, version: a) == rowsB.count)
     }
 
-    /// Each failure after the table exists: a model for other features, an upload cut midway (with
-    /// blocks of 1,000 rows, so the server had already committed some into the stage), and the same
-    /// for a first run into a new table. The published rows stay exactly as they were.
+    /// Each failure after the table exists: a model for other features, and an upload cut midway
+    /// (inside its first 1 MiB, so the reset reaches the server before any row: see the next test
+    /// for a cut after committed blocks), of this version and of another; and a cut first run into a
+    /// new table. The published rows stay exactly as they were.
     @Test func failedRunsLeaveTheLiveTableAsItWas() throws {
         let f = try ClickHouseScoringFixture()
         _ = try f.scoring(f.modelA).run()
