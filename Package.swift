@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "ClickHouse", "TestSupport"]),
         .testTarget(name: "ForestTests", dependencies: ["Forest", "Tabular", "TestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "Forest", "Features", "Tabular", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Forest", "Evaluate", "Features", "Tabular", "ClickHouse", "TestSupport"]),
         .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "Tabular", "ClickHouse", "TestSupport"]),
     ]
 )

@@ -90,6 +90,27 @@ struct ClickHouseFeatureParityTests {
         #expect(fromCSV.features[row, fromCSV.features.schema.index(of: "u_basket_last")!] == 1)
     }
 
+    /// The chunked stream (`score`/`recommend --clickhouse`) hands out the whole matrix's rows, in
+    /// order, in chunks of at most chunkRows rows, and drops its intermediate tables.
+    @Test func chunkedStreamGivesTheWholeMatrixInOrder() throws {
+        let (dir, _) = try GeneratedData.make(users: 120, seed: 43)
+        defer { dir.remove() }
+        let db = try ClickHouseTestDatabase("restock_parity_chunks")
+        defer { db.drop() }
+        _ = try InstacartIngest(client: db.client, database: db.name).run(directory: dir.path)
+        let (whole, _) = try ReorderMatrix.build(directory: dir.path)
+        var chunks: [LabelledMatrix] = []
+        let timings = try ReorderMatrix.stream(clickhouse: db.client, database: db.name, chunkRows: 1000) { chunks.append($0) }
+        #expect(timings.rows == whole.rowCount && chunks.count == (whole.rowCount + 999) / 1000)
+        #expect(chunks.dropLast().allSatisfy { $0.rowCount == 1000 })
+        var start = 0
+        for chunk in chunks {
+            Self.expectIdentical(chunk, whole.selectingRows(Array(start..<(start + chunk.rowCount))))
+            start += chunk.rowCount
+        }
+        #expect(try db.tableNames() == InstacartSchema.tables.map(\.name).sorted())
+    }
+
     @Test func databaseWithoutTheTablesIsNamedBeforeAnyQuery() throws {
         let db = try ClickHouseTestDatabase("restock_parity_empty")
         defer { db.drop() }

@@ -79,7 +79,7 @@ private struct Fixture {
     #expect(noInput.status != 0)
     #expect(noInput.stderr.contains("absent.csv") && noInput.stderr.contains("No such file"), "\(noInput.stderr)")
     let both = try RestockProcess.run(["score", "--model", f.model, "--out", "-"])
-    #expect(both.status != 0 && both.stderr.contains("exactly one of --data DIR and --matrix FILE"))
+    #expect(both.status != 0 && both.stderr.contains("exactly one of --data DIR, --clickhouse URL and --matrix FILE"))
 }
 
 @Test func recommendWritesSortedStockAndBaskets() throws {

@@ -89,7 +89,13 @@ public struct ReorderFeatureSQL: Sendable {
 
     /// The matrix rows: user_id, product_id (UInt32), the features of `ReorderFeature.all` in order
     /// and y (Float32 each; NaN = missing, y NaN for a test order), by user_id then product_id.
-    public var matrixSelect: String {
+    public var matrixSelect: String { matrixSelect(ordered: true) }
+
+    /// The matrix rows, by user_id then product_id when `ordered`, else in whatever order the
+    /// server produces them (then it streams from the first block instead of sorting every row
+    /// first: at full scale the first row comes after 1 s instead of 9 s, and the whole result
+    /// 4 to 5 s sooner on 18.16).
+    public func matrixSelect(ordered: Bool) -> String {
         """
         SELECT user_id, product_id, \(Self.list(ReorderFeature.all)),
             toFloat32(if(is_test, nan, toFloat64(label))) AS y
@@ -117,7 +123,6 @@ public struct ReorderFeatureSQL: Sendable {
         (
             SELECT user_id, is_test, \(Self.list(Self.userFeatures)) FROM \(temp("usr"))
         ) AS u USING (user_id)
-        ORDER BY key
-        """
+        """ + (ordered ? "\nORDER BY key" : "")
     }
 }

@@ -7,10 +7,20 @@ extension ReorderMatrix {
     public struct ClickHouseTimings: Sendable {
         /// Seconds of each intermediate step (`ReorderFeatureSQL.steps`), in order.
         public var steps: [(step: String, seconds: Double)] = []
-        /// Seconds of the final SELECT, streamed into the matrix.
+        /// Seconds of the final SELECT, streamed into the matrix (for a chunked stream: including
+        /// `handler`, the time spent in the chunk handler).
         public var stream = 0.0
+        /// Seconds inside the chunk handler of a chunked stream (0 for a whole build).
+        public var handler = 0.0
+        /// Seconds from the final SELECT's request to its first row (chunked stream only): the
+        /// server's joins (and sort, when ordered) before it sends anything.
+        public var firstRow = 0.0
         public var bytes = 0
+        /// Rows of the final SELECT.
+        public var rows = 0
         public var total: Double { steps.reduce(0) { $0 + $1.seconds } + stream }
+
+        public init() {}
     }
 
     /// Builds the same matrix as `build(directory:)` (same rows in the same order, same columns, same
@@ -27,6 +37,25 @@ extension ReorderMatrix {
     /// 11 s of client CPU for the CSV path (scripts/bench/features_clickhouse).
     public static func build(clickhouse client: ClickHouseClient, database: String,
                              progress: (@Sendable (String) -> Void)? = nil) throws -> (LabelledMatrix, ClickHouseTimings) {
+        try withFeatureTables(clickhouse: client, database: database, progress: progress) { sql, expected, timings in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let (matrix, bytes) = try stream(client, sql.matrixSelect, rowCount: expected)
+            timings.stream = seconds(clock.now - start)
+            timings.bytes = bytes
+            timings.rows = matrix.rowCount
+            progress?("streamed \(matrix.rowCount) rows (\(bytes >> 20) MiB) in \(format(timings.stream)) s")
+            return matrix
+        }
+    }
+
+    /// Checks that `database` holds the Instacart tables, runs the intermediate steps of
+    /// `ReorderFeatureSQL` (tables `restock_tmp_<random>_<step>`), counts the rows the final SELECT
+    /// will return, and calls `body` with the SQL, that count and the timings so far (it adds its
+    /// own). The intermediate tables are dropped when `body` returns or throws, and after a failed step.
+    static func withFeatureTables<R>(clickhouse client: ClickHouseClient, database: String,
+                                     progress: (@Sendable (String) -> Void)?,
+                                     _ body: (ReorderFeatureSQL, Int, inout ClickHouseTimings) throws -> R) throws -> (R, ClickHouseTimings) {
         try checkTablesExist(client, database: database)
         var generator = SystemRandomNumberGenerator()
         let sql = ReorderFeatureSQL(database: database, prefix: "restock_tmp_" + String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16))
@@ -45,16 +74,12 @@ extension ReorderMatrix {
             progress?("step \(step): \(format(seconds(clock.now - start))) s")
         }
         let expected = Int(try client.queryText(sql.countStatement).filter { !$0.isWhitespace }) ?? 0
-        let start = clock.now
-        let (matrix, bytes) = try stream(client, sql.matrixSelect, rowCount: expected)
-        timings.stream = seconds(clock.now - start)
-        timings.bytes = bytes
-        progress?("streamed \(matrix.rowCount) rows (\(bytes >> 20) MiB) in \(format(timings.stream)) s")
-        return (matrix, timings)
+        let result = try body(sql, expected, &timings)
+        return (result, timings)
     }
 
     /// Throws `.missingTables` unless `database` holds the tables of `InstacartSchema`.
-    static func checkTablesExist(_ client: ClickHouseClient, database: String) throws {
+    public static func checkTablesExist(_ client: ClickHouseClient, database: String) throws {
         var present: Set<String> = []
         try client.selectTabSeparated("SELECT name FROM system.tables WHERE database = \(SQLLiteral.string(database))") {
             if let name = $0.first ?? nil { present.insert(name) }

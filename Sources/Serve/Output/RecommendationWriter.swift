@@ -38,16 +38,19 @@ public enum RecommendationWriter {
 
     public static func write(_ baskets: [NextBasket], to writer: AtomicFileWriter) throws {
         try writer.write(basketHeader)
-        for b in baskets {
-            try writer.write(int: Int(b.userID))
-            try writer.write(byte: 44)
-            if let order = b.orderID { try writer.write(int: Int(order)) }
-            try writer.write(byte: 44)
-            try writer.write(b.productsText)
-            try writer.write(byte: 44)
-            try writeNumber(b.expectedF1, writer)
-            try writer.write(byte: 10)
-        }
+        for b in baskets { try write(b, to: writer) }
+    }
+
+    /// One basket line (after `basketHeader`), for baskets written as they are chosen.
+    public static func write(_ b: NextBasket, to writer: AtomicFileWriter) throws {
+        try writer.write(int: Int(b.userID))
+        try writer.write(byte: 44)
+        if let order = b.orderID { try writer.write(int: Int(order)) }
+        try writer.write(byte: 44)
+        try writer.write(b.productsText)
+        try writer.write(byte: 44)
+        try writeNumber(b.expectedF1, writer)
+        try writer.write(byte: 10)
     }
 
     /// The first `top` recommendations as an aligned text table (one header line, one line each; μ and

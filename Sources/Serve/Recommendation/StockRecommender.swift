@@ -1,9 +1,7 @@
-import Evaluate
-
 /// Turns per-row reorder probabilities into one `StockRecommendation` per product.
 ///
 /// The rows are the candidates (user, product) of the horizon's orders, one order per user. Per
-/// product, `DemandAggregation` sums μ = Σ p and σ² = Σ p(1 − p) (the demand is a sum of
+/// product, `DemandAccumulator` sums μ = Σ p and σ² = Σ p(1 − p) (the demand is a sum of
 /// independent Bernoulli variables), and `StockPolicy` gives ⌈μ + z σ⌉. Products without a
 /// candidate row are not listed (μ = σ = 0, stock 0). The list is sorted by expected demand,
 /// largest first, ties by product_id ascending. Pure; cost O(rows + products · log products).
@@ -18,18 +16,26 @@ public struct StockRecommender: Sendable {
 
     public func recommend(products rowProducts: [Int32], probabilities: [Float],
                           catalog: ProductCatalog) -> [StockRecommendation] {
-        precondition(rowProducts.count == probabilities.count, "StockRecommender: one probability per row")
-        let demand = DemandAggregation(items: rowProducts, probabilities: probabilities.map { Double($0) })
-        let order = demand.items.indices.sorted { a, b in
-            demand.predicted[a] != demand.predicted[b] ? demand.predicted[a] > demand.predicted[b] : demand.items[a] < demand.items[b]
+        var demand = DemandAccumulator()
+        demand.add(products: rowProducts, probabilities: probabilities)
+        return recommend(demand, catalog: catalog)
+    }
+
+    /// The recommendations of sums already added up (rows streamed in chunks). Same order and
+    /// rule as above; cost O(products · log products).
+    public func recommend(_ demand: DemandAccumulator, catalog: ProductCatalog) -> [StockRecommendation] {
+        let totals = demand.totals
+        let order = totals.indices.sorted { a, b in
+            totals[a].expectedDemand != totals[b].expectedDemand
+                ? totals[a].expectedDemand > totals[b].expectedDemand : totals[a].product < totals[b].product
         }
         return order.map { i in
-            let mu = demand.predicted[i], variance = demand.variance[i]
+            let t = totals[i]
             return StockRecommendation(
-                productID: demand.items[i], product: catalog.entry(productID: demand.items[i]), expectedDemand: mu,
-                standardDeviation: max(variance, 0).squareRoot(),
-                recommendedStock: policy.recommendedStock(expectedDemand: mu, variance: variance),
-                serviceLevel: policy.serviceLevel, modelVersion: modelVersion, candidates: demand.rows[i])
+                productID: t.product, product: catalog.entry(productID: t.product), expectedDemand: t.expectedDemand,
+                standardDeviation: max(t.variance, 0).squareRoot(),
+                recommendedStock: policy.recommendedStock(expectedDemand: t.expectedDemand, variance: t.variance),
+                serviceLevel: policy.serviceLevel, modelVersion: modelVersion, candidates: t.rows)
         }
     }
 }

@@ -83,6 +83,15 @@ public struct StreamingScorer: Sendable {
         }
     }
 
+    /// Scores the chunks that `produce` hands to `emit` (a source that pushes chunks, such as a
+    /// ClickHouse stream), in order, into `writer`; same output and failure rule as above. The
+    /// chunks must have this scorer's features and the user_id and product_id keys (`check` them once
+    /// before: chunks are not checked one by one).
+    public func score(to writer: AtomicFileWriter,
+                      chunks produce: (_ emit: (LabelledMatrix) throws -> Void) throws -> Void) throws -> Summary {
+        try writing(to: writer, produce)
+    }
+
     /// Runs `produce`, which hands chunks to `emit`; each chunk is scored and written.
     private func writing(to writer: AtomicFileWriter,
                          _ produce: (_ emit: (LabelledMatrix) throws -> Void) throws -> Void) throws -> Summary {

@@ -37,6 +37,17 @@ struct ClickHouseOptions: ParsableArguments {
         if let database, database.isEmpty { throw ValidationError("--database must not be empty") }
     }
 
+    /// Throws unless `name` is a plain table name: a letter or `_`, then letters, digits and `_`
+    /// (it is quoted in SQL anyway; this keeps names that need quoting out of the database).
+    static func checkTableName(_ name: String, option: String = "--to-table") throws {
+        let bytes = Array(name.utf8)
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_") }
+        guard let first = bytes.first, isLetter(first), bytes.count <= 128,
+              bytes.allSatisfy({ isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }) else {
+            throw ValidationError("\(option) must be a table name of letters, digits and _ (not starting with a digit), not '\(name)'")
+        }
+    }
+
     /// A client for the URL. `stallTimeout` is how long a statement may compute before its answer
     /// starts (feature queries at full scale take minutes on 18.16).
     func client(stallTimeout: Double = 1800) -> ClickHouseClient {
