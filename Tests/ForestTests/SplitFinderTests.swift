@@ -18,6 +18,11 @@ private func totals(_ samples: [Sample]) -> NodeTotals {
                weight: samples.reduce(0) { $0 + UInt64($1.weight) }, count: samples.count)
 }
 
+/// The codes of `samples` in sample order (sample i's row at i · rowStride), as the grower keeps them.
+private func alignedCodes(_ samples: [Sample], _ binned: BinnedMatrix) -> [UInt8] {
+    samples.flatMap { binned.codes[Int($0.row) * binned.rowStride..<(Int($0.row) + 1) * binned.rowStride] }
+}
+
 private func offsets(_ binned: BinnedMatrix) -> [Int32] {
     var out: [Int32] = [], offset = 0
     for nb in binned.valueBinCounts {
@@ -43,7 +48,7 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
     var seen = [UInt64](repeating: 0, count: 4)
     let featureIndices = features.map { Int32($0) }
     samples.withUnsafeBufferPointer { s in
-        binned.codes.withUnsafeBufferPointer { codes in
+        alignedCodes(samples, binned).withUnsafeBufferPointer { codes in
             cells.withUnsafeMutableBufferPointer { c in
                 featureIndices.withUnsafeBufferPointer { f in
                     starts.withUnsafeBufferPointer { o in
@@ -95,7 +100,7 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
         let features: [Int32] = drawnOnly ? [4, 0, 2] : Array(0..<6)
         var cells = [HistogramCell](repeating: .zero, count: cellCount)
         samples.withUnsafeBufferPointer { s in
-            binned.codes.withUnsafeBufferPointer { codes in
+            alignedCodes(samples, binned).withUnsafeBufferPointer { codes in
                 cells.withUnsafeMutableBufferPointer { c in
                     features.withUnsafeBufferPointer { f in
                         starts.withUnsafeBufferPointer { o in

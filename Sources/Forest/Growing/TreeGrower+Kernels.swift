@@ -5,7 +5,8 @@ extension TreeGrower {
     func evaluate(batch: Int, task: Task, childKnown: UnsafeMutablePointer<UInt8>, best: inout SplitCandidate?) -> Int {
         if batch == 0 { return 0 }
         let count = task.end - task.start
-        let nodeSamples = UnsafePointer(samples + task.start)
+        let nodeSamples = UnsafePointer(samples(depth: task.depth) + task.start)
+        let nodeCodes = UnsafePointer(nodeCodes(depth: task.depth) + task.start &* rowStride)
         let minLeaf = settings.minSamplesLeaf
         var nonConstant = 0
         if task.histogram >= 0 {
@@ -21,7 +22,7 @@ extension TreeGrower {
         if count < settings.sparseNodeLimit {
             for k in 0..<batch {
                 let f = Int(batchFeatures[k])
-                HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: codes, rowStride: rowStride,
+                HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: nodeCodes, rowStride: rowStride,
                                              feature: f, into: sparseCells, seen: seen)
                 let constant = SplitFinder.scanSparse(sparseCells, seen: seen, valueBins: valueBins[f],
                                                       feature: f, total: task.total, minLeaf: minLeaf, best: &best)
@@ -33,7 +34,7 @@ extension TreeGrower {
             let f = Int(batchFeatures[k])
             (drawnCells + Int(offsets[f])).update(repeating: .zero, count: valueBins[f] + 1)
         }
-        HistogramBuilder.buildDrawn(samples: nodeSamples, count: count, codes: codes, rowStride: rowStride,
+        HistogramBuilder.buildDrawn(samples: nodeSamples, count: count, codes: nodeCodes, rowStride: rowStride,
                                     features: batchFeatures, batch: batch, offsets: offsets, into: drawnCells)
         for k in 0..<batch {
             let f = Int(batchFeatures[k])
@@ -44,66 +45,62 @@ extension TreeGrower {
         return nonConstant
     }
 
-    /// Stable in-place partition of the node's samples: left rows first, in order, then right rows.
-    /// Branch-free: each sample is written to both destinations and only one cursor advances, so the
-    /// loads of the codes of successive rows (cache misses deep in the tree) overlap instead of
-    /// waiting behind a mispredicted branch.
+    /// Stable partition of the node's samples and their codes into the other buffer, over the same
+    /// range: left rows first, in order, then right rows (the split's left count says where they start).
+    /// Branch-free: the destination is selected, not branched to, so a mispredicted side costs nothing.
+    /// The codes are read and written sequentially: 12 + rowStride bytes each way per row.
     func partition(_ task: Task, _ split: SplitCandidate) {
         let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
-        var write = task.start, spilled = 0
-        let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride
+        let source = samples(depth: task.depth), target = samples(depth: task.depth + 1)
+        let sourceCodes = nodeCodes(depth: task.depth), targetCodes = nodeCodes(depth: task.depth + 1), stride = rowStride
+        var left = task.start, right = task.start + split.left.count
         for i in task.start..<task.end {
-            let s = samples[i]
-            let code = codes[Int(s.row) &* stride &+ f]
+            let rowCodes = sourceCodes + i &* stride
+            let code = rowCodes[f]
             let goLeft = (code <= bin) || (missingLeft && code == missingCode)
-            samples[write] = s
-            scratch[spilled] = s
-            write &+= goLeft ? 1 : 0
-            spilled &+= goLeft ? 0 : 1
+            let d = goLeft ? left : right
+            target[d] = source[i]
+            TreeGrower.copyRow(rowCodes, to: targetCodes + d &* stride, stride: stride)
+            left &+= goLeft ? 1 : 0
+            right &+= goLeft ? 0 : 1
         }
-        (samples + write).update(from: scratch, count: spilled)
+        precondition(left == task.start + split.left.count && right == task.end, "partition disagrees with the histogram")
     }
 
     /// `partition`, adding the rows of one side (left when `buildLeft`) to the full histogram `cells`.
-    /// Chunk by chunk, three passes: (1) a minimal loop loads the split feature's code of each row
-    /// (a cache miss per row deep in the tree; the loop is so short that dozens are in flight at once,
-    /// and it brings the rows' codes into cache); (2) the branch-free partition of the chunk from those
-    /// codes alone; (3) the rows that went to the built side, contiguous in `samples` (left) or
-    /// `scratch` (right) thanks to the stable partition, are added to the histogram from their codes,
-    /// now in cache.
+    /// Chunk by chunk: the chunk is partitioned, then its rows that went to the built side (contiguous
+    /// in the target buffer thanks to the stable partition, their codes just written and in cache) are
+    /// added to the histogram in order.
     func partitionBuilding(_ task: Task, _ split: SplitCandidate, buildLeft: Bool, into cells: UnsafeMutablePointer<HistogramCell>) {
         let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
-        let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride, p = self.p
-        let offsets = UnsafePointer(self.offsets)
-        var write = task.start, spilled = 0
+        let source = samples(depth: task.depth), target = samples(depth: task.depth + 1)
+        let sourceCodes = nodeCodes(depth: task.depth), targetCodes = nodeCodes(depth: task.depth + 1), stride = rowStride
+        let p = self.p, offsets = UnsafePointer(self.offsets)
+        var left = task.start, right = task.start + split.left.count
         var chunkStart = task.start
         while chunkStart < task.end {
             let chunkEnd = min(task.end, chunkStart + TreeGrower.chunkRows)
-            let splitCodes = self.chunkSplitCodes - chunkStart
+            let leftBefore = left, rightBefore = right
             for i in chunkStart..<chunkEnd {
-                splitCodes[i] = codes[Int(samples[i].row) &* stride &+ f]
-            }
-            let writeBefore = write, spilledBefore = spilled
-            for i in chunkStart..<chunkEnd {
-                let s = samples[i]
-                let code = splitCodes[i]
+                let rowCodes = sourceCodes + i &* stride
+                let code = rowCodes[f]
                 let goLeft = (code <= bin) || (missingLeft && code == missingCode)
-                samples[write] = s
-                scratch[spilled] = s
-                write &+= goLeft ? 1 : 0
-                spilled &+= goLeft ? 0 : 1
+                let d = goLeft ? left : right
+                target[d] = source[i]
+                TreeGrower.copyRow(rowCodes, to: targetCodes + d &* stride, stride: stride)
+                left &+= goLeft ? 1 : 0
+                right &+= goLeft ? 0 : 1
             }
-            let built = buildLeft ? UnsafePointer(samples + writeBefore) : UnsafePointer(scratch + spilledBefore)
-            let builtCount = buildLeft ? write - writeBefore : spilled - spilledBefore
-            for k in 0..<builtCount {
-                let s = built[k]
-                HistogramBuilder.addRow(codes + Int(s.row) &* stride, featureCount: p, offsets: offsets,
+            let (from, to) = buildLeft ? (leftBefore, left) : (rightBefore, right)
+            for k in from..<to {
+                let s = target[k]
+                HistogramBuilder.addRow(targetCodes + k &* stride, featureCount: p, offsets: offsets,
                                         weightedTarget: Double(s.target) * Double(s.weight),
                                         packed: UInt64(s.weight) | (1 << 32), into: cells)
             }
             chunkStart = chunkEnd
         }
-        (samples + write).update(from: scratch, count: spilled)
+        precondition(left == task.start + split.left.count && right == task.end, "partition disagrees with the histogram")
     }
 
     /// A node of a tree re-laid for scoring on codes (children adjacent: right = left + 1).

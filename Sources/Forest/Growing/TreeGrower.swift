@@ -62,8 +62,12 @@ final class TreeGrower {
     let cellCount: Int
     let thresholds: UnsafeMutablePointer<Float>
     let counts: UnsafeMutablePointer<UInt32>
-    let samples: UnsafeMutablePointer<Sample>
-    let scratch: UnsafeMutablePointer<Sample>
+    /// Two buffers of samples and two of node-ordered codes (`rowStride` bytes per sample); a node
+    /// at depth d keeps its rows in buffer d % 2 (see `samples(depth:)`).
+    let samples0: UnsafeMutablePointer<Sample>
+    let samples1: UnsafeMutablePointer<Sample>
+    let nodeCodes0: UnsafeMutablePointer<UInt8>
+    let nodeCodes1: UnsafeMutablePointer<UInt8>
     let drawnCells: UnsafeMutablePointer<HistogramCell>
     let sparseCells: UnsafeMutablePointer<HistogramCell>
     let seen: UnsafeMutablePointer<UInt64>
@@ -79,10 +83,8 @@ final class TreeGrower {
     var workspace = DecisionTree()
     /// The re-laid nodes of the out-of-bag walk, reused from tree to tree.
     var codedNodes: [CodedNode] = []
-    /// Rows partitioned per chunk by `partitionBuilding` (their codes stay in cache between its passes),
-    /// and the chunk's codes of the split feature.
-    static let chunkRows = 4096
-    let chunkSplitCodes: UnsafeMutablePointer<UInt8>
+    /// Rows partitioned per chunk by `partitionBuilding` (their codes stay in cache between its passes).
+    static let chunkRows = 1024
     let oobSum: UnsafeMutablePointer<Int64>
     let oobCount: UnsafeMutablePointer<UInt32>
     let oobScale: Double
@@ -113,8 +115,11 @@ final class TreeGrower {
         }
         cellCount = max(offset, 1)
         counts = .allocate(capacity: max(n, 1))
-        samples = .allocate(capacity: max(n, 1))
-        scratch = .allocate(capacity: max(n, 1))
+        samples0 = .allocate(capacity: max(n, 1))
+        samples1 = .allocate(capacity: max(n, 1))
+        // at most n in-bag rows, but only the first m · rowStride bytes are ever touched
+        nodeCodes0 = .allocate(capacity: max(n, 1) * rowStride)
+        nodeCodes1 = .allocate(capacity: max(n, 1) * rowStride)
         drawnCells = .allocate(capacity: cellCount)
         drawnCells.initialize(repeating: .zero, count: cellCount)
         sparseCells = .allocate(capacity: 256)
@@ -129,7 +134,6 @@ final class TreeGrower {
         oobSum.initialize(repeating: 0, count: max(n, 1))
         oobCount = .allocate(capacity: max(n, 1))
         oobCount.initialize(repeating: 0, count: max(n, 1))
-        chunkSplitCodes = .allocate(capacity: TreeGrower.chunkRows)
     }
 
     deinit {
@@ -137,8 +141,10 @@ final class TreeGrower {
         offsets.deallocate()
         thresholds.deallocate()
         counts.deallocate()
-        samples.deallocate()
-        scratch.deallocate()
+        samples0.deallocate()
+        samples1.deallocate()
+        nodeCodes0.deallocate()
+        nodeCodes1.deallocate()
         drawnCells.deallocate()
         sparseCells.deallocate()
         seen.deallocate()
@@ -148,7 +154,6 @@ final class TreeGrower {
         for h in histograms { h.deallocate() }
         oobSum.deallocate()
         oobCount.deallocate()
-        chunkSplitCodes.deallocate()
     }
 
     /// Grows the tree of `seed`; returns it with its impurity decrease per feature (in units of
@@ -158,9 +163,11 @@ final class TreeGrower {
         counts.update(repeating: 0, count: n)
         for _ in 0..<settings.draws { counts[rng.bounded(n)] &+= 1 }
         var m = 0, weight: UInt64 = 0, sum = 0.0
+        let stride = rowStride
         for r in 0..<n where counts[r] != 0 {
             let y = targets[r], w = counts[r]
-            samples[m] = Sample(row: UInt32(truncatingIfNeeded: r), weight: w, target: y)
+            samples0[m] = Sample(row: UInt32(truncatingIfNeeded: r), weight: w, target: y)
+            TreeGrower.copyRow(codes + r &* stride, to: nodeCodes0 + m &* stride, stride: stride)
             m += 1
             weight &+= UInt64(w)
             sum += Double(y) * Double(w)
@@ -176,7 +183,7 @@ final class TreeGrower {
         var rootHistogram = -1
         if settings.strategy == .subtraction && m >= settings.sparseNodeLimit {
             rootHistogram = acquireHistogram()
-            HistogramBuilder.buildAll(samples: samples, count: m, codes: codes, rowStride: rowStride, featureCount: p, offsets: offsets,
+            HistogramBuilder.buildAll(samples: samples0, count: m, codes: nodeCodes0, rowStride: rowStride, featureCount: p, offsets: offsets,
                                       into: histograms[rootHistogram])
         }
         stack.removeAll(keepingCapacity: true)
@@ -227,7 +234,7 @@ final class TreeGrower {
         let minLeaf = settings.minSamplesLeaf
         if count < 2 * minLeaf { return nil }
         if settings.maxDepth > 0 && task.depth >= settings.maxDepth { return nil }
-        let nodeSamples = samples + task.start
+        let nodeSamples = samples(depth: task.depth) + task.start
         let y0 = nodeSamples[0].target
         var pure = true
         for i in 1..<count where nodeSamples[i].target != y0 {
@@ -284,6 +291,29 @@ final class TreeGrower {
         knownConstant.deallocate()
         knownConstant = bigger
         knownConstantRows = grown
+    }
+
+    /// The samples of the nodes at `depth` (a split moves a node's rows to its children in the other
+    /// buffer, over the same range), and their codes.
+    @inline(__always)
+    func samples(depth: Int) -> UnsafeMutablePointer<Sample> { depth & 1 == 0 ? samples0 : samples1 }
+
+    @inline(__always)
+    func nodeCodes(depth: Int) -> UnsafeMutablePointer<UInt8> { depth & 1 == 0 ? nodeCodes0 : nodeCodes1 }
+
+    /// Copies one row of `stride` bytes (a multiple of 8).
+    @inline(__always)
+    static func copyRow(_ source: UnsafePointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>, stride: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(destination)
+        if stride == 32 {
+            to.storeBytes(of: from.loadUnaligned(as: SIMD32<UInt8>.self), as: SIMD32<UInt8>.self)
+            return
+        }
+        var k = 0
+        while k < stride {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            k &+= 8
+        }
     }
 
     /// A zeroed full histogram from the pool.
