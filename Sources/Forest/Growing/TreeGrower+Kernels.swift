@@ -47,23 +47,10 @@ extension TreeGrower {
 
     /// Stable partition of the node's samples and their codes into the other buffer, over the same
     /// range: left rows first, in order, then right rows (the split's left count says where they start).
-    /// Branch-free: the destination is selected, not branched to, so a mispredicted side costs nothing.
     /// The codes are read and written sequentially: 12 + rowStride bytes each way per row.
     func partition(_ task: Task, _ split: SplitCandidate) {
-        let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
-        let source = samples(depth: task.depth), target = samples(depth: task.depth + 1)
-        let sourceCodes = nodeCodes(depth: task.depth), targetCodes = nodeCodes(depth: task.depth + 1), stride = rowStride
         var left = task.start, right = task.start + split.left.count
-        for i in task.start..<task.end {
-            let rowCodes = sourceCodes + i &* stride
-            let code = rowCodes[f]
-            let goLeft = (code <= bin) || (missingLeft && code == missingCode)
-            let d = goLeft ? left : right
-            target[d] = source[i]
-            TreeGrower.copyRow(rowCodes, to: targetCodes + d &* stride, stride: stride)
-            left &+= goLeft ? 1 : 0
-            right &+= goLeft ? 0 : 1
-        }
+        partitionRows(task.start..<task.end, task, split, left: &left, right: &right)
         precondition(left == task.start + split.left.count && right == task.end, "partition disagrees with the histogram")
     }
 
@@ -72,25 +59,14 @@ extension TreeGrower {
     /// in the target buffer thanks to the stable partition, their codes just written and in cache) are
     /// added to the histogram in order.
     func partitionBuilding(_ task: Task, _ split: SplitCandidate, buildLeft: Bool, into cells: UnsafeMutablePointer<HistogramCell>) {
-        let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
-        let source = samples(depth: task.depth), target = samples(depth: task.depth + 1)
-        let sourceCodes = nodeCodes(depth: task.depth), targetCodes = nodeCodes(depth: task.depth + 1), stride = rowStride
-        let p = self.p, offsets = UnsafePointer(self.offsets)
+        let target = UnsafePointer(samples(depth: task.depth + 1)), targetCodes = UnsafePointer(nodeCodes(depth: task.depth + 1))
+        let stride = rowStride, p = self.p, offsets = UnsafePointer(self.offsets)
         var left = task.start, right = task.start + split.left.count
         var chunkStart = task.start
         while chunkStart < task.end {
             let chunkEnd = min(task.end, chunkStart + TreeGrower.chunkRows)
             let leftBefore = left, rightBefore = right
-            for i in chunkStart..<chunkEnd {
-                let rowCodes = sourceCodes + i &* stride
-                let code = rowCodes[f]
-                let goLeft = (code <= bin) || (missingLeft && code == missingCode)
-                let d = goLeft ? left : right
-                target[d] = source[i]
-                TreeGrower.copyRow(rowCodes, to: targetCodes + d &* stride, stride: stride)
-                left &+= goLeft ? 1 : 0
-                right &+= goLeft ? 0 : 1
-            }
+            partitionRows(chunkStart..<chunkEnd, task, split, left: &left, right: &right)
             let (from, to) = buildLeft ? (leftBefore, left) : (rightBefore, right)
             for k in from..<to {
                 let s = target[k]
@@ -101,6 +77,34 @@ extension TreeGrower {
             chunkStart = chunkEnd
         }
         precondition(left == task.start + split.left.count && right == task.end, "partition disagrees with the histogram")
+    }
+
+    /// Moves the rows `range` of the node of `task` to the children's buffer: a left row to `left`,
+    /// a right row to `right`, advancing that cursor. Branch-free (the destination is computed, so an
+    /// unpredictable side costs no misprediction); a 32-byte stride gets its own loop with the row
+    /// copy unrolled.
+    @inline(__always)
+    private func partitionRows(_ range: Range<Int>, _ task: Task, _ split: SplitCandidate, left: inout Int, right: inout Int) {
+        let f = split.feature, bin = UInt8(split.bin)
+        let leftMissingCode = split.missingLeft ? valueBins[f] : -1
+        let source = UnsafePointer(samples(depth: task.depth)), target = samples(depth: task.depth + 1)
+        let sourceCodes = UnsafePointer(nodeCodes(depth: task.depth)), targetCodes = nodeCodes(depth: task.depth + 1)
+        @inline(__always) func run(stride: Int) {
+            var l = left, r = right
+            for i in range {
+                let rowCodes = sourceCodes + i &* stride
+                let code = rowCodes[f]
+                let g = (code <= bin ? 1 : 0) | (Int(code) == leftMissingCode ? 1 : 0)
+                let d = r &+ (l &- r) &* g
+                target[d] = source[i]
+                TreeGrower.copyRow(rowCodes, to: targetCodes + d &* stride, stride: stride)
+                l &+= g
+                r &+= 1 &- g
+            }
+            left = l
+            right = r
+        }
+        if rowStride == 32 { run(stride: 32) } else { run(stride: rowStride) }
     }
 
     /// A node of a tree re-laid for scoring on codes (children adjacent: right = left + 1).
