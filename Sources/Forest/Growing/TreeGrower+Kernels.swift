@@ -117,8 +117,12 @@ extension TreeGrower {
         var value: Float
     }
 
+    /// Rows walking the tree together in `accumulateOutOfBag`.
+    static let outOfBagLanes = 8
+
     /// Adds the tree's prediction for every out-of-bag row (bootstrap count 0) to `oobSum`/`oobCount`.
-    /// Four rows walk the tree together so that their cache misses overlap.
+    /// `outOfBagLanes` rows walk the tree together, one step each in turn, so that their cache misses
+    /// (a node per level) overlap; a lane whose row reached its leaf takes the next out-of-bag row.
     func accumulateOutOfBag(_ tree: DecisionTree) {
         var nodes = codedNodes
         nodes.removeAll(keepingCapacity: true)
@@ -131,50 +135,42 @@ extension TreeGrower {
                                    missingCode: f >= 0 ? UInt8(valueBins[f]) : 0, missingLeft: tree.missingGoesLeft[i] != 0,
                                    value: tree.value[i]))
         }
-        var lanes = [Int](repeating: 0, count: 4)
+        let lanes = TreeGrower.outOfBagLanes
         nodes.withUnsafeBufferPointer { nodes in
-            let nodes = nodes.baseAddress!
-            let stride = rowStride, codes = self.codes
-            @inline(__always) func step(_ i: Int, _ rowCodes: UnsafePointer<UInt8>) -> Int {
-                let node = nodes[i]
-                let c = rowCodes[Int(node.feature)]
-                let goLeft = c <= node.bin || (node.missingLeft && c == node.missingCode)
-                return Int(node.left) &+ (goLeft ? 0 : 1)
-            }
-            var pending = 0
-            var r = 0
-            while r <= n {
-                if r < n && counts[r] != 0 {
-                    r += 1
-                    continue
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
+                let nodes = nodes.baseAddress!, at = state.baseAddress!, rows = at + lanes
+                let stride = rowStride, codes = self.codes, counts = self.counts, n = self.n
+                var next = 0, active = 0
+                @inline(__always) func nextRow() -> Int {
+                    while next < n && counts[next] != 0 { next &+= 1 }
+                    if next == n { return -1 }
+                    next &+= 1
+                    return next &- 1
                 }
-                if r < n {
-                    lanes[pending] = r
-                    pending += 1
-                    r += 1
-                    if pending < 4 { continue }
-                } else {
-                    r += 1
-                    if pending == 0 { break }
+                for k in 0..<lanes {
+                    rows[k] = nextRow()
+                    at[k] = 0
+                    if rows[k] >= 0 { active &+= 1 }
                 }
-                // walk `pending` rows (4, or fewer at the end) together
-                var a = 0, b = 0, c = 0, d = 0
-                let ra = codes + lanes[0] &* stride
-                let rb = codes + lanes[pending > 1 ? 1 : 0] &* stride
-                let rc = codes + lanes[pending > 2 ? 2 : 0] &* stride
-                let rd = codes + lanes[pending > 3 ? 3 : 0] &* stride
-                while nodes[a].feature >= 0 || nodes[b].feature >= 0 || nodes[c].feature >= 0 || nodes[d].feature >= 0 {
-                    if nodes[a].feature >= 0 { a = step(a, ra) }
-                    if nodes[b].feature >= 0 { b = step(b, rb) }
-                    if nodes[c].feature >= 0 { c = step(c, rc) }
-                    if nodes[d].feature >= 0 { d = step(d, rd) }
+                while active > 0 {
+                    for k in 0..<lanes {
+                        let r = rows[k]
+                        if r < 0 { continue }
+                        let node = nodes[at[k]]
+                        if node.feature >= 0 {
+                            let c = codes[r &* stride &+ Int(node.feature)]
+                            let goLeft = c <= node.bin || (node.missingLeft && c == node.missingCode)
+                            at[k] = Int(node.left) &+ (goLeft ? 0 : 1)
+                            continue
+                        }
+                        oobSum[r] &+= Int64((Double(node.value) * oobScale).rounded())
+                        oobCount[r] &+= 1
+                        let following = nextRow()
+                        rows[k] = following
+                        at[k] = 0
+                        if following < 0 { active &-= 1 }
+                    }
                 }
-                for k in 0..<pending {
-                    let leaf = k == 0 ? a : k == 1 ? b : k == 2 ? c : d
-                    oobSum[lanes[k]] &+= Int64((Double(nodes[leaf].value) * oobScale).rounded())
-                    oobCount[lanes[k]] &+= 1
-                }
-                pending = 0
             }
         }
     }
