@@ -44,8 +44,8 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
     let total = totals(samples)
     let starts = offsets(binned)
     var cells = [HistogramCell](repeating: .zero, count: Int(starts.last!) + binned.valueBinCounts.last! + 1)
-    var sparse = [HistogramCell](repeating: .zero, count: 256)
-    var seen = [UInt64](repeating: 0, count: 4)
+    var sparse = [HistogramCell](repeating: .zero, count: 256 * features.count)
+    var seen = [UInt64](repeating: 0, count: 4 * features.count)
     let featureIndices = features.map { Int32($0) }
     samples.withUnsafeBufferPointer { s in
         alignedCodes(samples, binned).withUnsafeBufferPointer { codes in
@@ -56,11 +56,12 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
                             sparse.withUnsafeMutableBufferPointer { sc in
                                 switch builder {
                                 case .sparse:
-                                    for feature in features {
-                                        HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
-                                                                     codes: codes.baseAddress!, rowStride: binned.rowStride,
-                                                                     feature: feature, into: sc.baseAddress!, seen: t.baseAddress!)
-                                        _ = SplitFinder.scanSparse(sc.baseAddress!, seen: t.baseAddress!,
+                                    HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
+                                                                 codes: codes.baseAddress!, rowStride: binned.rowStride,
+                                                                 features: f.baseAddress!, batch: features.count,
+                                                                 into: sc.baseAddress!, seen: t.baseAddress!)
+                                    for (k, feature) in features.enumerated() {
+                                        _ = SplitFinder.scanSparse(sc.baseAddress! + 256 * k, seen: t.baseAddress! + 4 * k,
                                                                    valueBins: binned.valueBinCounts[feature], feature: feature,
                                                                    total: total, minLeaf: minLeaf, best: &best)
                                     }

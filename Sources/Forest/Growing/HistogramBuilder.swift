@@ -82,18 +82,28 @@ enum HistogramBuilder {
         }
     }
 
-    /// Adds one feature's histogram into a zeroed 256-cell area and marks the codes seen in the
-    /// 256-bit `seen` bitmap (4 words, zeroed by the caller). For small nodes, where scanning and
-    /// clearing all bins would cost more than the rows; the scan visits the marked codes in order.
+    /// Adds the histograms of `batch` drawn features into zeroed 256-cell areas (feature k of the batch
+    /// at `cells + 256k`) and marks the codes seen in 256-bit bitmaps (4 words at `seen + 4k`, zeroed by
+    /// the caller). For small nodes, where scanning and clearing all bins would cost more than the rows;
+    /// the scan visits the marked codes in order. One pass over the rows for all the features: a row's
+    /// sample is read and converted once, and the features' chains of updates (a cell hit by
+    /// consecutive rows must wait for the previous add) overlap.
     @inline(__always)
     static func buildSparse(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, rowStride: Int,
-                            feature f: Int, into cells: UnsafeMutablePointer<HistogramCell>,
+                            features: UnsafePointer<Int32>, batch: Int, into cells: UnsafeMutablePointer<HistogramCell>,
                             seen: UnsafeMutablePointer<UInt64>) {
         for i in 0..<count {
             let s = samples[i]
-            let code = Int(codes[i &* rowStride &+ f])
-            seen[code &>> 6] |= 1 &<< UInt64(code & 63)
-            cells[code].add(Double(s.target) * Double(s.weight), UInt64(s.weight) | (1 << 32))
+            let rowCodes = codes + i &* rowStride
+            let wy = Double(s.target) * Double(s.weight)
+            let packed = UInt64(s.weight) | (1 << 32)
+            var k = 0
+            while k < batch {
+                let code = Int(rowCodes[Int(features[k])])
+                seen[k &<< 2 &+ code &>> 6] |= 1 &<< UInt64(code & 63)
+                cells[k &<< 8 &+ code].add(wy, packed)
+                k &+= 1
+            }
         }
     }
 

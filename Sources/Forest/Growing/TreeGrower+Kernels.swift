@@ -20,11 +20,11 @@ extension TreeGrower {
             return nonConstant
         }
         if count < settings.sparseNodeLimit {
+            HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: nodeCodes, rowStride: rowStride,
+                                         features: batchFeatures, batch: batch, into: sparseCells, seen: seen)
             for k in 0..<batch {
                 let f = Int(batchFeatures[k])
-                HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: nodeCodes, rowStride: rowStride,
-                                             feature: f, into: sparseCells, seen: seen)
-                let constant = SplitFinder.scanSparse(sparseCells, seen: seen, valueBins: valueBins[f],
+                let constant = SplitFinder.scanSparse(sparseCells + 256 &* k, seen: seen + 4 &* k, valueBins: valueBins[f],
                                                       feature: f, total: task.total, minLeaf: minLeaf, best: &best)
                 if constant { childKnown[f] = 1 } else { nonConstant += 1 }
             }

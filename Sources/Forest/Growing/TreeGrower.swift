@@ -133,10 +133,11 @@ final class TreeGrower {
         nodeCodes1 = .allocate(capacity: max(n, 1) * rowStride)
         drawnCells = .allocate(capacity: cellCount)
         drawnCells.initialize(repeating: .zero, count: cellCount)
-        sparseCells = .allocate(capacity: 256)
-        sparseCells.initialize(repeating: .zero, count: 256)
-        seen = .allocate(capacity: 4)
-        seen.initialize(repeating: 0, count: 4)
+        // 256 sparse cells and a 4-word bitmap per feature of a batch
+        sparseCells = .allocate(capacity: 256 * p1)
+        sparseCells.initialize(repeating: .zero, count: 256 * p1)
+        seen = .allocate(capacity: 4 * p1)
+        seen.initialize(repeating: 0, count: 4 * p1)
         permutation = .allocate(capacity: p1)
         batchFeatures = .allocate(capacity: p1)
         knownConstantRows = 64
