@@ -107,14 +107,16 @@ extension TreeGrower {
         if rowStride == 32 { run(stride: 32) } else { run(stride: rowStride) }
     }
 
-    /// A node of a tree re-laid for scoring on codes (children adjacent: right = left + 1).
+    /// A node of a tree re-laid for scoring on codes, 8 bytes (children adjacent: right = left + 1).
+    /// A row goes left when its code c satisfies c ≤ bin or c = leftMissing; leftMissing is the
+    /// feature's missing code when missing values go left, else `bin` itself (adding nothing).
+    /// Leaves have feature `CodedNode.leaf`; their values are read from the tree.
     struct CodedNode {
-        var feature: Int32
         var left: Int32
+        var feature: UInt16
         var bin: UInt8
-        var missingCode: UInt8
-        var missingLeft: Bool
-        var value: Float
+        var leftMissing: UInt8
+        static let leaf = UInt16.max
     }
 
     /// Rows walking the tree together in `accumulateOutOfBag`.
@@ -129,14 +131,14 @@ extension TreeGrower {
         codedNodes = []
         defer { codedNodes = nodes }
         for i in 0..<tree.nodeCount {
-            let f = Int(tree.feature[i])
+            let f = Int(tree.feature[i]), bin = tree.thresholdBin[i]
             // the grower appends both children together, so right = left + 1 holds here
-            nodes.append(CodedNode(feature: tree.feature[i], left: tree.left[i], bin: tree.thresholdBin[i],
-                                   missingCode: f >= 0 ? UInt8(valueBins[f]) : 0, missingLeft: tree.missingGoesLeft[i] != 0,
-                                   value: tree.value[i]))
+            nodes.append(CodedNode(left: tree.left[i], feature: f >= 0 ? UInt16(f) : CodedNode.leaf, bin: bin,
+                                   leftMissing: f >= 0 && tree.missingGoesLeft[i] != 0 ? UInt8(valueBins[f]) : bin))
         }
         let lanes = TreeGrower.outOfBagLanes
         nodes.withUnsafeBufferPointer { nodes in
+          tree.value.withUnsafeBufferPointer { values in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
                 let nodes = nodes.baseAddress!, at = state.baseAddress!, rows = at + lanes
                 let stride = rowStride, codes = self.codes, counts = self.counts, n = self.n
@@ -157,13 +159,13 @@ extension TreeGrower {
                         let r = rows[k]
                         if r < 0 { continue }
                         let node = nodes[at[k]]
-                        if node.feature >= 0 {
+                        if node.feature != CodedNode.leaf {
                             let c = codes[r &* stride &+ Int(node.feature)]
-                            let goLeft = c <= node.bin || (node.missingLeft && c == node.missingCode)
+                            let goLeft = c <= node.bin || c == node.leftMissing
                             at[k] = Int(node.left) &+ (goLeft ? 0 : 1)
                             continue
                         }
-                        oobSum[r] &+= Int64((Double(node.value) * oobScale).rounded())
+                        oobSum[r] &+= Int64((Double(values[at[k]]) * oobScale).rounded())
                         oobCount[r] &+= 1
                         let following = nextRow()
                         rows[k] = following
@@ -172,6 +174,7 @@ extension TreeGrower {
                     }
                 }
             }
+          }
         }
     }
 }

@@ -52,6 +52,9 @@ final class TreeGrower {
         var strategy: HistogramStrategy = .subtraction
     }
 
+    /// Features are numbered in 16 bits in the out-of-bag walk (`CodedNode`).
+    static let maxFeatureCount = Int(UInt16.max) - 1
+
     struct Task {
         var start: Int
         var end: Int
@@ -114,6 +117,7 @@ final class TreeGrower {
         self.targets = targets
         self.oobScale = oobScale
         let p1 = max(p, 1)
+        precondition(p <= TreeGrower.maxFeatureCount, "too many features for 16-bit feature numbers")
         valueBins = .allocate(capacity: p1)
         offsets = .allocate(capacity: p1)
         thresholds = .allocate(capacity: p1 * 256)
