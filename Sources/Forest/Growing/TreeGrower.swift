@@ -14,10 +14,12 @@
 /// a deep node's rows were scattered over the matrix and every row cost a cache miss.
 /// Cost: (12 + rowStride) bytes read and written per row and level, and 2 · m · rowStride bytes of
 /// codes per grower (m in-bag rows, about 0.632 n: 2 × 20 MB at 1M rows and 30 features; peak RSS of
-/// that training 306 → 388 MB with 2 workers).
+/// that training 304 → 385 MB with 2 workers, the model file being 161 MB).
 /// Measured on the 1M-row, 30-feature benchmark matrix (100 trees, mtry 10, min leaf 5, 2 threads,
-/// release): 34.8 CPU-s before, 25.2 with the node-ordered codes, 23.5 with the branch-free partition
-/// kernel, 20.9 with the 8-lane out-of-bag walk; byte-identical model files.
+/// release, user + sys): 34.8 CPU-s before, 25.2 with the node-ordered codes, 23.5 with the branch-free
+/// partition kernel, 20.9 with the 8-lane out-of-bag walk, then ~4% less each for the one-pass sparse
+/// histograms and the 8-byte out-of-bag nodes; interleaved with the previous version, 31.6–33.6 against
+/// 18.6–19.4 CPU-s (1.7×), byte-identical model files. At 100k rows (codes in cache anyway) 2.3 → 1.7.
 ///
 /// Features: at each node, features are drawn without replacement (partial Fisher–Yates) until `mtry`
 /// have been visited, and further while every visited feature was constant in the node (scikit-learn's
