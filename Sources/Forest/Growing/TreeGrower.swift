@@ -14,7 +14,8 @@
 /// a deep node's rows were scattered over the matrix and every row cost a cache miss.
 /// Cost: (12 + rowStride) bytes read and written per row and level, and 2 · m · rowStride bytes of
 /// codes per grower (m in-bag rows, about 0.632 n: 2 × 20 MB at 1M rows and 30 features; peak RSS of
-/// that training 304 → 385 MB with 2 workers, the model file being 161 MB).
+/// that training 297 → 376 MiB with 2 workers, reached at the end of growth, when every tree exists;
+/// the model file is 153 MiB).
 /// Measured on the 1M-row, 30-feature benchmark matrix (100 trees, mtry 10, min leaf 5, 2 threads,
 /// release, user + sys): 34.8 CPU-s before, 25.2 with the node-ordered codes, 23.5 with the branch-free
 /// partition kernel, 20.9 with the 8-lane out-of-bag walk, then ~4% less each for the one-pass sparse
