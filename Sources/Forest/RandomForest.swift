@@ -62,6 +62,9 @@ public enum RandomForest {
         let n = features.rowCount, p = features.featureCount
         if target.count != n { throw ForestError.targetCountMismatch(rows: n, targets: target.count) }
         if n == 0 { throw ForestError.noTrainingRows }
+        if p > TreeGrower.maxFeatureCount {
+            throw ForestError.invalidParameters("\(p) features; the trainer handles at most \(TreeGrower.maxFeatureCount)")
+        }
         if let bad = target.firstIndex(where: { $0.isNaN }) { throw ForestError.missingTarget(row: bad) }
         let threads = max(1, options.threads)
         let clock = ContinuousClock()

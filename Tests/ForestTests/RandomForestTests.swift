@@ -206,3 +206,36 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     #expect(trees[0][0].nodeCount > 300)
     for other in trees.dropFirst() { #expect(other == trees[0]) }
 }
+
+@Test func outOfBagSumsMatchAWalkOfEachRow() throws {
+    // the 8-lane out-of-bag walk against one row at a time on the codes
+    let (matrix, y) = ToyData.discrete(rows: 3000, features: 5, distinct: 30, missingRate: 0.1, seed: 23)
+    let mapper = BinMapper.fit(matrix, maxBins: 255, seed: 0)
+    let binned = BinnedMatrix(matrix, mapper: mapper)
+    let settings = TreeGrower.Settings(maxFeatures: 2, minSamplesLeaf: 3, maxDepth: 0, minImpurityDecrease: 0, draws: 3000)
+    let scale = 1048576.0
+    binned.codes.withUnsafeBufferPointer { codes in
+        y.withUnsafeBufferPointer { targets in
+            let grower = TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: 3000,
+                                    mapper: mapper, settings: settings, oobScale: scale)
+            let (tree, _) = grower.grow(seed: 5)
+            var outOfBag = 0
+            for r in 0..<3000 {
+                if grower.counts[r] != 0 {
+                    #expect(grower.oobSum[r] == 0 && grower.oobCount[r] == 0, "in-bag row \(r)")
+                    continue
+                }
+                outOfBag += 1
+                var i = 0
+                while tree.feature[i] >= 0 {
+                    let f = Int(tree.feature[i]), code = Int(binned.codes[r * binned.rowStride + f])
+                    let goLeft = code == binned.valueBinCounts[f] ? tree.missingGoesLeft[i] != 0 : code <= Int(tree.thresholdBin[i])
+                    i = Int(goLeft ? tree.left[i] : tree.right[i])
+                }
+                #expect(grower.oobCount[r] == 1, "row \(r)")
+                #expect(grower.oobSum[r] == Int64((Double(tree.value[i]) * scale).rounded()), "row \(r)")
+            }
+            #expect(outOfBag > 900 && tree.nodeCount > 100)
+        }
+    }
+}

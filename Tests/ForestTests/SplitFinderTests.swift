@@ -18,6 +18,11 @@ private func totals(_ samples: [Sample]) -> NodeTotals {
                weight: samples.reduce(0) { $0 + UInt64($1.weight) }, count: samples.count)
 }
 
+/// The codes of `samples` in sample order (sample i's row at i · rowStride), as the grower keeps them.
+private func alignedCodes(_ samples: [Sample], _ binned: BinnedMatrix) -> [UInt8] {
+    samples.flatMap { binned.codes[Int($0.row) * binned.rowStride..<(Int($0.row) + 1) * binned.rowStride] }
+}
+
 private func offsets(_ binned: BinnedMatrix) -> [Int32] {
     var out: [Int32] = [], offset = 0
     for nb in binned.valueBinCounts {
@@ -39,11 +44,11 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
     let total = totals(samples)
     let starts = offsets(binned)
     var cells = [HistogramCell](repeating: .zero, count: Int(starts.last!) + binned.valueBinCounts.last! + 1)
-    var sparse = [HistogramCell](repeating: .zero, count: 256)
-    var seen = [UInt64](repeating: 0, count: 4)
+    var sparse = [HistogramCell](repeating: .zero, count: 256 * features.count)
+    var seen = [UInt64](repeating: 0, count: 4 * features.count)
     let featureIndices = features.map { Int32($0) }
     samples.withUnsafeBufferPointer { s in
-        binned.codes.withUnsafeBufferPointer { codes in
+        alignedCodes(samples, binned).withUnsafeBufferPointer { codes in
             cells.withUnsafeMutableBufferPointer { c in
                 featureIndices.withUnsafeBufferPointer { f in
                     starts.withUnsafeBufferPointer { o in
@@ -51,11 +56,12 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
                             sparse.withUnsafeMutableBufferPointer { sc in
                                 switch builder {
                                 case .sparse:
-                                    for feature in features {
-                                        HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
-                                                                     codes: codes.baseAddress!, rowStride: binned.rowStride,
-                                                                     feature: feature, into: sc.baseAddress!, seen: t.baseAddress!)
-                                        _ = SplitFinder.scanSparse(sc.baseAddress!, seen: t.baseAddress!,
+                                    HistogramBuilder.buildSparse(samples: s.baseAddress!, count: s.count,
+                                                                 codes: codes.baseAddress!, rowStride: binned.rowStride,
+                                                                 features: f.baseAddress!, batch: features.count,
+                                                                 into: sc.baseAddress!, seen: t.baseAddress!)
+                                    for (k, feature) in features.enumerated() {
+                                        _ = SplitFinder.scanSparse(sc.baseAddress! + 256 * k, seen: t.baseAddress! + 4 * k,
                                                                    valueBins: binned.valueBinCounts[feature], feature: feature,
                                                                    total: total, minLeaf: minLeaf, best: &best)
                                     }
@@ -95,7 +101,7 @@ private func histogramBest(_ samples: [Sample], binned: BinnedMatrix, features: 
         let features: [Int32] = drawnOnly ? [4, 0, 2] : Array(0..<6)
         var cells = [HistogramCell](repeating: .zero, count: cellCount)
         samples.withUnsafeBufferPointer { s in
-            binned.codes.withUnsafeBufferPointer { codes in
+            alignedCodes(samples, binned).withUnsafeBufferPointer { codes in
                 cells.withUnsafeMutableBufferPointer { c in
                     features.withUnsafeBufferPointer { f in
                         starts.withUnsafeBufferPointer { o in

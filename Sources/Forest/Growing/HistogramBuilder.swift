@@ -30,7 +30,9 @@ public struct HistogramCell: Equatable, Sendable {
     public static let zero = HistogramCell()
 }
 
-/// Builds histograms of a node's samples over row-major bin codes.
+/// Builds histograms of a node's samples over row-major bin codes **aligned with the samples**: the
+/// codes of sample i are `codes[i * rowStride ..< i * rowStride + p]` (the grower keeps a node-ordered
+/// copy of its in-bag rows' codes, so that these reads are sequential).
 ///
 /// Codes of feature f are 0..<valueBins(f) for values and valueBins(f) for missing, so a feature's
 /// histogram has valueBins(f) + 1 cells; a node's full histogram puts feature f's cells at
@@ -44,7 +46,7 @@ enum HistogramBuilder {
                          offsets: UnsafePointer<Int32>, into cells: UnsafeMutablePointer<HistogramCell>) {
         for i in 0..<count {
             let s = samples[i]
-            addRow(codes + Int(s.row) &* rowStride, featureCount: p, offsets: offsets, weightedTarget: Double(s.target) * Double(s.weight),
+            addRow(codes + i &* rowStride, featureCount: p, offsets: offsets, weightedTarget: Double(s.target) * Double(s.weight),
                    packed: UInt64(s.weight) | (1 << 32), into: cells)
         }
     }
@@ -68,7 +70,7 @@ enum HistogramBuilder {
                            into cells: UnsafeMutablePointer<HistogramCell>) {
         for i in 0..<count {
             let s = samples[i]
-            let rowCodes = codes + Int(s.row) &* rowStride
+            let rowCodes = codes + i &* rowStride
             let wy = Double(s.target) * Double(s.weight)
             let packed = UInt64(s.weight) | (1 << 32)
             var k = 0
@@ -80,18 +82,28 @@ enum HistogramBuilder {
         }
     }
 
-    /// Adds one feature's histogram into a zeroed 256-cell area and marks the codes seen in the
-    /// 256-bit `seen` bitmap (4 words, zeroed by the caller). For small nodes, where scanning and
-    /// clearing all bins would cost more than the rows; the scan visits the marked codes in order.
+    /// Adds the histograms of `batch` drawn features into zeroed 256-cell areas (feature k of the batch
+    /// at `cells + 256k`) and marks the codes seen in 256-bit bitmaps (4 words at `seen + 4k`, zeroed by
+    /// the caller). For small nodes, where scanning and clearing all bins would cost more than the rows;
+    /// the scan visits the marked codes in order. One pass over the rows for all the features: a row's
+    /// sample is read and converted once, and the features' chains of updates (a cell hit by
+    /// consecutive rows must wait for the previous add) overlap.
     @inline(__always)
     static func buildSparse(samples: UnsafePointer<Sample>, count: Int, codes: UnsafePointer<UInt8>, rowStride: Int,
-                            feature f: Int, into cells: UnsafeMutablePointer<HistogramCell>,
+                            features: UnsafePointer<Int32>, batch: Int, into cells: UnsafeMutablePointer<HistogramCell>,
                             seen: UnsafeMutablePointer<UInt64>) {
         for i in 0..<count {
             let s = samples[i]
-            let code = Int(codes[Int(s.row) &* rowStride &+ f])
-            seen[code &>> 6] |= 1 &<< UInt64(code & 63)
-            cells[code].add(Double(s.target) * Double(s.weight), UInt64(s.weight) | (1 << 32))
+            let rowCodes = codes + i &* rowStride
+            let wy = Double(s.target) * Double(s.weight)
+            let packed = UInt64(s.weight) | (1 << 32)
+            var k = 0
+            while k < batch {
+                let code = Int(rowCodes[Int(features[k])])
+                seen[k &<< 2 &+ code &>> 6] |= 1 &<< UInt64(code & 63)
+                cells[k &<< 8 &+ code].add(wy, packed)
+                k &+= 1
+            }
         }
     }
 
@@ -104,7 +116,8 @@ enum HistogramBuilder {
         }
     }
 
-    /// Naive twin: one safe pass per feature; returns valueBins(f) + 1 cells per feature.
+    /// Naive twin: one safe pass per feature over the codes of the matrix (`codes[row * rowStride + f]`,
+    /// not aligned with the samples); returns valueBins(f) + 1 cells per feature.
     static func naive(samples: [Sample], codes: [UInt8], rowStride: Int, valueBins: [Int], features: [Int]) -> [[HistogramCell]] {
         features.map { f in
             var sums = [Double](repeating: 0, count: valueBins[f] + 1)

@@ -5,7 +5,8 @@ extension TreeGrower {
     func evaluate(batch: Int, task: Task, childKnown: UnsafeMutablePointer<UInt8>, best: inout SplitCandidate?) -> Int {
         if batch == 0 { return 0 }
         let count = task.end - task.start
-        let nodeSamples = UnsafePointer(samples + task.start)
+        let nodeSamples = UnsafePointer(samples(depth: task.depth) + task.start)
+        let nodeCodes = UnsafePointer(nodeCodes(depth: task.depth) + task.start &* rowStride)
         let minLeaf = settings.minSamplesLeaf
         var nonConstant = 0
         if task.histogram >= 0 {
@@ -19,11 +20,11 @@ extension TreeGrower {
             return nonConstant
         }
         if count < settings.sparseNodeLimit {
+            HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: nodeCodes, rowStride: rowStride,
+                                         features: batchFeatures, batch: batch, into: sparseCells, seen: seen)
             for k in 0..<batch {
                 let f = Int(batchFeatures[k])
-                HistogramBuilder.buildSparse(samples: nodeSamples, count: count, codes: codes, rowStride: rowStride,
-                                             feature: f, into: sparseCells, seen: seen)
-                let constant = SplitFinder.scanSparse(sparseCells, seen: seen, valueBins: valueBins[f],
+                let constant = SplitFinder.scanSparse(sparseCells + 256 &* k, seen: seen + 4 &* k, valueBins: valueBins[f],
                                                       feature: f, total: task.total, minLeaf: minLeaf, best: &best)
                 if constant { childKnown[f] = 1 } else { nonConstant += 1 }
             }
@@ -33,7 +34,7 @@ extension TreeGrower {
             let f = Int(batchFeatures[k])
             (drawnCells + Int(offsets[f])).update(repeating: .zero, count: valueBins[f] + 1)
         }
-        HistogramBuilder.buildDrawn(samples: nodeSamples, count: count, codes: codes, rowStride: rowStride,
+        HistogramBuilder.buildDrawn(samples: nodeSamples, count: count, codes: nodeCodes, rowStride: rowStride,
                                     features: batchFeatures, batch: batch, offsets: offsets, into: drawnCells)
         for k in 0..<batch {
             let f = Int(batchFeatures[k])
@@ -44,137 +45,136 @@ extension TreeGrower {
         return nonConstant
     }
 
-    /// Stable in-place partition of the node's samples: left rows first, in order, then right rows.
-    /// Branch-free: each sample is written to both destinations and only one cursor advances, so the
-    /// loads of the codes of successive rows (cache misses deep in the tree) overlap instead of
-    /// waiting behind a mispredicted branch.
+    /// Stable partition of the node's samples and their codes into the other buffer, over the same
+    /// range: left rows first, in order, then right rows (the split's left count says where they start).
+    /// The codes are read and written sequentially: 12 + rowStride bytes each way per row.
     func partition(_ task: Task, _ split: SplitCandidate) {
-        let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
-        var write = task.start, spilled = 0
-        let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride
-        for i in task.start..<task.end {
-            let s = samples[i]
-            let code = codes[Int(s.row) &* stride &+ f]
-            let goLeft = (code <= bin) || (missingLeft && code == missingCode)
-            samples[write] = s
-            scratch[spilled] = s
-            write &+= goLeft ? 1 : 0
-            spilled &+= goLeft ? 0 : 1
-        }
-        (samples + write).update(from: scratch, count: spilled)
+        var left = task.start, right = task.start + split.left.count
+        partitionRows(task.start..<task.end, task, split, left: &left, right: &right)
+        precondition(left == task.start + split.left.count && right == task.end, "partition disagrees with the histogram")
     }
 
     /// `partition`, adding the rows of one side (left when `buildLeft`) to the full histogram `cells`.
-    /// Chunk by chunk, three passes: (1) a minimal loop loads the split feature's code of each row
-    /// (a cache miss per row deep in the tree; the loop is so short that dozens are in flight at once,
-    /// and it brings the rows' codes into cache); (2) the branch-free partition of the chunk from those
-    /// codes alone; (3) the rows that went to the built side, contiguous in `samples` (left) or
-    /// `scratch` (right) thanks to the stable partition, are added to the histogram from their codes,
-    /// now in cache.
+    /// Chunk by chunk: the chunk is partitioned, then its rows that went to the built side (contiguous
+    /// in the target buffer thanks to the stable partition, their codes just written and in cache) are
+    /// added to the histogram in order.
     func partitionBuilding(_ task: Task, _ split: SplitCandidate, buildLeft: Bool, into cells: UnsafeMutablePointer<HistogramCell>) {
-        let f = split.feature, bin = UInt8(split.bin), missingCode = UInt8(valueBins[f]), missingLeft = split.missingLeft
-        let samples = self.samples, scratch = self.scratch, codes = self.codes, stride = self.rowStride, p = self.p
-        let offsets = UnsafePointer(self.offsets)
-        var write = task.start, spilled = 0
+        let target = UnsafePointer(samples(depth: task.depth + 1)), targetCodes = UnsafePointer(nodeCodes(depth: task.depth + 1))
+        let stride = rowStride, p = self.p, offsets = UnsafePointer(self.offsets)
+        var left = task.start, right = task.start + split.left.count
         var chunkStart = task.start
         while chunkStart < task.end {
             let chunkEnd = min(task.end, chunkStart + TreeGrower.chunkRows)
-            let splitCodes = self.chunkSplitCodes - chunkStart
-            for i in chunkStart..<chunkEnd {
-                splitCodes[i] = codes[Int(samples[i].row) &* stride &+ f]
-            }
-            let writeBefore = write, spilledBefore = spilled
-            for i in chunkStart..<chunkEnd {
-                let s = samples[i]
-                let code = splitCodes[i]
-                let goLeft = (code <= bin) || (missingLeft && code == missingCode)
-                samples[write] = s
-                scratch[spilled] = s
-                write &+= goLeft ? 1 : 0
-                spilled &+= goLeft ? 0 : 1
-            }
-            let built = buildLeft ? UnsafePointer(samples + writeBefore) : UnsafePointer(scratch + spilledBefore)
-            let builtCount = buildLeft ? write - writeBefore : spilled - spilledBefore
-            for k in 0..<builtCount {
-                let s = built[k]
-                HistogramBuilder.addRow(codes + Int(s.row) &* stride, featureCount: p, offsets: offsets,
+            let leftBefore = left, rightBefore = right
+            partitionRows(chunkStart..<chunkEnd, task, split, left: &left, right: &right)
+            let (from, to) = buildLeft ? (leftBefore, left) : (rightBefore, right)
+            for k in from..<to {
+                let s = target[k]
+                HistogramBuilder.addRow(targetCodes + k &* stride, featureCount: p, offsets: offsets,
                                         weightedTarget: Double(s.target) * Double(s.weight),
                                         packed: UInt64(s.weight) | (1 << 32), into: cells)
             }
             chunkStart = chunkEnd
         }
-        (samples + write).update(from: scratch, count: spilled)
+        precondition(left == task.start + split.left.count && right == task.end, "partition disagrees with the histogram")
     }
 
-    /// A node of a tree re-laid for scoring on codes (children adjacent: right = left + 1).
-    struct CodedNode {
-        var feature: Int32
-        var left: Int32
-        var bin: UInt8
-        var missingCode: UInt8
-        var missingLeft: Bool
-        var value: Float
+    /// Moves the rows `range` of the node of `task` to the children's buffer: a left row to `left`,
+    /// a right row to `right`, advancing that cursor. Branch-free (the destination is computed, so an
+    /// unpredictable side costs no misprediction); a 32-byte stride gets its own loop with the row
+    /// copy unrolled.
+    @inline(__always)
+    private func partitionRows(_ range: Range<Int>, _ task: Task, _ split: SplitCandidate, left: inout Int, right: inout Int) {
+        let f = split.feature, bin = UInt8(split.bin)
+        let leftMissingCode = split.missingLeft ? valueBins[f] : -1
+        let source = UnsafePointer(samples(depth: task.depth)), target = samples(depth: task.depth + 1)
+        let sourceCodes = UnsafePointer(nodeCodes(depth: task.depth)), targetCodes = nodeCodes(depth: task.depth + 1)
+        @inline(__always) func run(stride: Int) {
+            var l = left, r = right
+            for i in range {
+                let rowCodes = sourceCodes + i &* stride
+                let code = rowCodes[f]
+                let g = (code <= bin ? 1 : 0) | (Int(code) == leftMissingCode ? 1 : 0)
+                let d = r &+ (l &- r) &* g
+                target[d] = source[i]
+                TreeGrower.copyRow(rowCodes, to: targetCodes + d &* stride, stride: stride)
+                l &+= g
+                r &+= 1 &- g
+            }
+            left = l
+            right = r
+        }
+        if rowStride == 32 { run(stride: 32) } else { run(stride: rowStride) }
     }
+
+    /// A node of a tree re-laid for scoring on codes, 8 bytes (children adjacent: right = left + 1).
+    /// A row goes left when its code c satisfies c ≤ bin or c = leftMissing; leftMissing is the
+    /// feature's missing code when missing values go left, else `bin` itself (adding nothing).
+    /// Leaves have feature `CodedNode.leaf`; their values are read from the tree.
+    struct CodedNode {
+        var left: Int32
+        var feature: UInt16
+        var bin: UInt8
+        var leftMissing: UInt8
+        static let leaf = UInt16.max
+    }
+
+    /// Rows walking the tree together in `accumulateOutOfBag`.
+    static let outOfBagLanes = 8
 
     /// Adds the tree's prediction for every out-of-bag row (bootstrap count 0) to `oobSum`/`oobCount`.
-    /// Four rows walk the tree together so that their cache misses overlap.
+    /// `outOfBagLanes` rows walk the tree together, one step each in turn, so that their cache misses
+    /// (a node per level) overlap; a lane whose row reached its leaf takes the next out-of-bag row.
     func accumulateOutOfBag(_ tree: DecisionTree) {
         var nodes = codedNodes
         nodes.removeAll(keepingCapacity: true)
         codedNodes = []
         defer { codedNodes = nodes }
         for i in 0..<tree.nodeCount {
-            let f = Int(tree.feature[i])
+            let f = Int(tree.feature[i]), bin = tree.thresholdBin[i]
             // the grower appends both children together, so right = left + 1 holds here
-            nodes.append(CodedNode(feature: tree.feature[i], left: tree.left[i], bin: tree.thresholdBin[i],
-                                   missingCode: f >= 0 ? UInt8(valueBins[f]) : 0, missingLeft: tree.missingGoesLeft[i] != 0,
-                                   value: tree.value[i]))
+            nodes.append(CodedNode(left: tree.left[i], feature: f >= 0 ? UInt16(f) : CodedNode.leaf, bin: bin,
+                                   leftMissing: f >= 0 && tree.missingGoesLeft[i] != 0 ? UInt8(valueBins[f]) : bin))
         }
-        var lanes = [Int](repeating: 0, count: 4)
+        let lanes = TreeGrower.outOfBagLanes
         nodes.withUnsafeBufferPointer { nodes in
-            let nodes = nodes.baseAddress!
-            let stride = rowStride, codes = self.codes
-            @inline(__always) func step(_ i: Int, _ rowCodes: UnsafePointer<UInt8>) -> Int {
-                let node = nodes[i]
-                let c = rowCodes[Int(node.feature)]
-                let goLeft = c <= node.bin || (node.missingLeft && c == node.missingCode)
-                return Int(node.left) &+ (goLeft ? 0 : 1)
+          tree.value.withUnsafeBufferPointer { values in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * lanes) { state in
+                let nodes = nodes.baseAddress!, at = state.baseAddress!, rows = at + lanes
+                let stride = rowStride, codes = self.codes, counts = self.counts, n = self.n
+                var next = 0, active = 0
+                @inline(__always) func nextRow() -> Int {
+                    while next < n && counts[next] != 0 { next &+= 1 }
+                    if next == n { return -1 }
+                    next &+= 1
+                    return next &- 1
+                }
+                for k in 0..<lanes {
+                    rows[k] = nextRow()
+                    at[k] = 0
+                    if rows[k] >= 0 { active &+= 1 }
+                }
+                while active > 0 {
+                    for k in 0..<lanes {
+                        let r = rows[k]
+                        if r < 0 { continue }
+                        let node = nodes[at[k]]
+                        if node.feature != CodedNode.leaf {
+                            let c = codes[r &* stride &+ Int(node.feature)]
+                            let goLeft = c <= node.bin || c == node.leftMissing
+                            at[k] = Int(node.left) &+ (goLeft ? 0 : 1)
+                            continue
+                        }
+                        oobSum[r] &+= Int64((Double(values[at[k]]) * oobScale).rounded())
+                        oobCount[r] &+= 1
+                        let following = nextRow()
+                        rows[k] = following
+                        at[k] = 0
+                        if following < 0 { active &-= 1 }
+                    }
+                }
             }
-            var pending = 0
-            var r = 0
-            while r <= n {
-                if r < n && counts[r] != 0 {
-                    r += 1
-                    continue
-                }
-                if r < n {
-                    lanes[pending] = r
-                    pending += 1
-                    r += 1
-                    if pending < 4 { continue }
-                } else {
-                    r += 1
-                    if pending == 0 { break }
-                }
-                // walk `pending` rows (4, or fewer at the end) together
-                var a = 0, b = 0, c = 0, d = 0
-                let ra = codes + lanes[0] &* stride
-                let rb = codes + lanes[pending > 1 ? 1 : 0] &* stride
-                let rc = codes + lanes[pending > 2 ? 2 : 0] &* stride
-                let rd = codes + lanes[pending > 3 ? 3 : 0] &* stride
-                while nodes[a].feature >= 0 || nodes[b].feature >= 0 || nodes[c].feature >= 0 || nodes[d].feature >= 0 {
-                    if nodes[a].feature >= 0 { a = step(a, ra) }
-                    if nodes[b].feature >= 0 { b = step(b, rb) }
-                    if nodes[c].feature >= 0 { c = step(c, rc) }
-                    if nodes[d].feature >= 0 { d = step(d, rd) }
-                }
-                for k in 0..<pending {
-                    let leaf = k == 0 ? a : k == 1 ? b : k == 2 ? c : d
-                    oobSum[lanes[k]] &+= Int64((Double(nodes[leaf].value) * oobScale).rounded())
-                    oobCount[lanes[k]] &+= 1
-                }
-                pending = 0
-            }
+          }
         }
     }
 }
