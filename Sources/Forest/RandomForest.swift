@@ -10,6 +10,9 @@ public struct TrainingOptions: Sendable {
     public var trainedAt: String
     /// Out-of-bag rows sampled for the permutation importance; 0 skips it.
     public var permutationRows: Int
+    /// Whether each tree predicts its out-of-bag rows for the out-of-bag R² (about a tenth of the
+    /// growing time; cross-validation does not need it). Off: the metadata has no out-of-bag R².
+    public var outOfBag: Bool
     /// Called after each tree with (trees finished, trees in all), from a worker thread, one call at a time.
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// How node histograms are built (a speed choice; the trees are the same up to rounding).
@@ -19,8 +22,9 @@ public struct TrainingOptions: Sendable {
 
     public init(threads: Int = 1, trainedAt: String = "1970-01-01T00:00:00Z", permutationRows: Int = 0,
                 progress: (@Sendable (Int, Int) -> Void)? = nil, histograms: HistogramStrategy = .subtraction,
-                sparseNodeLimit: Int = 256) {
+                sparseNodeLimit: Int = 256, outOfBag: Bool = true) {
         self.threads = threads
+        self.outOfBag = outOfBag
         self.trainedAt = trainedAt
         self.permutationRows = permutationRows
         self.progress = progress
@@ -87,6 +91,7 @@ public enum RandomForest {
             draws: max(1, Int((Double(n) * parameters.sampleFraction).rounded())))
         settings.strategy = options.histograms == .drawnFeatures ? .drawnFeatures : .subtraction
         settings.sparseNodeLimit = options.sparseNodeLimit
+        settings.outOfBag = options.outOfBag
         let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
         let workers = min(threads, treeCount)
 
@@ -123,6 +128,7 @@ public enum RandomForest {
                                         }
                                     }
                                     // merge into the first grower after the join: integer sums, independent of the order
+                                    guard options.outOfBag else { return }
                                     let first = growers[0]
                                     for grower in growers.dropFirst() {
                                         for r in 0..<n {

@@ -239,3 +239,18 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
         }
     }
 }
+
+@Test func skippingOutOfBagPredictionsKeepsTheTreesAndDropsOnlyTheOutOfBagScore() throws {
+    let (matrix, y) = ToyData.discrete(rows: 1200, features: 5, distinct: 40, missingRate: 0.05, seed: 8)
+    let parameters = ForestParameters(treeCount: 6, minSamplesLeaf: 3, seed: 11)
+    func trained(outOfBag: Bool) throws -> ForestModel {
+        try RandomForest.train(features: matrix, target: y, parameters: parameters,
+                               options: TrainingOptions(threads: 2, trainedAt: "2024-06-01T00:00:00Z", permutationRows: 100,
+                                                        outOfBag: outOfBag)).model
+    }
+    let with = try trained(outOfBag: true), without = try trained(outOfBag: false)
+    #expect(with.trees == without.trees)
+    #expect(with.importances == without.importances, "permutation importances use the bootstrap counts, not the walk")
+    #expect(with.metadata.outOfBagRSquared != nil && with.metadata.outOfBagRowCount > 0)
+    #expect(without.metadata.outOfBagRSquared == nil && without.metadata.outOfBagRowCount == 0)
+}

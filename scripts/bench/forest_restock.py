@@ -7,7 +7,9 @@ results read from peers.py's JSON lines.
 Restock's "fit" is the time it prints for binning + growing the trees (out-of-bag predictions
 included, which the peers do not compute), measured inside the process once the matrix is in
 memory, like the peers' fit (whose binning/Dataset construction is included too). The command's
-whole wall time (reading the matrix file, writing the model) is shown beside it.
+whole wall time (reading the matrix file, writing the model) is shown beside it. A second training
+with `--no-out-of-bag` (the same trees, without the out-of-bag predictions: the same work as the peers)
+is timed too and printed as "restock-no-oob".
 """
 import argparse
 import json
@@ -52,6 +54,16 @@ def main():
     fit = float(re.search(r"time: fit ([0-9.]+) s", train_log).group(1))
     nodes = int(re.search(r"\(([0-9]+) nodes\)", train_log).group(1))
     oob = re.search(r"out-of-bag R2 ([-0-9.na/]+)", train_log).group(1)
+    # the same training without the out-of-bag pass (the peers compute none): same trees, fit time only
+    train_no_oob = train[:train.index("--model") + 1] + [model + ".no-oob"] + train[train.index("--model") + 2:] + ["--no-out-of-bag"]
+    ch_no_oob = peers.run_child(train_no_oob, env, 7200, os.path.join(work, "train-no-oob.log"))
+    with open(os.path.join(work, "train-no-oob.log")) as f:
+        no_oob_log = f.read()
+    if ch_no_oob["rc"] != 0:
+        sys.exit(f"restock train --no-out-of-bag failed: {no_oob_log[-800:]}")
+    fit_no_oob = float(re.search(r"time: fit ([0-9.]+) s", no_oob_log).group(1))
+    if int(re.search(r"\(([0-9]+) nodes\)", no_oob_log).group(1)) != nodes:
+        sys.exit("restock train --no-out-of-bag grew other trees")
     predict = [a.restock, "predict", "--model", model, "--matrix", os.path.join(a.data, "test.rstkmat"),
                "--out", pred_csv, "--threads", str(a.threads)]
     ch_pred = peers.run_child(predict, env, 3600, os.path.join(work, "predict.log"))
@@ -80,6 +92,10 @@ def main():
         with open(a.peer_results) as f:
             rows = [json.loads(line) for line in f if line.strip()]
     rows.append(restock)
+    rows.append(dict(restock, peer="restock-no-oob", fit_s=fit_no_oob, fit_s_at_T=fit_no_oob,
+                     train_wall_s=ch_no_oob["wall_s"], train_cpu_s=ch_no_oob["cpu_user_s"] + ch_no_oob["cpu_sys_s"],
+                     rss_peak_mib=max(ch_no_oob["ru_maxrss_kib"], ch_pred["ru_maxrss_kib"]) / 1024,
+                     other_cores=ch_no_oob["other_cores"], oob_r2="skipped"))
 
     def f(v, fmt):
         return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
@@ -94,7 +110,7 @@ def main():
             continue
         star = "*" if r.get("extrapolated") else " "
         other = r.get("other_cores", (r.get("child") or {}).get("other_cores"))
-        if r["peer"] == "restock":
+        if r["peer"].startswith("restock"):
             notes = (f"train command wall {r['train_wall_s']:.1f} s, cpu {r['train_cpu_s']:.1f} s; "
                      f"{r['nodes']:,} nodes; OOB R2 {r['oob_r2']}; model {r['model_mib']:.0f} MiB; "
                      f"Float32 matrix {r['matrix_mib']:.0f} MiB")
@@ -106,10 +122,11 @@ def main():
         print(f"{r['peer']:<9} {f(r['fit_s_at_T'], '9.2f')}{star} {f(rate, '14,.0f')}{star} "
               f"{f(r['r2'], '7.4f')} {f(r['auc'], '7.4f')} {f(r['mae'], '7.4f')} {f(r['rss_peak_mib'], '13,.0f')} "
               f"{f(other, '10.2f')}  {notes}")
-    fastest = [r for r in rows if r.get("status") == "ok" and r["peer"] != "restock"]
+    fastest = [r for r in rows if r.get("status") == "ok" and not r["peer"].startswith("restock")]
     if fastest:
         best = min(fastest, key=lambda r: r["fit_s_at_T"])
-        print(f"# fit speed-up over the fastest peer ({best['peer']}): {best['fit_s_at_T'] / restock['fit_s']:.1f}x; "
+        print(f"# fit speed-up over the fastest peer ({best['peer']}): {best['fit_s_at_T'] / restock['fit_s']:.1f}x "
+              f"with Restock's out-of-bag predictions, {best['fit_s_at_T'] / fit_no_oob:.1f}x without (same trees); "
               f"'*' = fewer trees run: times extrapolated to {a.trees} trees (fit by the harness, predict linearly), "
               f"R2/AUC are those of the smaller forest")
 

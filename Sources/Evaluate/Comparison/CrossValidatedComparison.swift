@@ -84,7 +84,7 @@ public struct CrossValidatedComparison: Sendable {
         var importanceSum = [Double](repeating: 0, count: data.features.featureCount)
         let forest = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
             let trained = try RandomForest.train(features: x, target: y, targetName: data.targetName, parameters: c.forest,
-                                                 options: TrainingOptions(threads: c.threads))
+                                                 options: TrainingOptions(threads: c.threads, outOfBag: false))
             for j in importanceSum.indices { importanceSum[j] += trained.model.importances.impurity[j] }
             progress?("forest fold \(fold + 1)/\(c.folds): \(trained.model.trees.count) trees on \(x.rowCount) rows "
                 + "in \(Self.format(trained.totalSeconds)) s")

@@ -53,6 +53,8 @@ final class TreeGrower {
         var draws: Int
         var sparseNodeLimit: Int = 256
         var strategy: HistogramStrategy = .subtraction
+        /// Predict each tree's out-of-bag rows into `oobSum`/`oobCount` (sized 1 when off).
+        var outOfBag = true
     }
 
     /// Features are numbered in 16 bits in the out-of-bag walk (`CodedNode`).
@@ -149,10 +151,11 @@ final class TreeGrower {
         batchFeatures = .allocate(capacity: p1)
         knownConstantRows = 64
         knownConstant = .allocate(capacity: knownConstantRows * p1)
-        oobSum = .allocate(capacity: max(n, 1))
-        oobSum.initialize(repeating: 0, count: max(n, 1))
-        oobCount = .allocate(capacity: max(n, 1))
-        oobCount.initialize(repeating: 0, count: max(n, 1))
+        let oobRows = settings.outOfBag ? max(n, 1) : 1
+        oobSum = .allocate(capacity: oobRows)
+        oobSum.initialize(repeating: 0, count: oobRows)
+        oobCount = .allocate(capacity: oobRows)
+        oobCount.initialize(repeating: 0, count: oobRows)
     }
 
     deinit {
@@ -241,7 +244,7 @@ final class TreeGrower {
             stack.append(Task(start: middle, end: task.end, node: r, depth: task.depth + 1, total: right, histogram: rightHistogram))
             stack.append(Task(start: task.start, end: middle, node: l, depth: task.depth + 1, total: left, histogram: leftHistogram))
         }
-        accumulateOutOfBag(tree)
+        if settings.outOfBag { accumulateOutOfBag(tree) }
         let grown = tree.compacted()
         workspace = tree
         return (grown, importance)

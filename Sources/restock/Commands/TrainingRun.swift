@@ -31,6 +31,7 @@ struct TrainingRun {
     var showProgress: Bool
     var histograms: HistogramStrategy = .subtraction
     var sparseNodeLimit = 256
+    var outOfBag = true
 
     func run() throws -> String {
         let clock = ContinuousClock()
@@ -64,7 +65,7 @@ struct TrainingRun {
         let result = try RandomForest.train(
             features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
-                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit))
+                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = Log.seconds(ContinuousClock.now - writeStart)
