@@ -27,12 +27,7 @@ import Tabular
 /// largest), the users seen (for the count), one user's rows, each user's next order id (with
 /// baskets) and the catalog; never the candidate matrix.
 public struct ClickHouseRecommendationRun: Sendable {
-    public enum Output: Sendable, Equatable {
-        /// A table of the same database (created if missing), published per model version.
-        case table(String)
-        /// A CSV file, as `RecommendationRun` writes it.
-        case file(String)
-    }
+    public typealias Output = ClickHouseRunOutput
 
     public var modelPath: String
     public var client: ClickHouseClient

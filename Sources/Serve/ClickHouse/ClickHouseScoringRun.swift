@@ -31,12 +31,7 @@ import Tabular
 /// scale, against 2.45 GB for `score --data` (scripts/bench/score_clickhouse). Cost: the server's feature SQL, O(rows · trees · depth) for the
 /// forest, 24 bytes per row uploaded.
 public struct ClickHouseScoringRun: Sendable {
-    public enum Output: Sendable, Equatable {
-        /// A table of the same database (created if missing), published per model version.
-        case table(String)
-        /// A CSV file (`-` = standard output).
-        case file(String)
-    }
+    public typealias Output = ClickHouseRunOutput
 
     public var modelPath: String
     public var client: ClickHouseClient
