@@ -29,10 +29,15 @@ public struct ForestParameters: Sendable, Equatable, Codable {
     public var minImpurityDecrease: Double
     /// Master seed: tree i is grown from the i-th value of a SplitMix64 stream started at this seed.
     public var seed: UInt64
+    /// m-estimate smoothing of leaf values (Cestnik 1990; Provost & Domingos 2003 for probability
+    /// estimation trees): a child of a node with mean μ gets (S + m·μ) / (W + m) instead of S / W
+    /// (S, W: its bootstrap-weighted target sum and weight). 0 (the default) is the plain mean, as in
+    /// scikit-learn; the splits do not depend on it. Saved in the model only when not 0.
+    public var leafSmoothing: Double
 
     public init(treeCount: Int = 100, maxFeatures: Double = 1.0 / 3.0, minSamplesLeaf: Int = 5,
                 maxDepth: Int = 0, maxBins: Int = 255, sampleFraction: Double = 1.0,
-                minImpurityDecrease: Double = 0, seed: UInt64 = 0) {
+                minImpurityDecrease: Double = 0, seed: UInt64 = 0, leafSmoothing: Double = 0) {
         self.treeCount = treeCount
         self.maxFeatures = maxFeatures
         self.minSamplesLeaf = minSamplesLeaf
@@ -41,6 +46,36 @@ public struct ForestParameters: Sendable, Equatable, Codable {
         self.sampleFraction = sampleFraction
         self.minImpurityDecrease = minImpurityDecrease
         self.seed = seed
+        self.leafSmoothing = leafSmoothing
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case treeCount, maxFeatures, minSamplesLeaf, maxDepth, maxBins, sampleFraction, minImpurityDecrease, seed, leafSmoothing
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(treeCount: try c.decode(Int.self, forKey: .treeCount), maxFeatures: try c.decode(Double.self, forKey: .maxFeatures),
+                  minSamplesLeaf: try c.decode(Int.self, forKey: .minSamplesLeaf), maxDepth: try c.decode(Int.self, forKey: .maxDepth),
+                  maxBins: try c.decode(Int.self, forKey: .maxBins), sampleFraction: try c.decode(Double.self, forKey: .sampleFraction),
+                  minImpurityDecrease: try c.decode(Double.self, forKey: .minImpurityDecrease),
+                  seed: try c.decode(UInt64.self, forKey: .seed),
+                  leafSmoothing: try c.decodeIfPresent(Double.self, forKey: .leafSmoothing) ?? 0)
+    }
+
+    /// As the synthesized encoding, with `leafSmoothing` only when not 0 (so files of plain forests
+    /// keep their bytes).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(treeCount, forKey: .treeCount)
+        try c.encode(maxFeatures, forKey: .maxFeatures)
+        try c.encode(minSamplesLeaf, forKey: .minSamplesLeaf)
+        try c.encode(maxDepth, forKey: .maxDepth)
+        try c.encode(maxBins, forKey: .maxBins)
+        try c.encode(sampleFraction, forKey: .sampleFraction)
+        try c.encode(minImpurityDecrease, forKey: .minImpurityDecrease)
+        try c.encode(seed, forKey: .seed)
+        if leafSmoothing != 0 { try c.encode(leafSmoothing, forKey: .leafSmoothing) }
     }
 
     /// The number of features drawn per node for `featureCount` features: `maxFeatures` itself when
@@ -61,6 +96,7 @@ public struct ForestParameters: Sendable, Equatable, Codable {
         if !(2...255).contains(maxBins) { return "maxBins must be in 2...255 (got \(maxBins))" }
         if !(sampleFraction > 0 && sampleFraction <= 10) { return "sampleFraction must be in (0, 10] (got \(sampleFraction))" }
         if !(minImpurityDecrease >= 0) { return "minImpurityDecrease must be 0 or more (got \(minImpurityDecrease))" }
+        if !(leafSmoothing >= 0 && leafSmoothing.isFinite) { return "leafSmoothing must be 0 or more (got \(leafSmoothing))" }
         return nil
     }
 }

@@ -92,6 +92,7 @@ public enum RandomForest {
         settings.strategy = options.histograms == .drawnFeatures ? .drawnFeatures : .subtraction
         settings.sparseNodeLimit = options.sparseNodeLimit
         settings.outOfBag = options.outOfBag
+        settings.leafSmoothing = parameters.leafSmoothing
         let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
         let workers = min(threads, treeCount)
 

@@ -254,3 +254,33 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     #expect(with.metadata.outOfBagRSquared != nil && with.metadata.outOfBagRowCount > 0)
     #expect(without.metadata.outOfBagRSquared == nil && without.metadata.outOfBagRowCount == 0)
 }
+
+@Test func leafSmoothingKeepsTheSplitsAndShrinksEachLeafTowardItsParentMean() throws {
+    let (matrix, y) = ToyData.discrete(rows: 900, features: 4, distinct: 30, missingRate: 0.05, seed: 13)
+    func stump(_ m: Double) throws -> DecisionTree {
+        try train(matrix, y, ForestParameters(treeCount: 1, minSamplesLeaf: 3, maxDepth: 1, seed: 5, leafSmoothing: m)).trees[0]
+    }
+    let plain = try stump(0), two = try stump(2), five = try stump(5)
+    #expect(plain.feature == five.feature && plain.thresholdBin == five.thresholdBin && plain.left == five.left)
+    #expect(plain.nodeCount == 3)
+    let mu = Double(plain.value[0])
+    for child in [Int(plain.left[0]), Int(plain.right[0])] {
+        // v_m = (S + m·μ) / (W + m) with S = v_0·W: both m give the child's bootstrap weight W back
+        let v0 = Double(plain.value[child])
+        func weight(_ m: Double, _ vm: Float) -> Double { m * (mu - Double(vm)) / (Double(vm) - v0) }
+        let w2 = weight(2, two.value[child]), w5 = weight(5, five.value[child])
+        #expect(w2 > 3 && isClose(w2, w5, tolerance: 1e-3 * w2), "child \(child): W \(w2) vs \(w5)")
+        #expect(abs(Double(five.value[child]) - mu) < abs(v0 - mu), "smoothing moves the leaf toward the parent mean")
+    }
+    #expect(ForestParameters(leafSmoothing: -1).problem() != nil)
+}
+
+@Test func leafSmoothingIsSavedOnlyWhenSet() throws {
+    let (matrix, y) = ToyData.discrete(rows: 300, features: 3, distinct: 20, missingRate: 0, seed: 2)
+    let plain = try train(matrix, y, ForestParameters(treeCount: 2))
+    let smoothed = try train(matrix, y, ForestParameters(treeCount: 2, leafSmoothing: 7.5))
+    #expect(!String(decoding: plain.serialized(), as: UTF8.self).contains("leafSmoothing"), "plain models keep their bytes")
+    let loaded = try ForestModel(serialized: smoothed.serialized(), expectedSchema: nil)
+    #expect(loaded.parameters.leafSmoothing == 7.5)
+    #expect(try ForestModel(serialized: plain.serialized(), expectedSchema: nil).parameters.leafSmoothing == 0)
+}

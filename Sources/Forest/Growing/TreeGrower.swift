@@ -55,6 +55,8 @@ final class TreeGrower {
         var strategy: HistogramStrategy = .subtraction
         /// Predict each tree's out-of-bag rows into `oobSum`/`oobCount` (sized 1 when off).
         var outOfBag = true
+        /// m of `ForestParameters.leafSmoothing`.
+        var leafSmoothing = 0.0
     }
 
     /// Features are numbered in 16 bits in the out-of-bag walk (`CodedNode`).
@@ -234,8 +236,10 @@ final class TreeGrower {
                 partition(task, split)
                 releaseHistogram(task.histogram)
             }
-            let l = tree.appendLeaf(value: Float(left.sum / Double(left.weight)))
-            let r = tree.appendLeaf(value: Float(right.sum / Double(right.weight)))
+            // (S + m·μ) / (W + m): S / W exactly when m = 0
+            let m = settings.leafSmoothing, parentMean = task.total.sum / Double(task.total.weight)
+            let l = tree.appendLeaf(value: Float((left.sum + m * parentMean) / (Double(left.weight) + m)))
+            let r = tree.appendLeaf(value: Float((right.sum + m * parentMean) / (Double(right.weight) + m)))
             tree.setSplit(task.node, feature: split.feature, bin: split.bin,
                           threshold: thresholds[split.feature * 256 + split.bin], missingLeft: split.missingLeft,
                           left: l, right: r)

@@ -28,9 +28,12 @@ struct ForestOptions: ParsableArguments {
     @Option(help: "Master random seed.")
     var seed: UInt64 = 0
 
+    @Option(help: "Leaf smoothing m: a leaf holds (S + m·parent mean) / (W + m); 0 = the plain mean, as scikit-learn.")
+    var leafSmoothing = 0.0
+
     var parameters: ForestParameters {
         ForestParameters(treeCount: trees, maxFeatures: maxFeatures, minSamplesLeaf: minSamplesLeaf, maxDepth: maxDepth,
-                         maxBins: maxBins, sampleFraction: sampleFraction, minImpurityDecrease: minImpurityDecrease, seed: seed)
+                         maxBins: maxBins, sampleFraction: sampleFraction, minImpurityDecrease: minImpurityDecrease, seed: seed, leafSmoothing: leafSmoothing)
     }
 
     func validate() throws {
