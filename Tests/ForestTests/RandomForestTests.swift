@@ -96,7 +96,8 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
             }
         }
         let matrix = FeatureMatrix(schema: FeatureSchema(names: ["x"]), columns: [x])
-        let model = try train(matrix, y, ForestParameters(treeCount: 3, maxFeatures: 1, minSamplesLeaf: 1, sampleFraction: 1))
+        let model = try train(matrix, y, ForestParameters(treeCount: 3, maxFeatures: 1, minSamplesLeaf: 1, sampleFraction: 1,
+                                                          leafSmoothing: 0))
         for tree in model.trees {
             #expect(tree.feature[0] == 0)
             // y = 1 lies to the right (x > 0.5): missing rows with y = 1 must go right, with y = 0 left
@@ -277,7 +278,7 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
 
 @Test func leafSmoothingIsSavedOnlyWhenSet() throws {
     let (matrix, y) = ToyData.discrete(rows: 300, features: 3, distinct: 20, missingRate: 0, seed: 2)
-    let plain = try train(matrix, y, ForestParameters(treeCount: 2))
+    let plain = try train(matrix, y, ForestParameters(treeCount: 2, leafSmoothing: 0))
     let smoothed = try train(matrix, y, ForestParameters(treeCount: 2, leafSmoothing: 7.5))
     #expect(!String(decoding: plain.serialized(), as: UTF8.self).contains("leafSmoothing"), "plain models keep their bytes")
     let loaded = try ForestModel(serialized: smoothed.serialized(), expectedSchema: nil)

@@ -28,8 +28,8 @@ struct ForestOptions: ParsableArguments {
     @Option(help: "Master random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Leaf smoothing m: a leaf holds (S + m·parent mean) / (W + m); 0 = the plain mean, as scikit-learn.")
-    var leafSmoothing = 0.0
+    @Option(help: "Leaf smoothing m: a leaf holds (S + m·parent mean) / (W + m), S and W its rows' target sum and weight; 0 = the plain mean (scikit-learn's forest).")
+    var leafSmoothing = 10.0
 
     var parameters: ForestParameters {
         ForestParameters(treeCount: trees, maxFeatures: maxFeatures, minSamplesLeaf: minSamplesLeaf, maxDepth: maxDepth,
