@@ -43,26 +43,24 @@ def main():
     model = os.path.join(work, "model.rf")
     pred_csv = os.path.join(work, "pred.csv")
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
-    train = [a.restock, "train", "--matrix", os.path.join(a.data, "train.rstkmat"), "--model", model,
-             "--trees", str(a.trees), "--max-features", str(mtry), "--min-samples-leaf", "5", "--max-depth", "0",
-             "--seed", str(a.seed), "--threads", str(a.threads), "--permutation-rows", "0", "--quiet"]
-    ch_train = peers.run_child(train, env, 7200, os.path.join(work, "train.log"))
-    with open(os.path.join(work, "train.log")) as f:
-        train_log = f.read()
-    if ch_train["rc"] != 0:
-        sys.exit(f"restock train failed: {train_log[-800:]}")
-    fit = float(re.search(r"time: fit ([0-9.]+) s", train_log).group(1))
-    nodes = int(re.search(r"\(([0-9]+) nodes\)", train_log).group(1))
+    def train(model_path, extra, log_name):
+        """Runs `restock train` into model_path; returns (child, log text, fit s, node count)."""
+        command = [a.restock, "train", "--matrix", os.path.join(a.data, "train.rstkmat"), "--model", model_path,
+                   "--trees", str(a.trees), "--max-features", str(mtry), "--min-samples-leaf", "5", "--max-depth", "0",
+                   "--seed", str(a.seed), "--threads", str(a.threads), "--permutation-rows", "0", "--quiet"] + extra
+        child = peers.run_child(command, env, 7200, os.path.join(work, log_name))
+        with open(os.path.join(work, log_name)) as f:
+            log = f.read()
+        if child["rc"] != 0:
+            sys.exit(f"restock train {' '.join(extra)} failed: {log[-800:]}")
+        fit_s = float(re.search(r"time: fit ([0-9.]+) s", log).group(1))
+        return child, log, fit_s, int(re.search(r"\(([0-9]+) nodes\)", log).group(1))
+
+    ch_train, train_log, fit, nodes = train(model, [], "train.log")
     oob = re.search(r"out-of-bag R2 ([-0-9.na/]+)", train_log).group(1)
     # the same training without the out-of-bag pass (the peers compute none): same trees, fit time only
-    train_no_oob = train[:train.index("--model") + 1] + [model + ".no-oob"] + train[train.index("--model") + 2:] + ["--no-out-of-bag"]
-    ch_no_oob = peers.run_child(train_no_oob, env, 7200, os.path.join(work, "train-no-oob.log"))
-    with open(os.path.join(work, "train-no-oob.log")) as f:
-        no_oob_log = f.read()
-    if ch_no_oob["rc"] != 0:
-        sys.exit(f"restock train --no-out-of-bag failed: {no_oob_log[-800:]}")
-    fit_no_oob = float(re.search(r"time: fit ([0-9.]+) s", no_oob_log).group(1))
-    if int(re.search(r"\(([0-9]+) nodes\)", no_oob_log).group(1)) != nodes:
+    ch_no_oob, _, fit_no_oob, nodes_no_oob = train(model + ".no-oob", ["--no-out-of-bag"], "train-no-oob.log")
+    if nodes_no_oob != nodes:
         sys.exit("restock train --no-out-of-bag grew other trees")
     predict = [a.restock, "predict", "--model", model, "--matrix", os.path.join(a.data, "test.rstkmat"),
                "--out", pred_csv, "--threads", str(a.threads)]
