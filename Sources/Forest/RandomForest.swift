@@ -81,7 +81,7 @@ public enum RandomForest {
         let t1 = clock.now
 
         let treeCount = parameters.treeCount
-        let seeds = ForestRandom.treeSeeds(masterSeed: parameters.seed, count: treeCount)
+        let seeds = SplitMix64.seeds(masterSeed: parameters.seed, count: treeCount)
         let maxAbs = target.reduce(Float(0)) { max($0, abs($1)) }
         let oobScale = fixedPointScale(maxAbs: Double(maxAbs), treeCount: treeCount)
         var settings = TreeGrower.Settings(

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import TestSupport
+import HTTPClient
 
 /// Client behaviour against a scripted transport: requests, errors, retries. No server needed.
 final class PauseRecorder: @unchecked Sendable {

@@ -2,6 +2,8 @@
 import Foundation
 import Testing
 import TestSupport
+import HTTPClient
+import Tabular
 
 /// Behaviour against a real ClickHouse server (Debian's 18.16 in scripts/test).
 @Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))

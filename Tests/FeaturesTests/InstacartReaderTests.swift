@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Features
+import Tabular
 
 @Test func readsTheFixtureAsBuiltByHand() throws {
     let dir = try InstacartFixture.folder()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Features
+import TabularIO
 
 @Test func writeThenReadGivesEqualData() throws {
     let data = RandomInstacart.make(users: 200, seed: 1)

@@ -1,10 +1,11 @@
-import Evaluate
 import Features
 import Forest
 import Foundation
 import Serve
 import Testing
 import TestSupport
+import Decisions
+import TabularIO
 
 private func catalog() -> ProductCatalog {
     ProductCatalog(

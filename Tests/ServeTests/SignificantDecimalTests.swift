@@ -2,6 +2,7 @@ import Foundation
 import Serve
 import Testing
 import TestSupport
+import Tabular
 
 private func printf(_ v: Double) -> String { String(format: "%.6g", v) }
 

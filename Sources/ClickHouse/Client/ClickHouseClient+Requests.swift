@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HTTPClient
 
 /// How one call becomes one HTTP request: URL parameters, headers, retries, and the routing of
 /// the response body (rows to the decoder on 200, text to an error otherwise).

@@ -1,3 +1,5 @@
+import HTTPClient
+
 /// A ClickHouse client over HTTP for ClickHouse 18.16 and later: statements, streaming reads in
 /// RowBinary (typed, row by row) or TabSeparated (text fields), and streaming RowBinary INSERTs,
 /// all in memory bounded by one row plus a few buffers whatever the result size.

@@ -1,3 +1,5 @@
+import Decisions
+
 /// Mean per-group F1 of predicted baskets under the Kaggle Instacart rules: a group's true set is
 /// its rows with y = 1, or {None} when there are none; a prediction is a set of rows, or {None}.
 public enum BasketF1 {

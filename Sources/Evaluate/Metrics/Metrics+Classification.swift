@@ -1,3 +1,5 @@
+import Decisions
+
 extension Metrics {
     /// Area under the ROC curve for 0/1 labels (label > 0.5 is positive) and real scores, by the
     /// Mann–Whitney rank sum: AUC = (Σ ranks of positives − n₊(n₊+1)/2) / (n₊ n₋), with tied scores
@@ -39,11 +41,10 @@ extension Metrics {
     }
 
     /// F1 of a predicted set against a true set: 2|P ∩ T| / (|P| + |T|). Two empty sets agree
-    /// perfectly (F1 = 1); exactly one empty set gives 0. Cost O(|P| + |T|).
+    /// perfectly (F1 = 1); exactly one empty set gives 0. Cost O(|P| + |T|). The definition lives
+    /// with the baskets it scores (`ExpectedF1Basket.f1Score`, Decisions).
     public static func f1Score<T: Hashable>(predicted: Set<T>, actual: Set<T>) -> Double {
-        if predicted.isEmpty && actual.isEmpty { return 1 }
-        let hits = predicted.intersection(actual).count
-        return 2 * Double(hits) / Double(predicted.count + actual.count)
+        ExpectedF1Basket.f1Score(predicted: predicted, actual: actual)
     }
 }
 

@@ -1,4 +1,5 @@
 import Forest
+import Tabular
 
 /// A hyperparameter grid for the forest, parsed from `"trees=50,100 max-features=0.2,0.33"`:
 /// space-separated `name=v1,v2,…` terms, names as the command-line options. Its configurations are
@@ -56,7 +57,7 @@ public struct SweepGrid: Sendable, Equatable {
     /// `count` configurations drawn without replacement (a seeded shuffle), in grid order.
     public func randomConfigurations(_ count: Int, seed: UInt64) -> [[String: Double]] {
         let all = configurations()
-        var generator = ForestRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var indices = Array(all.indices)
         indices.shuffle(using: &generator)
         return indices.prefix(count).sorted().map { all[$0] }

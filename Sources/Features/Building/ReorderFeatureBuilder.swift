@@ -1,5 +1,6 @@
 import Dispatch
 import Tabular
+import TabularIO
 
 /// Builds TASK.md's candidate matrix from an `OrderHistory`: one row per (user, product bought in a
 /// prior order) for every user with a `train` or `test` order, rows ordered by user_id then

@@ -18,11 +18,11 @@ public enum ReorderMatrix {
         let clock = ContinuousClock()
         var start = clock.now
         let history = OrderHistory(data: data)
-        timings.index = seconds(clock.now - start)
+        timings.index = Elapsed.seconds(clock.now - start)
         start = clock.now
         let matrix = ReorderFeatureBuilder.build(history: history, products: ProductAttributes(data.products),
                                                  blocks: blocks, progress: progress)
-        timings.features = seconds(clock.now - start)
+        timings.features = Elapsed.seconds(clock.now - start)
         return (matrix, timings)
     }
 
@@ -33,24 +33,14 @@ public enum ReorderMatrix {
         let clock = ContinuousClock()
         let start = clock.now
         let data = try InstacartReader.read(directory: directory, threads: threads) { p in
-            progress?("read \(p.file): \(p.rows) rows in \(format(p.seconds)) s")
+            progress?("read \(p.file): \(p.rows) rows in \(Elapsed.format(p.seconds)) s")
         }
-        let read = seconds(clock.now - start)
+        let read = Elapsed.seconds(clock.now - start)
         progress?("building features for \(data.orders.count) orders, \(data.priorProducts.count) prior rows")
         var (matrix, timings) = build(data, blocks: max(64, threads * 16))
         timings.read = read
         progress?("built \(matrix.rowCount) rows x \(matrix.features.featureCount) features "
-            + "(index \(format(timings.index)) s, features \(format(timings.features)) s)")
+            + "(index \(Elapsed.format(timings.index)) s, features \(Elapsed.format(timings.features)) s)")
         return (matrix, timings)
     }
-}
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}
-
-func format(_ s: Double) -> String {
-    let scaled = (s * 100).rounded()
-    let whole = Int(scaled / 100), frac = Int(scaled.truncatingRemainder(dividingBy: 100))
-    return "\(whole).\(frac < 10 ? "0" : "")\(frac)"
 }

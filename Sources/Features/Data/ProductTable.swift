@@ -1,3 +1,4 @@
+
 /// products.csv as columns.
 ///
 /// Memory per row: 12 bytes (product, aisle, department ids) + 4 bytes (name offset) + the name's

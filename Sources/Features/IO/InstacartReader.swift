@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TabularIO
 
 /// One file read by `InstacartReader`, reported to its progress callback.
 public struct InstacartReadProgress: Sendable {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TabularIO
 
 /// Writes `InstacartData` as an Instacart-layout folder (the six CSV files of `InstacartLayout`,
 /// LF line ends, RFC 4180 quoting of names that need it, days_since_prior_order as `15.0` and empty

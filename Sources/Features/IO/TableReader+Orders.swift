@@ -1,3 +1,5 @@
+import TabularIO
+
 /// orders.csv: parsing and the checks across orders (unique order_id, each user's orders numbered
 /// 1...N, only order N may be train or test).
 extension TableReader {

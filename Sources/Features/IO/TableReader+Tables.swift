@@ -1,3 +1,5 @@
+import TabularIO
+
 /// Parsers of the six tables. Each checks every field's range and the references it can check
 /// while parsing; `TableReader+Orders.swift` holds the checks across orders.
 extension TableReader {

@@ -1,3 +1,4 @@
+
 /// The main statistics of CALIBRATION.md for one data folder, computed from `InstacartData`.
 ///
 /// Definitions (all counts over the whole folder):

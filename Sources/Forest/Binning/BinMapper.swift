@@ -119,10 +119,10 @@ public struct BinMapper: Sendable, Equatable {
     /// when every row is used.
     static func sampleRows(rowCount n: Int, limit: Int, seed: UInt64) -> [Int]? {
         guard n > limit else { return nil }
-        var rng = ForestRandom(seed: seed ^ 0xB1A5_ED6E_5A3D_1E0F)
+        var rng = SplitMix64(seed: seed ^ 0xB1A5_ED6E_5A3D_1E0F)
         return (0..<limit).map { i in
             let lo = i * n / limit, hi = (i + 1) * n / limit
-            return lo + rng.bounded(hi - lo)
+            return lo + rng.integer(below: hi - lo)
         }
     }
 }

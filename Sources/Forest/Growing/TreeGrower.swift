@@ -1,3 +1,5 @@
+import Tabular
+
 /// Grows one regression tree at a time over row-major bin codes; one grower per worker thread,
 /// reused for every tree that worker grows. All of its buffers are allocated once and accessed
 /// through raw pointers in the hot loops (with `TreeGrower+Kernels.swift`, the one place in the target
@@ -183,9 +185,9 @@ final class TreeGrower {
     /// Grows the tree of `seed`; returns it with its impurity decrease per feature (in units of
     /// bootstrap-weighted squared error). Leaves `counts` holding the tree's bootstrap counts.
     func grow(seed: UInt64) -> (tree: DecisionTree, importance: [Double]) {
-        var rng = ForestRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         counts.update(repeating: 0, count: n)
-        for _ in 0..<settings.draws { counts[rng.bounded(n)] &+= 1 }
+        for _ in 0..<settings.draws { counts[rng.integer(below: n)] &+= 1 }
         var m = 0, weight: UInt64 = 0, sum = 0.0
         let stride = rowStride
         for r in 0..<n where counts[r] != 0 {
@@ -255,7 +257,7 @@ final class TreeGrower {
     }
 
     /// The best split of a node, or nil when it must stay a leaf.
-    private func findSplit(_ task: Task, rng: inout ForestRandom, rootWeight: Double) -> SplitCandidate? {
+    private func findSplit(_ task: Task, rng: inout SplitMix64, rootWeight: Double) -> SplitCandidate? {
         let count = task.end - task.start
         let minLeaf = settings.minSamplesLeaf
         if count < 2 * minLeaf { return nil }
@@ -300,8 +302,8 @@ final class TreeGrower {
     }
 
     @inline(__always)
-    private func draw(_ drawn: inout Int, rng: inout ForestRandom) -> Int {
-        let j = drawn + rng.bounded(p - drawn)
+    private func draw(_ drawn: inout Int, rng: inout SplitMix64) -> Int {
+        let j = drawn + rng.integer(below: p - drawn)
         let f = permutation[j]
         permutation[j] = permutation[drawn]
         permutation[drawn] = f

@@ -1,4 +1,5 @@
 import Dispatch
+import Tabular
 
 /// Permutation importance on out-of-bag rows (Breiman 2001, at the level of the ensemble).
 ///
@@ -13,10 +14,10 @@ enum PermutationImportance {
     static func sampleRows(rowCount n: Int, limit: Int, seed: UInt64) -> [Int] {
         guard limit > 0, n > 0 else { return [] }
         if n <= limit { return Array(0..<n) }
-        var rng = ForestRandom(seed: seed ^ 0x5EED_0F_0B_5EED)
+        var rng = SplitMix64(seed: seed ^ 0x5EED_0F_0B_5EED)
         return (0..<limit).map { i in
             let lo = i * n / limit, hi = (i + 1) * n / limit
-            return lo + rng.bounded(hi - lo)
+            return lo + rng.integer(below: hi - lo)
         }
     }
 
@@ -40,9 +41,9 @@ enum PermutationImportance {
                 var f = w
                 while f < p {
                     var shuffled = local
-                    var rng = ForestRandom(seed: seed &+ 0x9E37_79B9 &* UInt64(f + 1))
+                    var rng = SplitMix64(seed: seed &+ 0x9E37_79B9 &* UInt64(f + 1))
                     var order = Array(0..<k)
-                    for i in stride(from: k - 1, to: 0, by: -1) { order.swapAt(i, rng.bounded(i + 1)) }
+                    for i in stride(from: k - 1, to: 0, by: -1) { order.swapAt(i, rng.integer(below: i + 1)) }
                     for i in 0..<k { shuffled[i * p + f] = local[order[i] * p + f] }
                     out[f] = meanSquaredError(trees: trees, codes: shuffled, featureCount: p, valueBins: valueBins, y: y,
                                               outOfBag: outOfBag) - baseline

@@ -1,5 +1,6 @@
 import Dispatch
 import Features
+import TabularIO
 
 /// The output bytes of one chunk, reused for every chunk: worker w formats rows [w·n/W, (w+1)·n/W)
 /// into its own region, which starts at the first row's worst-case offset (rows × the longest

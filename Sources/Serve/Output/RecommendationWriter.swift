@@ -1,5 +1,7 @@
 import Features
 import Foundation
+import Decisions
+import TabularIO
 
 /// Writes recommendations and baskets as CSV, and the recommendations as a text table.
 ///

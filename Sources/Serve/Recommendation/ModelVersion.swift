@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Features
+import TabularIO
 
 /// A short, stable name for a model file, recorded beside every recommendation: `rf-` and the
 /// eight hex digits of the file's CRC-32, which the model format stores in its trailer (the

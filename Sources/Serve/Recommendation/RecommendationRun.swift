@@ -1,6 +1,7 @@
 import Features
 import Forest
-import Tabular
+import Decisions
+import TabularIO
 
 /// `restock recommend` as one library call: read a data folder, build the candidate rows of the
 /// users' next orders, score them with a model, and write one stock recommendation per product
@@ -48,6 +49,16 @@ public struct RecommendationRun: Sendable {
         public var candidateRows: Int
         public var modelVersion: String
         public var seconds: (read: Double, features: Double, predict: Double, write: Double)
+
+        public init(recommendations: [StockRecommendation], baskets: Int, users: Int, candidateRows: Int, modelVersion: String,
+                    seconds: (read: Double, features: Double, predict: Double, write: Double)) {
+            self.recommendations = recommendations
+            self.baskets = baskets
+            self.users = users
+            self.candidateRows = candidateRows
+            self.modelVersion = modelVersion
+            self.seconds = seconds
+        }
     }
 
     public let configuration: Configuration

@@ -1,3 +1,5 @@
+import Decisions
+
 /// Turns per-row reorder probabilities into one `StockRecommendation` per product.
 ///
 /// The rows are the candidates (user, product) of the horizon's orders, one order per user. Per

@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// CPU time used by this process so far (user + system, all threads), from `getrusage`.
-enum ProcessCPUTime {
-    static func seconds() -> Double {
+public enum ProcessCPUTime {
+    public static func seconds() -> Double {
         var usage = rusage()
         #if canImport(Glibc)
         let who = RUSAGE_SELF.rawValue

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Why an input cannot be scored by a model. Problems inside the input itself (a malformed line)
 /// are `MatrixFileError`s with the line number; problems of files are `FileError`s.
 public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {

@@ -1,6 +1,6 @@
 import Features
 import Forest
-import Tabular
+import TabularIO
 
 /// `restock score` as one library call: load the model, open the input, check it against the
 /// model, then stream it through `StreamingScorer` into the output (`-` = standard output).

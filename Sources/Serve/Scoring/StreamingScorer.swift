@@ -2,6 +2,7 @@ import Dispatch
 import Features
 import Forest
 import Tabular
+import TabularIO
 
 /// Scores candidate rows with a forest and writes `user_id,product_id,probability`, one line per
 /// row in input order, in bounded memory.
@@ -25,7 +26,7 @@ public struct StreamingScorer: Sendable {
     public let threads: Int
     public let chunkRows: Int
     /// The packed trees; the scorer keeps only these, so the caller may drop the `ForestModel`.
-    let predictor: ForestPredictor
+    public let predictor: ForestPredictor
 
     public init(model: ForestModel, threads: Int = 1, chunkRows: Int = 65_536) {
         precondition(threads > 0 && chunkRows > 0, "StreamingScorer: threads and chunkRows must be positive")
@@ -104,7 +105,7 @@ public struct StreamingScorer: Sendable {
             try produce { chunk in
                 let (wall, cpu) = (clock.now, ProcessCPUTime.seconds())
                 let probabilities = try predictor.predict(chunk.features, threads: threads)
-                summary.predictSeconds += StreamingScorer.seconds(clock.now - wall)
+                summary.predictSeconds += Elapsed.seconds(clock.now - wall)
                 summary.predictCPUSeconds += ProcessCPUTime.seconds() - cpu
                 try lines.write(users: chunk.keys.column(named: "user_id")!, products: chunk.keys.column(named: "product_id")!,
                                 probabilities: probabilities, to: writer)
@@ -116,11 +117,7 @@ public struct StreamingScorer: Sendable {
             writer.abandon()
             throw error
         }
-        summary.seconds = StreamingScorer.seconds(clock.now - start)
+        summary.seconds = Elapsed.seconds(clock.now - start)
         return summary
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

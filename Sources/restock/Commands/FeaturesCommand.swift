@@ -2,6 +2,8 @@ import ArgumentParser
 import Features
 import Foundation
 import Tabular
+import TabularIO
+import Warehouse
 
 /// `restock features`: the reorder matrix of a data folder, written as CSV or binary.
 struct FeaturesCommand: ParsableCommand {

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Generator
 
 /// `restock generate`: writes a synthetic Instacart-layout dataset.
 struct GenerateCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Features
 import Foundation
+import Warehouse
 
 /// `restock ingest`: load a data folder into ClickHouse, all six tables swapped in at once.
 struct IngestCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Features
 import Tabular
+import TabularIO
 
 /// Reads a matrix file for a command: the binary layout when the file starts with RSTKMAT1, else CSV.
 /// `targetName` nil means: the binary file's own target, or the CSV column `y`.

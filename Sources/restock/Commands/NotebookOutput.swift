@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import TabularIO
 
 /// Writes a notebook and its figures: `NAME.md` and the folder `NAME_files/` beside it, each file
 /// through a temporary name.

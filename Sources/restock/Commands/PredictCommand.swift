@@ -2,6 +2,7 @@ import ArgumentParser
 import Features
 import Forest
 import Foundation
+import TabularIO
 
 /// `restock predict`: score a matrix with a saved model.
 struct PredictCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Serve
+import Warehouse
 
 /// `restock recommend`: stock recommendations per product for the users' next orders.
 struct RecommendCommand: ParsableCommand {

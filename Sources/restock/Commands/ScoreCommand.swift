@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Serve
+import Warehouse
 
 /// `restock score`: stream candidate rows through a forest.
 struct ScoreCommand: ParsableCommand {

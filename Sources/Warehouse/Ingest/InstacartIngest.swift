@@ -1,0 +1,215 @@
+import ClickHouse
+import Dispatch
+import Foundation
+import Features
+import Tabular
+
+/// Loads an Instacart-layout dataset into ClickHouse so that each live table changes all at once or
+/// not at all, and none changes before all six are loaded and checked: `restock ingest`.
+///
+/// Steps: (1) read and check the six files with `InstacartReader` (a bad file fails here, before
+/// anything is sent); (2) create the database and the live tables if missing (`InstacartSchema`)
+/// and check that existing ones have the schema's columns; (3) recreate one stage table per live
+/// table (`<table>__stage`) and stream the columns into it as RowBinary (two INSERTs at a time,
+/// the big tables cut into row ranges, so the server works on two cores); (4) check that
+/// `SELECT count()` of every stage table equals the rows sent; (5) swap each stage into its live
+/// table with `ALTER TABLE live REPLACE PARTITION tuple() FROM stage` (atomic per table, a few ms
+/// each, only after all six stages checked out); (6) drop the stage tables.
+///
+/// So re-running never duplicates (the live content is replaced, not appended), and a failure
+/// before step 5 (bad file, killed client, killed server, network error, count mismatch) leaves
+/// the live tables as they were: the INSERTs only ever touch stage tables, and an aborted upload
+/// is closed with a reset so the server does not commit a cut body (CLICKHOUSE.md §2.8). The six
+/// swaps are six statements: a crash in the milliseconds between the first and the last leaves some
+/// tables new and some old until the ingest is run again. One ingest per database at a time (they
+/// share the stage tables).
+///
+/// Cost: reading is O(bytes) (see `InstacartReader`); loading is O(rows) on the client (11 bytes
+/// per order_products row, no text formatting) and bound by the server's MergeTree writes.
+/// Memory: the data set in columns (about 430 MB at full scale) plus the client's upload buffer.
+public struct InstacartIngest: Sendable {
+    /// Rows and seconds per table, and the time of each stage.
+    public struct Summary: Sendable {
+        public var rows: [(table: String, rows: Int, seconds: Double)] = []
+        public var readSeconds = 0.0
+        public var loadSeconds = 0.0
+        public var swapSeconds = 0.0
+        public var totalSeconds: Double { readSeconds + loadSeconds + swapSeconds }
+    }
+
+    public let client: ClickHouseClient
+    public let database: String
+    /// One line per step (never credentials).
+    public var progress: (@Sendable (String) -> Void)?
+    /// Called from inside each INSERT body after every batch of rows written, with the table and
+    /// the rows this INSERT has written so far (for progress, and for the fault tests, which stop a
+    /// load midway). INSERTs run concurrently: it may be called from several threads at once.
+    public var rowsWritten: (@Sendable (_ table: String, _ rows: Int) -> Void)?
+    /// INSERTs running at once, each on its own connection (the server works on each in a thread
+    /// of its own, so two keep both cores of a small machine busy).
+    public var connections = 2
+    /// Tables with more rows than this are loaded as `connections` INSERTs of row ranges.
+    public var splitRows = 1 << 20
+    /// Rows written per producer call (a few KiB to a few hundred KiB of RowBinary).
+    var batchRows = 8192
+
+    public init(client: ClickHouseClient, database: String = "instacart") {
+        self.client = client
+        self.database = database
+    }
+
+    /// Reads and checks the files of `directory`, then loads them (see the type's steps).
+    public func run(directory: String, threads: Int = 2) throws -> Summary {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let data = try InstacartReader.read(directory: directory, threads: threads) { p in
+            progress?("read \(p.file): \(p.rows) rows in \(Elapsed.format(p.seconds)) s")
+        }
+        let readSeconds = Elapsed.seconds(clock.now - start)
+        var summary = try run(data)
+        summary.readSeconds = readSeconds
+        return summary
+    }
+
+    /// Loads `data` (which should come from `InstacartReader`, so that it meets TASK.md's contract).
+    public func run(_ data: InstacartData) throws -> Summary {
+        let clock = ContinuousClock()
+        var summary = Summary()
+        var start = clock.now
+        try prepare()
+        let loads = try loadStages(data)
+        for table in InstacartSchema.tables {
+            let (sent, elapsed) = loads[table.name] ?? (0, 0)
+            let counted = try count(InstacartSchema.stageName(table))
+            guard counted == sent, sent == Self.rowCount(table, data) else {
+                throw InstacartIngestError(database: database, table: table.name, problem: .countMismatch(sent: sent, counted: counted))
+            }
+            summary.rows.append((table.name, sent, elapsed))
+        }
+        summary.loadSeconds = Elapsed.seconds(clock.now - start)
+        start = clock.now
+        for table in InstacartSchema.tables {
+            try client.execute("ALTER TABLE \(qualified(table.name)) REPLACE PARTITION tuple() FROM \(qualified(InstacartSchema.stageName(table)))")
+        }
+        summary.swapSeconds = Elapsed.seconds(clock.now - start)
+        progress?("swapped the six stage tables into \(database) in \(Elapsed.format(summary.swapSeconds)) s")
+        for table in InstacartSchema.tables {
+            try client.execute("DROP TABLE IF EXISTS \(qualified(InstacartSchema.stageName(table)))")
+        }
+        return summary
+    }
+
+    /// Runs the INSERTs into the stage tables, `connections` at a time: tables above `splitRows`
+    /// rows as `connections` INSERTs of consecutive row ranges, the biggest first. Returns rows sent
+    /// and seconds (first INSERT start to last INSERT end) per table; throws the first error after
+    /// every INSERT has ended.
+    func loadStages(_ data: InstacartData) throws -> [String: (rows: Int, seconds: Double)] {
+        var jobs: [(table: InstacartSchema.Table, rows: Range<Int>)] = []
+        for table in InstacartSchema.tables {
+            let n = Self.rowCount(table, data)
+            let parts = n > splitRows ? max(1, connections) : 1
+            for k in 0..<parts { jobs.append((table, (n * k / parts)..<(n * (k + 1) / parts))) }
+        }
+        jobs.sort { $0.rows.count > $1.rows.count }
+        let queue = jobs
+        let state = LoadState()
+        let clock = ContinuousClock()
+        let origin = clock.now
+        DispatchQueue.concurrentPerform(iterations: max(1, min(connections, queue.count))) { _ in
+            while let j = state.nextJob(of: queue.count) {
+                let (table, rows) = queue[j]
+                let begin = Elapsed.seconds(clock.now - origin)
+                do {
+                    let sent = try load(table, data, rows: rows)
+                    let end = Elapsed.seconds(clock.now - origin)
+                    state.finished(table.name, rows: sent, from: begin, to: end)
+                    progress?("loaded rows \(rows.lowerBound)..<\(rows.upperBound) of \(database).\(InstacartSchema.stageName(table)) "
+                        + "in \(Elapsed.format(end - begin)) s")
+                } catch {
+                    state.failed(error)
+                }
+            }
+        }
+        return try state.result()
+    }
+
+    /// Creates the database and missing live tables, checks existing ones, recreates the stages.
+    func prepare() throws {
+        try client.execute("CREATE DATABASE IF NOT EXISTS \(SQLLiteral.identifier(database))")
+        for table in InstacartSchema.tables {
+            try client.execute(table.createStatement(database: database, ifNotExists: true))
+            try checkStructure(table)
+        }
+        for table in InstacartSchema.tables {
+            let stage = InstacartSchema.stageName(table)
+            try client.execute("DROP TABLE IF EXISTS \(qualified(stage))")
+            try client.execute(table.createStatement(database: database, name: stage))
+        }
+    }
+
+    /// Throws `.structureMismatch` unless the live table has exactly the schema's columns and types.
+    func checkStructure(_ table: InstacartSchema.Table) throws {
+        var found: [(name: String, type: String)] = []
+        try client.selectTabSeparated("DESCRIBE TABLE \(qualified(table.name))") { fields in
+            if fields.count >= 2, let name = fields[0], let type = fields[1] { found.append((name, type)) }
+        }
+        var problems: [String] = []
+        for column in table.columns {
+            if let existing = found.first(where: { $0.name == column.name }) {
+                if existing.type != column.type { problems.append("\(column.name) is \(existing.type), not \(column.type)") }
+            } else {
+                problems.append("no column \(column.name)")
+            }
+        }
+        for extra in found where !table.columns.contains(where: { $0.name == extra.name }) {
+            problems.append("extra column \(extra.name)")
+        }
+        if !problems.isEmpty {
+            throw InstacartIngestError(database: database, table: table.name, problem: .structureMismatch(problems))
+        }
+    }
+
+    func count(_ table: String) throws -> Int {
+        let text = try client.queryText("SELECT count() FROM \(qualified(table))")
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    func qualified(_ table: String) -> String { SQLLiteral.qualifiedName(database, table) }
+}
+
+/// The shared state of concurrent stage loads: the next job, and what each table got.
+private final class LoadState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var tables: [String: (rows: Int, from: Double, to: Double)] = [:]
+    private var error: (any Error)?
+
+    /// The next job to run, or nil when all have been handed out or one has failed.
+    func nextJob(of count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard error == nil, next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func finished(_ table: String, rows: Int, from: Double, to: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        let old = tables[table] ?? (0, from, to)
+        tables[table] = (old.rows + rows, min(old.from, from), max(old.to, to))
+    }
+
+    func failed(_ error: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+
+    func result() throws -> [String: (rows: Int, seconds: Double)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let error { throw error }
+        return tables.mapValues { ($0.rows, $0.to - $0.from) }
+    }
+}

@@ -1,0 +1,165 @@
+import ClickHouse
+import Features
+import Forest
+import Foundation
+import Decisions
+import Serve
+import TabularIO
+import Tabular
+
+/// `restock recommend --clickhouse`: stock recommendations from the Instacart tables in
+/// ClickHouse, in bounded memory, into a table of the same server (published atomically per model
+/// version) or into the same CSV as `RecommendationRun`.
+///
+/// The candidate rows are computed by the server and streamed out in chunks
+/// (`ReorderMatrix.stream`), each chunk is scored by the forest, and only the horizon's rows are
+/// added to per-product sums (`DemandAccumulator`: μ = Σ p, σ² = Σ p(1 − p), one entry per product).
+/// The rows come in the order of the files' matrix, so the sums, and hence every output value, are
+/// bit for bit those of `recommend --data` on the same data. Names, aisles and departments are read
+/// from ClickHouse (`ProductCatalog.load(clickhouse:)`). To a table: `ModelVersionTable.
+/// stockRecommendations` (product_id, product_name, aisle, department, expected_demand, stddev,
+/// recommended_stock, service_level, model_version), loaded into the run's stage, count-checked
+/// and swapped in with `REPLACE PARTITION '<version>'`; re-running a version replaces its rows
+/// (whatever the service level or horizon), other versions stay.
+///
+/// With `basketsPath`, each user's expected-F1 basket is chosen as soon as the user's rows end (the
+/// stream is ordered by user) and written out (`BasketStream`): the same file as `--data` gives.
+/// The output files are renamed into place together at the end; a failure leaves neither.
+///
+/// Memory: one chunk (as `ClickHouseScoringRun`), the sums (24 bytes per product id up to the
+/// largest), the users seen (for the count), one user's rows, each user's next order id (with
+/// baskets) and the catalog; never the candidate matrix.
+public struct ClickHouseRecommendationRun: Sendable {
+    public typealias Output = ClickHouseRunOutput
+
+    public var modelPath: String
+    public var client: ClickHouseClient
+    public var database: String
+    public var output: Output
+    /// Also write each user's expected-F1 basket to this CSV (as `RecommendationRun`).
+    public var basketsPath: String?
+    public var serviceLevel: Double
+    public var horizon: RecommendationRun.Horizon
+    public var threads: Int
+    public var chunkRows: Int
+
+    public init(modelPath: String, client: ClickHouseClient, database: String, output: Output, serviceLevel: Double = 0.95,
+                horizon: RecommendationRun.Horizon = .all, threads: Int = 1, chunkRows: Int = 65_536) {
+        self.modelPath = modelPath
+        self.client = client
+        self.database = database
+        self.output = output
+        self.serviceLevel = serviceLevel
+        self.horizon = horizon
+        self.threads = threads
+        self.chunkRows = chunkRows
+    }
+
+    /// The recommendations and counts; `seconds.read` is the catalog read, `features` the feature
+    /// SQL and the stream without the scoring, `predict` the forest, `write` the file or the publish.
+    public func run(progress: (@Sendable (String) -> Void)? = nil) throws -> RecommendationRun.Result {
+        let clock = ContinuousClock()
+        var start = clock.now
+        func lap() -> Double {
+            let d = Elapsed.seconds(clock.now - start)
+            start = clock.now
+            return d
+        }
+        let version = try ModelVersion(modelFile: modelPath).description
+        let scorer = StreamingScorer(model: try ForestModel.load(from: modelPath), threads: threads, chunkRows: chunkRows)
+        try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
+                         input: "the features computed in ClickHouse")
+        try ReorderMatrix.checkTablesExist(client, database: database)
+        var table: ModelVersionTable?
+        if case .table(let name) = output {
+            table = ModelVersionTable.stockRecommendations(database: database, name: name)
+            try table!.prepare(client, version: version)
+        }
+        var writers: [AtomicFileWriter] = []
+        do {
+            _ = lap()
+            var baskets: BasketStream?
+            if let basketsPath {
+                let nextOrder = try Self.nextOrders(client, database: database)
+                let writer = try AtomicFileWriter(path: basketsPath)
+                writers.append(writer)
+                baskets = try BasketStream(writer: writer, nextOrder: nextOrder)
+            }
+            var demand = DemandAccumulator()
+            var users = Set<Int32>()
+            var predict = 0.0
+            let onlyTest = horizon == .test
+            progress?("scoring the candidate rows computed in ClickHouse with model \(version)")
+            let timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows,
+                                                   progress: progress) { chunk in
+                let predictStart = clock.now
+                let probabilities = try scorer.predictor.predict(chunk.features, threads: threads)
+                predict += Elapsed.seconds(clock.now - predictStart)
+                let target = chunk.target, rowUsers = chunk.keys.columns[0], rowProducts = chunk.keys.columns[1]
+                for r in 0..<chunk.rowCount where !onlyTest || target[r].isNaN {
+                    demand.add(product: rowProducts[r], probability: probabilities[r])
+                    users.insert(rowUsers[r])
+                    try baskets?.add(user: rowUsers[r], product: rowProducts[r], probability: probabilities[r])
+                }
+            }
+            try baskets?.flush()
+            _ = lap()
+            let catalog = try ProductCatalog.load(clickhouse: client, database: database)
+            let read = lap()
+            let recommender = StockRecommender(policy: StockPolicy(serviceLevel: serviceLevel), modelVersion: version)
+            let recommendations = recommender.recommend(demand, catalog: catalog)
+            switch output {
+            case .file(let path):
+                let writer = try AtomicFileWriter(path: path)
+                writers.insert(writer, at: 0)
+                try RecommendationWriter.write(recommendations, to: writer)
+            case .table:
+                try insert(recommendations, into: table!, version: version)
+            }
+            for writer in writers { try writer.finishWithoutRename() }
+            try AtomicFileWriter.renameAll(writers)
+            let write = lap()
+            return RecommendationRun.Result(
+                recommendations: recommendations, baskets: baskets?.count ?? 0, users: users.count, candidateRows: demand.rowCount,
+                modelVersion: version, seconds: (read, timings.total - timings.handler, predict, write))
+        } catch {
+            for writer in writers { writer.abandon() }
+            if let table { try? table.dropStage(client, version: version) }
+            throw error
+        }
+    }
+
+    /// Each user's train or test order id (`SELECT user_id, order_id FROM orders WHERE eval_set !=
+    /// 'prior'`; the last one read wins, as in `RecommendationRun`).
+    static func nextOrders(_ client: ClickHouseClient, database: String) throws -> [Int32: Int32] {
+        var next: [Int32: Int32] = [:]
+        try client.select("SELECT user_id, order_id FROM \(SQLLiteral.qualifiedName(database, InstacartSchema.orders.name)) "
+                          + "WHERE eval_set != 'prior' ORDER BY user_id, order_number", columns: [.uint32, .uint32]) { row in
+            next[Int32(bitPattern: try row.readUInt32())] = Int32(bitPattern: try row.readUInt32())
+        }
+        return next
+    }
+
+    /// Loads the recommendations into the stage of `table` and publishes them.
+    private func insert(_ recommendations: [StockRecommendation], into table: ModelVersionTable, version: String) throws {
+        var next = 0
+        let sent = try client.insert(into: table.stageName(version: version), database: database, columns: table.insertColumns) { w in
+            let end = min(next + 4096, recommendations.count)
+            while next < end {
+                let r = recommendations[next]
+                w.writeUInt32(UInt32(bitPattern: r.productID))
+                w.writeString(r.product.name)
+                w.writeString(r.product.aisle)
+                w.writeString(r.product.department)
+                w.writeFloat64(r.expectedDemand)
+                w.writeFloat64(r.standardDeviation)
+                w.writeUInt32(UInt32(clamping: r.recommendedStock))
+                w.writeFloat64(r.serviceLevel)
+                w.writeString(r.modelVersion)
+                next += 1
+            }
+            return next < recommendations.count
+        }.rows
+        try table.publish(client, version: version, rowsSent: sent)
+    }
+}

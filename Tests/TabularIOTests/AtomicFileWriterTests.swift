@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Features
+import TabularIO
+
+@Test func writerLeavesNoFileUntilCommit() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("out.csv")
+    let writer = try AtomicFileWriter(path: path, bufferSize: 64)
+    try writer.write("a,b\n")
+    try writer.write(int: -1234567)
+    try writer.write(byte: UInt8(ascii: ","))
+    try writer.write(oneDecimal: 15)
+    try writer.write(byte: UInt8(ascii: ","))
+    try writer.write(csvField: "Bread, \"Rye\"")
+    try writer.flush()
+    #expect(!FileManager.default.fileExists(atPath: path))
+    #expect(FileManager.default.fileExists(atPath: path + ".partial"))
+    try writer.commit()
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n-1234567,15.0,\"Bread, \"\"Rye\"\"\"")
+    #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+}
+
+@Test func abandonedWriterRemovesItsTemporaryFile() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("out.csv")
+    do {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write("partial")
+    }
+    #expect(!FileManager.default.fileExists(atPath: path))
+    #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+}
