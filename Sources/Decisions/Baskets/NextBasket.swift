@@ -1,4 +1,3 @@
-
 /// The products predicted for one user's next order: the set with the largest expected F1 under
 /// independent reorder probabilities (`ExpectedF1Basket`, with Kaggle's "None" item).
 public struct NextBasket: Sendable, Equatable {

@@ -1,4 +1,3 @@
-
 /// aisles.csv or departments.csv as columns: an id and a name per row.
 ///
 /// Memory per row: 4 bytes (id) + 4 bytes (name offset) + the name's UTF-8 bytes.

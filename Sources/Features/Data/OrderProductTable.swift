@@ -1,4 +1,3 @@
-
 /// order_products__prior.csv or order_products__train.csv as columns, in file order.
 ///
 /// Memory per row: 11 bytes (order and product ids 4 + 4, add_to_cart_order 2, reordered 1):

@@ -1,4 +1,3 @@
-
 /// orders.csv as columns, one row per order, in file order.
 ///
 /// Memory per row: 17 bytes (order and user ids 4 + 4, eval set 1, order number 2, dow 1, hour 1,

@@ -1,4 +1,3 @@
-
 /// products.csv as columns.
 ///
 /// Memory per row: 12 bytes (product, aisle, department ids) + 4 bytes (name offset) + the name's

@@ -1,4 +1,3 @@
-
 /// A CSV file that cannot be read as the Instacart layout says: a missing or empty file, a wrong
 /// header, a wrong field count, or a field that is not a valid value for its column.
 ///

@@ -1,4 +1,3 @@
-
 /// A byte-level RFC 4180 record scanner over one file's bytes (or a part of them cut at a line end).
 ///
 /// Fields are separated by `,`, records end with LF, CRLF or the end of the buffer; a field may be

@@ -1,4 +1,3 @@
-
 /// order_products__prior.csv and __train.csv, the big files (576 MB, 32.4M rows at full scale).
 ///
 /// The parts are parsed straight into the final arrays: a first pass counts each part's line feeds

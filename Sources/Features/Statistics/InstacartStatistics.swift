@@ -1,4 +1,3 @@
-
 /// The main statistics of CALIBRATION.md for one data folder, computed from `InstacartData`.
 ///
 /// Definitions (all counts over the whole folder):

@@ -1,4 +1,3 @@
-
 /// The exact, sort-based split finder (scikit-learn's `BestSplitter`): the naive twin of the
 /// histogram finder, used by tests. It sorts a node's rows by the raw value of a feature and tries a
 /// threshold between every two consecutive distinct values, with missing rows on the right, then on

@@ -1,4 +1,3 @@
-
 /// A problem in a matrix file (CSV or binary), with where it is: file, line (1-based, CSV only),
 /// column name and the offending text when there is one.
 public struct MatrixFileError: Error, CustomStringConvertible, Sendable, Equatable {
