@@ -1,5 +1,6 @@
 import Features
 import Forest
+import Serve
 import Foundation
 import Tabular
 import Testing
@@ -19,11 +20,12 @@ import TestSupport
     }
     let matrix = try dir.write("train.csv", text)
     let model = dir.file("model.rf")
-    let summary = try TrainingRun(source: .matrix(matrix), modelPath: model, targetName: nil,
+    let outcome = try TrainingRun(source: .matrix(matrix), modelPath: model, targetName: nil,
                                   parameters: ForestParameters(treeCount: 10, seed: 1), threads: 2, permutationRows: 100,
-                                  trainedAt: "2024-01-01T00:00:00Z", showProgress: false).run()
-    #expect(summary.contains("skipped 60 rows with an empty target"))
-    #expect(summary.contains("out-of-bag R2 0."))
+                                  trainedAt: "2024-01-01T00:00:00Z")
+        .run(context: JobContext(command: "train", quiet: true, verbose: false, json: false))
+    #expect(outcome.rowsSkipped == 60 && outcome.rowsTrained == 540)
+    #expect((outcome.outOfBagRSquared ?? -1) > 0)
     let loaded = try ForestModel.load(from: model)
     #expect(loaded.metadata.rowCount == 540)
     #expect(loaded.schema.names == ["x0", "x1"])

@@ -98,7 +98,7 @@ public struct RecommendationRun: Sendable {
         var writers: [AtomicFileWriter] = []
         var basketCount = 0
         do {
-            let out = try AtomicFileWriter(path: c.outPath)
+            let out = try AtomicFileWriter.opening(c.outPath)
             writers.append(out)
             try RecommendationWriter.write(recommendations, to: out)
             if let basketsPath = c.basketsPath {
@@ -108,7 +108,7 @@ public struct RecommendationRun: Sendable {
                 }
                 let baskets = NextBasket.choose(users: users, products: products, probabilities: p, nextOrder: nextOrder)
                 basketCount = baskets.count
-                let writer = try AtomicFileWriter(path: basketsPath)
+                let writer = try AtomicFileWriter.opening(basketsPath)
                 writers.append(writer)
                 try RecommendationWriter.write(baskets, to: writer)
             }

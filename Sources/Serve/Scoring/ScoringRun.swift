@@ -55,6 +55,6 @@ public struct ScoringRun: Sendable {
     }
 
     private func output() throws -> AtomicFileWriter {
-        outPath == "-" ? AtomicFileWriter.standardOutput() : try AtomicFileWriter(path: outPath)
+        try AtomicFileWriter.opening(outPath)
     }
 }

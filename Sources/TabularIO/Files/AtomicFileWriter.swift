@@ -60,6 +60,11 @@ public final class AtomicFileWriter {
         closesDescriptor = false
     }
 
+    /// The writer for an output option's value: standard output for `-`, else `init(path:)`.
+    public static func opening(_ path: String, bufferSize: Int = 1 << 20) throws -> AtomicFileWriter {
+        path == "-" ? standardOutput(bufferSize: bufferSize) : try AtomicFileWriter(path: path, bufferSize: bufferSize)
+    }
+
     /// A buffered writer over standard output (file descriptor 1), named `-`.
     public static func standardOutput(bufferSize: Int = 1 << 20) -> AtomicFileWriter {
         AtomicFileWriter(standardOutputBufferSize: bufferSize)

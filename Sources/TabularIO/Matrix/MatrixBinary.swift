@@ -88,7 +88,7 @@ public enum MatrixBinary {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
-        let writer = try AtomicFileWriter(path: path)
+        let writer = try AtomicFileWriter.opening(path)
         try magic.withUnsafeBytes { try writer.write($0) }
         try withUnsafeBytes(of: UInt32(json.count).littleEndian) { try writer.write($0) }
         try json.withUnsafeBytes { try writer.write($0) }

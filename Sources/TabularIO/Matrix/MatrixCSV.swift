@@ -89,7 +89,7 @@ public enum MatrixCSV {
 
     /// Writes `matrix` as CSV (atomically, through `AtomicFileWriter`).
     public static func write(_ matrix: LabelledMatrix, to path: String) throws {
-        let writer = try AtomicFileWriter(path: path)
+        let writer = try AtomicFileWriter.opening(path)
         let names = matrix.keys.names + matrix.features.schema.names + [matrix.targetName]
         try writer.write(names.joined(separator: ","))
         try writer.write(byte: 10)

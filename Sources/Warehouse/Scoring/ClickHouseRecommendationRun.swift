@@ -81,7 +81,7 @@ public struct ClickHouseRecommendationRun: Sendable {
             var baskets: BasketStream?
             if let basketsPath {
                 let nextOrder = try Self.nextOrders(client, database: database)
-                let writer = try AtomicFileWriter(path: basketsPath)
+                let writer = try AtomicFileWriter.opening(basketsPath)
                 writers.append(writer)
                 baskets = try BasketStream(writer: writer, nextOrder: nextOrder)
             }
@@ -110,7 +110,7 @@ public struct ClickHouseRecommendationRun: Sendable {
             let recommendations = recommender.recommend(demand, catalog: catalog)
             switch output {
             case .file(let path):
-                let writer = try AtomicFileWriter(path: path)
+                let writer = try AtomicFileWriter.opening(path)
                 writers.insert(writer, at: 0)
                 try RecommendationWriter.write(recommendations, to: writer)
             case .table:

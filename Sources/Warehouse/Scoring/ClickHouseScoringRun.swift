@@ -115,7 +115,7 @@ public struct ClickHouseScoringRun: Sendable {
 
     private func toFile(_ path: String, scorer: StreamingScorer, progress: (@Sendable (String) -> Void)?) throws -> Summary {
         try ReorderMatrix.checkTablesExist(client, database: database)
-        let writer = path == "-" ? AtomicFileWriter.standardOutput() : try AtomicFileWriter(path: path)
+        let writer = try AtomicFileWriter.opening(path)
         var timings = ReorderMatrix.ClickHouseTimings()
         let scored = try scorer.score(to: writer) { emit in
             timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows,

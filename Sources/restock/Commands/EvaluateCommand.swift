@@ -5,7 +5,7 @@ import Foundation
 import Tabular
 
 /// `restock evaluate`: grouped cross-validation of the forest, ridge and naive baselines.
-struct EvaluateCommand: ParsableCommand {
+struct EvaluateCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Cross-validate the forest against ridge and naive baselines (pair and demand metrics).",
@@ -28,8 +28,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Print one JSON object instead of the table.")
-    var json = false
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] { input.datasets }
 
     @Option(help: "Also write a Markdown notebook with SVG figures to this file.")
     var report: String?
@@ -39,22 +40,30 @@ struct EvaluateCommand: ParsableCommand {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    func run() throws {
+    func execute(_ context: JobContext) throws -> JobReport {
         let started = ContinuousClock.now
-        let matrix = try input.load(threads: threads)
+        let matrix = try input.load(threads: threads, context: context)
         var configuration = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         configuration.folds = folds
         configuration.forest = forest.parameters
         configuration.threads = threads
-        let result = try CrossValidatedComparison(configuration).run(matrix, progress: Log.stderr)
-        let seconds = Log.seconds(since: started)
+        let result = try CrossValidatedComparison(configuration).run(matrix, progress: context.messages)
+        let seconds = Elapsed.seconds(since: started)
         let summary = EvaluationSummary(result: result, seconds: seconds)
-        print(json ? summary.json() : summary.table())
-        if let report {
+        if !context.json { print(summary.table()) }
+        var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
+            + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
+        report.inputs = input.datasets
+        if let report = self.report {
             let notebook = EvaluationNotebook(result: result, command: CommandLine.arguments, version: RestockVersion.string,
                                               seconds: seconds, dataDescription: input.description)
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: report)
-            Log.stderr("wrote \(report)")
+            context.message("wrote \(report)")
         }
+        if let path = self.report { report.outputs = [.file(path)] }
+        report.rows = ["rows": result.rows, "users": result.groups, "features": result.features.count]
+        report.seconds = ["evaluate": seconds]
+        report.metrics = try JSONValue.encoding(Dictionary(uniqueKeysWithValues: result.scores.map { ($0.name, $0.scores) }))
+        return report
     }
 }

@@ -6,7 +6,7 @@ import TabularIO
 import Warehouse
 
 /// `restock features`: the reorder matrix of a data folder, written as CSV or binary.
-struct FeaturesCommand: ParsableCommand {
+struct FeaturesCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "features",
         abstract: "Build the reorder feature matrix (TASK.md's 26 features and extras) and write it.",
@@ -15,7 +15,8 @@ struct FeaturesCommand: ParsableCommand {
             ordered by user_id then product_id. CSV header: user_id,product_id,<features>,y (an empty field is \
             missing; y is empty for users whose next order is test). --format binary writes the RSTKMAT1 \
             layout of models/FORMAT.md, which train, predict and score read back fast. The file is written \
-            under a temporary name and renamed when complete.
+            under a temporary name and renamed when complete; --out - writes it to standard output (CSV \
+            unless --format binary), for a pipe into `restock score --matrix -`.
 
             With --clickhouse URL the same matrix (same rows, columns and values) is computed by SQL inside \
             ClickHouse from the tables `restock ingest` loaded into --database, and streamed out.
@@ -31,7 +32,7 @@ struct FeaturesCommand: ParsableCommand {
 
     @OptionGroup var clickhouse: ClickHouseOptions
 
-    @Option(help: "Output file.")
+    @Option(help: "Output file; - writes to standard output.")
     var out: String
 
     @Option(help: "csv or binary (default: binary when --out ends in .bin, else csv).")
@@ -43,6 +44,15 @@ struct FeaturesCommand: ParsableCommand {
     @Flag(help: ArgumentHelp("Print the SQL of --clickhouse (intermediate tables named restock_tmp_sql_*) and exit.", visibility: .hidden))
     var printSQL = false
 
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] {
+        if let data { return JobDataset.dataFolder(data) }
+        return JobDataset.clickHouseTables(url: clickhouse.url ?? "", database: clickhouse.databaseName)
+    }
+
+    var writesToStandardOutput: Bool { out == "-" }
+
     func validate() throws {
         if (data == nil) == !clickhouse.isGiven { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -53,27 +63,35 @@ struct FeaturesCommand: ParsableCommand {
             print(ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql").script)
             return
         }
-        let started = ContinuousClock.now
+        try JobRunner(command: Self.jobName, options: job).run(self)
+    }
+
+    func execute(_ context: JobContext) throws -> JobReport {
         let matrix: LabelledMatrix
-        let stages: String
+        var seconds: [String: Double] = [:]
         if let data {
-            let (built, timings) = try ReorderMatrix.build(directory: data, threads: threads, progress: Log.stderr)
+            let (built, timings) = try ReorderMatrix.build(directory: data, threads: threads, progress: context.messages)
             matrix = built
-            stages = "read \(Log.format(timings.read)) s, index \(Log.format(timings.index)) s, features \(Log.format(timings.features)) s"
+            seconds = ["read": timings.read, "index": timings.index, "features": timings.features]
         } else {
-            Log.stderr("computing features in \(clickhouse.description)")
+            context.message("computing features in \(clickhouse.description)")
             let (built, timings) = try ReorderMatrix.build(clickhouse: clickhouse.client(), database: clickhouse.databaseName,
-                                                           progress: Log.stderr)
+                                                           progress: context.messages)
             matrix = built
-            stages = "server steps \(Log.format(timings.total - timings.stream)) s, stream \(Log.format(timings.stream)) s"
+            seconds = ["server_steps": timings.total - timings.stream, "stream": timings.stream]
         }
         let writeStart = ContinuousClock.now
-        switch format ?? (out.hasSuffix(".bin") ? .binary : .csv) {
+        let chosen = format ?? (out.hasSuffix(".bin") ? .binary : .csv)
+        switch chosen {
         case .csv: try MatrixCSV.write(matrix, to: out)
         case .binary: try MatrixBinary.write(matrix, to: out)
         }
-        let write = Log.seconds(since: writeStart)
-        print("wrote \(out): \(matrix.rowCount) rows x \(matrix.features.featureCount) features "
-            + "(\(stages), write \(Log.format(write)) s, total \(Log.format(Log.seconds(since: started))) s)")
+        seconds["write"] = Elapsed.seconds(since: writeStart)
+        var report = JobReport(summary: "wrote \(out == "-" ? "standard output" : out): \(matrix.rowCount) rows x \(matrix.features.featureCount) features (\(chosen.rawValue))")
+        report.inputs = plannedInputs
+        report.outputs = [.file(out, columns: JobDataset.matrixColumns(matrix), rows: matrix.rowCount)]
+        report.rows = ["rows": matrix.rowCount, "features": matrix.features.featureCount, "labelled_rows": matrix.labelledRows.count]
+        report.seconds = seconds
+        return report
     }
 }

@@ -10,7 +10,7 @@ import Darwin
 import Generator
 
 /// `restock generate`: writes a synthetic Instacart-layout dataset.
-struct GenerateCommand: ParsableCommand {
+struct GenerateCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate a synthetic dataset in the Instacart layout.",
@@ -44,23 +44,28 @@ struct GenerateCommand: ParsableCommand {
         help: ArgumentHelp("Override a model parameter by its prototype name (calibration work).", visibility: .hidden))
     var settings: [String] = []
 
+    @OptionGroup var job: JobOptions
+
     func validate() throws {
         if users < 1 { throw ValidationError("--users must be at least 1.") }
         if !(0...1).contains(testFraction) { throw ValidationError("--test-fraction must be between 0 and 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
 
-    func run() throws {
+    func execute(_ context: JobContext) throws -> JobReport {
         var config = GeneratorConfiguration(users: users, seed: seed, testFraction: testFraction, threads: threads)
         for setting in settings { try config.parameters.apply(setting: setting) }
-        let reporter = ProgressReporter(label: "generate")
-        let started = Date()
-        let summary = try InstacartGenerator.generate(config, to: out, progress: reporter.update)
-        reporter.finish()
-        let seconds = Date().timeIntervalSince(started)
-        print(
-            "wrote \(out): \(summary.users) users (\(summary.testUsers) test), \(summary.orders) orders, "
-                + "\(summary.priorRows) prior rows, \(summary.trainRows) train rows, \(summary.products) products "
-                + "in \(String(format: "%.1f", seconds)) s")
+        let reporter = context.progress("generate")
+        let summary = try InstacartGenerator.generate(config, to: out, progress: reporter?.update)
+        reporter?.finish()
+        var report = JobReport(
+            summary: "wrote \(out): \(summary.users) users (\(summary.testUsers) test), \(summary.orders) orders, "
+                + "\(summary.priorRows) prior rows, \(summary.trainRows) train rows, \(summary.products) products")
+        report.outputs = JobDataset.dataFolder(out)
+        let rows = [summary.aisles, summary.departments, summary.products, summary.orders, summary.priorRows, summary.trainRows]
+        for i in report.outputs.indices { report.outputs[i].rows = rows[i] }
+        report.rows = ["users": summary.users, "test_users": summary.testUsers, "orders": summary.orders,
+                       "prior_rows": summary.priorRows, "train_rows": summary.trainRows, "products": summary.products]
+        return report
     }
 }

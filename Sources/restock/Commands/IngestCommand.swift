@@ -1,10 +1,11 @@
 import ArgumentParser
+import Tabular
 import Features
 import Foundation
 import Warehouse
 
 /// `restock ingest`: load a data folder into ClickHouse, all six tables swapped in at once.
-struct IngestCommand: ParsableCommand {
+struct IngestCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Load an Instacart-layout data folder into ClickHouse (stage, check, swap in).",
@@ -35,15 +36,19 @@ struct IngestCommand: ParsableCommand {
                                visibility: .hidden))
     var pauseAfterRows: Int?
 
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] { JobDataset.dataFolder(data) }
+
     func validate() throws {
         if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if connections < 1 { throw ValidationError("--connections must be at least 1") }
     }
 
-    func run() throws {
+    func execute(_ context: JobContext) throws -> JobReport {
         var ingest = InstacartIngest(client: clickhouse.client(), database: clickhouse.databaseName)
-        ingest.progress = Log.stderr
+        ingest.progress = context.messages
         ingest.connections = connections
         if let pauseAfterRows {
             ingest.rowsWritten = { table, rows in
@@ -52,11 +57,20 @@ struct IngestCommand: ParsableCommand {
                 sleep(600)
             }
         }
-        Log.stderr("ingest \(data) into \(clickhouse.description)")
+        context.message("ingest \(data) into \(clickhouse.description)")
         let summary = try ingest.run(directory: data, threads: threads)
-        for (table, rows, seconds) in summary.rows { print("\(table): \(rows) rows in \(Log.format(seconds)) s") }
-        print("ingested \(data) into \(clickhouse.databaseName): read \(Log.format(summary.readSeconds)) s, "
-            + "load \(Log.format(summary.loadSeconds)) s, swap \(Log.format(summary.swapSeconds)) s, "
-            + "total \(Log.format(summary.totalSeconds)) s")
+        for (table, rows, seconds) in summary.rows { context.detail("\(table): \(rows) rows in \(Elapsed.format(seconds)) s") }
+        var report = JobReport(summary: "ingested \(summary.rows.reduce(0) { $0 + $1.1 }) rows of \(data) into \(clickhouse.databaseName) "
+            + "(read \(Elapsed.format(summary.readSeconds)) s, load \(Elapsed.format(summary.loadSeconds)) s, swap \(Elapsed.format(summary.swapSeconds)) s)")
+        report.inputs = plannedInputs
+        for (table, rows, _) in summary.rows {
+            let file = JobDataset.absolute(data + "/" + table + ".csv")
+            if let i = report.inputs.firstIndex(where: { $0.location == .file(file) }) { report.inputs[i].rows = rows }
+            report.outputs.append(.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: table,
+                                                   columns: InstacartLayout.columns(of: table + ".csv").map { ($0, "csv") }, rows: rows))
+            report.rows[table] = rows
+        }
+        report.seconds = ["read": summary.readSeconds, "load": summary.loadSeconds, "swap": summary.swapSeconds]
+        return report
     }
 }

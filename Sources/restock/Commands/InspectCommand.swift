@@ -1,9 +1,10 @@
 import ArgumentParser
 import Forest
+import Serve
 import Foundation
 
 /// `restock inspect`: what a model file holds.
-struct InspectCommand: ParsableCommand {
+struct InspectCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show a model's metadata, hyperparameters and feature importances.",
@@ -12,11 +13,22 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Model file written by `restock train`.")
     var model: String
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var job: JobOptions
 
-    func run() throws {
-        let loaded = try ForestModel.load(from: model)
-        print(json ? try ModelReport(loaded).json() : ModelReport(loaded).text())
+    var plannedInputs: [JobDataset] { [.file(model)] }
+
+    func execute(_ context: JobContext) throws -> JobReport {
+        let (path, holder) = try MatrixInput.readablePath(model, option: "--model", context: context)
+        let loaded = try withExtendedLifetime(holder) { try ForestModel.load(from: path) }
+        let version = try withExtendedLifetime(holder) { try ModelVersion(modelFile: path).description }
+        let modelReport = ModelReport(loaded)
+        if !context.json { print(modelReport.text()) }
+        var report = JobReport(summary: "\(model): \(loaded.trees.count) trees, \(loaded.schema.count) features, target '\(loaded.metadata.targetName)' (\(version))")
+        var input = JobDataset.file(model)
+        input.modelVersion = version
+        report.inputs = [input]
+        report.modelVersion = version
+        report.result = try JSONValue.encoding(modelReport)
+        return report
     }
 }

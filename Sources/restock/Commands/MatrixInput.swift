@@ -1,21 +1,22 @@
-import Features
 import Tabular
 import TabularIO
 
-/// Reads a matrix file for a command: the binary layout when the file starts with RSTKMAT1, else CSV.
-/// `targetName` nil means: the binary file's own target, or the CSV column `y`.
+/// Reads a matrix option's file (`MatrixFile`); `-` is standard input, copied to a temporary file
+/// first (`StandardInputFile`) and claimed for `--matrix`.
 enum MatrixInput {
-    static func read(path: String, targetName: String?, requireTarget: Bool = false) throws -> LabelledMatrix {
-        if MatrixBinary.isBinaryMatrix(path: path) {
-            let matrix = try MatrixBinary.read(path: path)
-            if requireTarget, targetName == nil, matrix.target.allSatisfy({ $0.isNaN }) {
-                throw MatrixFileError(path: path, reason: "the binary matrix has no target column")
-            }
-            if let targetName, matrix.targetName != targetName, matrix.target.contains(where: { !$0.isNaN }) {
-                throw MatrixFileError(path: path, reason: "the binary matrix's target is '\(matrix.targetName)', not '\(targetName)'")
-            }
-            return matrix
-        }
-        return try MatrixCSV.read(path: path, targetName: targetName ?? "y", requireTarget: requireTarget)
+    static func read(path: String, targetName: String?, requireTarget: Bool = false, context: JobContext? = nil) throws -> LabelledMatrix {
+        guard path == "-" else { return try MatrixFile.read(path: path, targetName: targetName, requireTarget: requireTarget) }
+        try context?.claimStandardInput(for: "--matrix")
+        let input = try StandardInputFile(option: "--matrix")
+        return try MatrixFile.read(path: input.path, targetName: targetName, requireTarget: requireTarget)
+    }
+
+    /// A file path for an option that maps its input: the path itself, or standard input copied to a
+    /// temporary file (kept alive by the returned holder) for `-`.
+    static func readablePath(_ path: String, option: String, context: JobContext) throws -> (path: String, holder: StandardInputFile?) {
+        guard path == "-" else { return (path, nil) }
+        try context.claimStandardInput(for: option)
+        let input = try StandardInputFile(option: option)
+        return (input.path, input)
     }
 }

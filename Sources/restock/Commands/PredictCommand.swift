@@ -1,11 +1,9 @@
 import ArgumentParser
-import Features
-import Forest
 import Foundation
-import TabularIO
+import Serve
 
 /// `restock predict`: score a matrix with a saved model.
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Score a matrix file with a model; writes one column 'prediction' in row order.",
@@ -15,13 +13,13 @@ struct PredictCommand: ParsableCommand {
             Example: restock predict --model models/reorder.rf --matrix test.csv --out predictions.csv
             """)
 
-    @Option(help: "Model file written by `restock train`.")
+    @Option(help: "Model file written by `restock train`; - reads standard input.")
     var model: String
 
-    @Option(help: "Matrix to score: CSV or binary (RSTKMAT1).")
+    @Option(help: "Matrix to score: CSV or binary (RSTKMAT1); - reads standard input.")
     var matrix: String
 
-    @Option(help: "Output CSV with one column 'prediction'.")
+    @Option(help: "Output CSV with one column 'prediction'; - writes to standard output.")
     var out: String
 
     @Option(help: "Worker threads (default: all cores).")
@@ -34,47 +32,24 @@ struct PredictCommand: ParsableCommand {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    func run() throws {
-        print(try PredictionRun(modelPath: model, matrixPath: matrix, outPath: out, threads: threads, blockRows: blockRows).run())
-    }
-}
+    @OptionGroup var job: JobOptions
 
-/// Load, score, write; returns a summary with the time of each step.
-struct PredictionRun {
-    var modelPath: String
-    var matrixPath: String
-    var outPath: String
-    var threads: Int
-    var blockRows = 0
+    var plannedInputs: [JobDataset] { [.file(model), .file(matrix)] }
+    var writesToStandardOutput: Bool { out == "-" }
 
-    func run() throws -> String {
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        var model: ForestModel? = try ForestModel.load(from: modelPath)
-        let targetName = model!.metadata.targetName
-        let t1 = clock.now
-        let matrix = try MatrixInput.read(path: matrixPath, targetName: targetName)
-        let t2 = clock.now
-        let predictor = ForestPredictor(model!, blockRows: blockRows)
-        model = nil  // the packed trees are all that scoring needs
-        let t3 = clock.now
-        let predictions = try predictor.predict(matrix.features, threads: threads)
-        let t4 = clock.now
-        let writer = try AtomicFileWriter(path: outPath)
-        try writer.write("prediction\n")
-        for p in predictions {
-            try writer.write(p.description)
-            try writer.write(byte: 10)
+    func execute(_ context: JobContext) throws -> JobReport {
+        let (modelPath, modelHolder) = try MatrixInput.readablePath(model, option: "--model", context: context)
+        let (matrixPath, matrixHolder) = try MatrixInput.readablePath(matrix, option: "--matrix", context: context)
+        let result = try withExtendedLifetime((modelHolder, matrixHolder)) {
+            try PredictionRun(modelPath: modelPath, matrixPath: matrixPath, outPath: out, threads: threads, blockRows: blockRows).run()
         }
-        try writer.commit()
-        let t5 = clock.now
-        func s(_ d: Duration) -> String {
-            String(format: "%.3f", Log.seconds(d))
-        }
-        let predictSeconds = Log.seconds(t4 - t3)
-        let rate = predictSeconds > 0 ? Double(predictions.count) / predictSeconds : 0
-        return "predicted \(predictions.count) rows in \(s(t4 - t3)) s (\(Int(rate)) rows/s, \(threads) threads); "
-            + "load model \(s(t1 - t0)) s, read matrix \(s(t2 - t1)) s, pack trees \(s(t3 - t2)) s, write \(s(t5 - t4)) s\n"
-            + "predictions: \(outPath)"
+        let s = result.seconds
+        let rate = s.predict > 0 ? Double(result.rows) / s.predict : 0
+        var report = JobReport(summary: "predicted \(result.rows) rows (\(Int(rate)) rows/s, \(threads) threads) -> \(out == "-" ? "standard output" : out)")
+        report.inputs = plannedInputs
+        report.outputs = [.file(out, columns: [("prediction", "Float32")], rows: result.rows)]
+        report.rows = ["rows": result.rows]
+        report.seconds = ["load_model": s.loadModel, "read_matrix": s.readMatrix, "pack_trees": s.packTrees, "predict": s.predict, "write": s.write]
+        return report
     }
 }

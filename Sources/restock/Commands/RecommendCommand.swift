@@ -4,7 +4,7 @@ import Serve
 import Warehouse
 
 /// `restock recommend`: stock recommendations per product for the users' next orders.
-struct RecommendCommand: ParsableCommand {
+struct RecommendCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
         abstract: "Recommend stock per product for the users' next orders (mu, sigma, ceil(mu + z sigma)).",
@@ -37,25 +37,43 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Service level: the probability that the stock covers the demand (0.5 to 0.9999).")
     var serviceLevel = 0.95
 
-    @Option(help: "Output CSV, one line per product.")
+    @Option(help: "Output CSV, one line per product; - writes to standard output.")
     var out: String?
 
     @Option(help: ArgumentHelp("ClickHouse table to publish the recommendations into (with --clickhouse).", valueName: "name"))
     var toTable: String?
 
-    @Option(help: "Also write each user's expected-F1 basket to this CSV.")
+    @Option(help: "Also write each user's expected-F1 basket to this CSV; - writes to standard output.")
     var baskets: String?
 
     @Option(help: "Next orders to cover: all (train and test orders) or test (only the unlabelled ones).")
     var horizon = RecommendationRun.Horizon.all.rawValue
 
-    @Option(help: "Recommendations to print (0 prints none).")
+    @Option(help: "Recommendations to print on standard output (0 prints none; none are printed when --out, --baskets or --json use standard output).")
     var top = 20
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] {
+        var inputs: [JobDataset] = [.file(model)]
+        if let data { inputs += JobDataset.dataFolder(data) }
+        if let url = clickhouse.url { inputs += JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
+        return inputs
+    }
+
+    var writesToStandardOutput: Bool { out == "-" || baskets == "-" }
+
+    static let stockColumns: [(name: String, type: String)] = [
+        ("product_id", "Int32"), ("product_name", "String"), ("aisle", "String"), ("department", "String"), ("expected_demand", "Float64"),
+        ("stddev", "Float64"), ("recommended_stock", "Int64"), ("service_level", "Float64"), ("model_version", "String"),
+    ]
+    static let basketColumns: [(name: String, type: String)] = [("user_id", "Int32"), ("order_id", "Int32"), ("products", "String"), ("expected_f1", "Float64")]
+
     func validate() throws {
+        if out == "-" && baskets == "-" { throw ValidationError("--out - and --baskets - cannot both write to standard output") }
         if (data == nil) == (!clickhouse.isGiven) { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
         if (out == nil) == (toTable == nil) { throw ValidationError("give exactly one of --out FILE and --to-table NAME") }
         if let toTable {
@@ -68,32 +86,45 @@ struct RecommendCommand: ParsableCommand {
         if top < 0 { throw ValidationError("--top must be 0 or more") }
     }
 
-    func run() throws {
-        let started = ContinuousClock.now
+    func execute(_ context: JobContext) throws -> JobReport {
         let horizon = RecommendationRun.Horizon(rawValue: self.horizon)!
-        let result: RecommendationRun.Result
-        if let data {
-            let configuration = RecommendationRun.Configuration(
-                modelPath: model, dataDirectory: data, outPath: out!, basketsPath: baskets, serviceLevel: serviceLevel,
-                horizon: horizon, threads: threads)
-            result = try RecommendationRun(configuration).run(progress: Log.stderr)
-        } else {
-            Log.stderr("recommending stock from \(clickhouse.description)")
+        let (modelPath, holder) = try MatrixInput.readablePath(model, option: "--model", context: context)
+        let result: RecommendationRun.Result = try withExtendedLifetime(holder) {
+            if let data {
+                let configuration = RecommendationRun.Configuration(
+                    modelPath: modelPath, dataDirectory: data, outPath: out!, basketsPath: baskets, serviceLevel: serviceLevel,
+                    horizon: horizon, threads: threads)
+                return try RecommendationRun(configuration).run(progress: context.messages)
+            }
+            context.message("recommending stock from \(clickhouse.description)")
             var run = ClickHouseRecommendationRun(
-                modelPath: model, client: clickhouse.client(), database: clickhouse.databaseName,
+                modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                 output: toTable.map { .table($0) } ?? .file(out!), serviceLevel: serviceLevel, horizon: horizon, threads: threads)
             run.basketsPath = baskets
-            result = try run.run(progress: Log.stderr)
+            return try run.run(progress: context.messages)
         }
-        let destination = toTable.map { "\(clickhouse.databaseName).\($0)" } ?? out!
-        if top > 0 {
+        let destination = toTable.map { "\(clickhouse.databaseName).\($0)" } ?? (out! == "-" ? "standard output" : out!)
+        if top > 0 && !context.json && !writesToStandardOutput {
             print("top \(min(top, result.recommendations.count)) of \(result.recommendations.count) products by expected demand "
                 + "(service level \(serviceLevel), model \(result.modelVersion)):")
             print(RecommendationWriter.table(result.recommendations, top: top))
         }
-        Log.stderr("\(result.candidateRows) candidate rows of \(result.users) users -> \(result.recommendations.count) products in \(destination)"
-            + (baskets.map { "; \(result.baskets) baskets in \($0)" } ?? "")
-            + " (\(Log.format(Log.seconds(since: started))) s: read \(Log.format(result.seconds.read)), features "
-            + "\(Log.format(result.seconds.features)), predict \(Log.format(result.seconds.predict)), write \(Log.format(result.seconds.write)))")
+        var report = JobReport(summary: "\(result.candidateRows) candidate rows of \(result.users) users -> \(result.recommendations.count) products in \(destination)"
+            + (baskets.map { "; \(result.baskets) baskets in \($0 == "-" ? "standard output" : $0)" } ?? "")
+            + " (model \(result.modelVersion))")
+        report.inputs = plannedInputs
+        var stock = toTable.map {
+            JobDataset.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: $0, columns: Self.stockColumns)
+        } ?? .file(out!, columns: Self.stockColumns)
+        stock.rows = result.recommendations.count
+        stock.modelVersion = result.modelVersion
+        report.outputs = [stock]
+        if let baskets { report.outputs.append(.file(baskets, columns: Self.basketColumns, rows: result.baskets)) }
+        report.modelVersion = result.modelVersion
+        report.rows = ["candidate_rows": result.candidateRows, "users": result.users, "products": result.recommendations.count,
+                       "baskets": result.baskets]
+        report.seconds = ["read": result.seconds.read, "features": result.seconds.features, "predict": result.seconds.predict,
+                          "write": result.seconds.write]
+        return report
     }
 }

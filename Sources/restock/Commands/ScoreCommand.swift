@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import Serve
+import Tabular
 import Warehouse
 
 /// `restock score`: stream candidate rows through a forest.
-struct ScoreCommand: ParsableCommand {
+struct ScoreCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score candidate rows with a model as a stream; writes user_id,product_id,probability.",
@@ -57,8 +58,17 @@ struct ScoreCommand: ParsableCommand {
                                visibility: .hidden))
     var pauseAfterRows: Int?
 
-    @Flag(help: "No summary line on stderr.")
-    var quiet = false
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] {
+        var inputs: [JobDataset] = [.file(model)]
+        if let data { inputs += JobDataset.dataFolder(data) }
+        if let url = clickhouse.url { inputs += JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
+        if let matrix { inputs.append(.file(matrix)) }
+        return inputs
+    }
+
+    var writesToStandardOutput: Bool { out == "-" }
 
     func validate() throws {
         if [data != nil, matrix != nil, clickhouse.isGiven].filter({ $0 }).count != 1 {
@@ -76,22 +86,29 @@ struct ScoreCommand: ParsableCommand {
         if chunkRows < 1 { throw ValidationError("--chunk-rows must be at least 1") }
     }
 
-    func run() throws {
-        if clickhouse.isGiven { return try runClickHouse() }
-        let input: ScoringRun.Input = data.map { .data($0) } ?? .matrix(matrix!)
-        let summary = try ScoringRun(modelPath: model, input: input, outPath: out!, threads: threads, chunkRows: chunkRows)
-            .run(progress: quiet ? nil : Log.stderr)
-        if !quiet {
-            let predictRate = summary.predictSeconds > 0 ? Double(summary.rows) / summary.predictSeconds : 0
+    static let scoreColumns: [(name: String, type: String)] = [("user_id", "Int32"), ("product_id", "Int32"), ("probability", "Float32")]
+
+    func execute(_ context: JobContext) throws -> JobReport {
+        if matrix == "-" { try context.claimStandardInput(for: "--matrix") }
+        let (modelPath, holder) = try MatrixInput.readablePath(model, option: "--model", context: context)
+        return try withExtendedLifetime(holder) {
+            if clickhouse.isGiven { return try runClickHouse(modelPath: modelPath, context: context) }
+            let input: ScoringRun.Input = data.map { .data($0) } ?? .matrix(matrix!)
+            let summary = try ScoringRun(modelPath: modelPath, input: input, outPath: out!, threads: threads, chunkRows: chunkRows)
+                .run(progress: context.messages)
             let cpuRate = summary.predictCPUSeconds > 0 ? Double(summary.rows) / summary.predictCPUSeconds : 0
-            Log.stderr("scored \(summary.rows) rows in \(summary.chunks) chunks in \(Log.format(summary.seconds)) s "
-                + "(\(Int(summary.rowsPerSecond)) rows/s, \(threads) threads) -> \(out!); forest \(Log.format(summary.predictSeconds)) s "
-                + "(\(Int(predictRate)) rows/s, \(Int(cpuRate)) rows per CPU second)")
+            var report = JobReport(summary: "scored \(summary.rows) rows in \(summary.chunks) chunks (\(Int(summary.rowsPerSecond)) rows/s, "
+                + "\(Int(cpuRate)) rows per CPU second of the forest, \(threads) threads) -> \(out! == "-" ? "standard output" : out!)")
+            report.inputs = plannedInputs
+            report.outputs = [.file(out!, columns: Self.scoreColumns, rows: summary.rows)]
+            report.rows = ["rows": summary.rows, "chunks": summary.chunks]
+            report.seconds = ["score": summary.seconds, "predict": summary.predictSeconds, "predict_cpu": summary.predictCPUSeconds]
+            return report
         }
     }
 
-    private func runClickHouse() throws {
-        var run = ClickHouseScoringRun(modelPath: model, client: clickhouse.client(), database: clickhouse.databaseName,
+    private func runClickHouse(modelPath: String, context: JobContext) throws -> JobReport {
+        var run = ClickHouseScoringRun(modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                                        output: toTable.map { .table($0) } ?? .file(out!), threads: threads, chunkRows: chunkRows)
         if failAfterRows != nil || pauseAfterRows != nil {
             let (failAfter, pauseAfter) = (failAfterRows ?? .max, pauseAfterRows ?? .max)
@@ -103,16 +120,27 @@ struct ScoreCommand: ParsableCommand {
                 }
             }
         }
-        if !quiet { Log.stderr("scoring the candidates of \(clickhouse.description)") }
-        let s = try run.run(progress: quiet ? nil : Log.stderr)
-        if !quiet {
-            let target = toTable.map { "\(clickhouse.databaseName).\($0) (model_version \(s.modelVersion))" } ?? out!
-            Log.stderr("scored \(s.rows) rows in \(s.chunks) chunks in \(Log.format(s.seconds)) s (\(Int(s.rowsPerSecond)) rows/s, "
-                + "\(threads) threads) -> \(target); feature steps \(Log.format(s.featureSteps)) s, stream \(Log.format(s.stream)) s "
-                + "(select+decode \(Log.format(s.selectAndDecode)) s with the first row after \(Log.format(s.firstRow)) s, forest \(Log.format(s.predict)) s, "
-                + "waiting for the insert \(Log.format(s.waitForInsert)) s), insert \(Log.format(s.insert)) s, "
-                + "publish \(Log.format(s.publish)) s")
+        context.message("scoring the candidates of \(clickhouse.description)")
+        let s = try run.run(progress: context.messages)
+        let target = toTable.map { "\(clickhouse.databaseName).\($0) (model_version \(s.modelVersion))" } ?? (out! == "-" ? "standard output" : out!)
+        context.detail("feature steps \(Elapsed.format(s.featureSteps)) s, stream \(Elapsed.format(s.stream)) s (select+decode "
+            + "\(Elapsed.format(s.selectAndDecode)) s with the first row after \(Elapsed.format(s.firstRow)) s, forest \(Elapsed.format(s.predict)) s, "
+            + "waiting for the insert \(Elapsed.format(s.waitForInsert)) s), insert \(Elapsed.format(s.insert)) s, publish \(Elapsed.format(s.publish)) s")
+        var report = JobReport(summary: "scored \(s.rows) rows in \(s.chunks) chunks (\(Int(s.rowsPerSecond)) rows/s, \(threads) threads) -> \(target)")
+        report.inputs = plannedInputs
+        if let toTable {
+            var table = JobDataset.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: toTable,
+                                                   columns: Self.scoreColumns + [("model_version", "String")], rows: s.rows)
+            table.modelVersion = s.modelVersion
+            report.outputs = [table]
+        } else {
+            report.outputs = [.file(out!, columns: Self.scoreColumns, rows: s.rows)]
         }
+        report.modelVersion = s.modelVersion
+        report.rows = ["rows": s.rows, "chunks": s.chunks]
+        report.seconds = ["score": s.seconds, "feature_steps": s.featureSteps, "stream": s.stream, "predict": s.predict,
+                          "insert": s.insert, "publish": s.publish]
+        return report
     }
 }
 

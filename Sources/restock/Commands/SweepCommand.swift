@@ -3,9 +3,10 @@ import Evaluate
 import Features
 import Forest
 import Foundation
+import Serve
 
 /// `restock sweep`: grouped cross-validation over a hyperparameter grid, resumable.
-struct SweepCommand: ParsableCommand {
+struct SweepCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Cross-validate the forest over a hyperparameter grid; resumable; saves the best model.",
@@ -42,6 +43,10 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Also write a Markdown notebook with a heat map to this file.")
     var report: String?
 
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] { input.datasets }
+
     func validate() throws {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
         if !SweepLog.metricNames.contains(metric) { throw ValidationError("--metric must be one of \(SweepLog.metricNames.joined(separator: ", "))") }
@@ -49,38 +54,57 @@ struct SweepCommand: ParsableCommand {
         do { _ = try SweepGrid(parsing: grid) } catch { throw ValidationError("\(error)") }
     }
 
-    func run() throws {
+    func execute(_ context: JobContext) throws -> JobReport {
         let parsed = try SweepGrid(parsing: grid)
         let configurations = random.map { parsed.randomConfigurations($0, seed: forest.seed) } ?? parsed.configurations()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let matrix = try input.load(threads: threads)
+        let matrix = try input.load(threads: threads, context: context)
         var comparison = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         comparison.folds = folds
         comparison.forest = forest.parameters
         comparison.threads = threads
         let log = SweepLog(path: out + "/sweep.csv")
-        Log.stderr("sweep: \(configurations.count) of \(parsed.count) configurations, \(folds) folds, results in \(log.path)")
+        context.message("sweep: \(configurations.count) of \(parsed.count) configurations, \(folds) folds, results in \(log.path)")
         let entries = try HyperparameterSweep(grid: parsed, configurations: configurations, comparison: comparison, log: log)
-            .run(matrix, progress: Log.stderr)
+            .run(matrix, progress: context.messages)
         let board = HyperparameterSweep.leaderboard(entries, metric: metric)
-        print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
-        for (i, e) in board.enumerated() {
-            print(String(format: "%4d  %12.4f  %7.0f  ", i + 1, e.metrics[metric] ?? .nan, e.seconds) + e.key)
+        if !context.json {
+            print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
+            for (i, e) in board.enumerated() {
+                print(String(format: "%4d  %12.4f  %7.0f  ", i + 1, e.metrics[metric] ?? Double.nan, e.seconds) + e.key)
+            }
         }
-        guard let best = board.first, let configuration = configurations.first(where: { parsed.key($0) == best.key }) else { return }
+        var report = JobReport(summary: "swept \(entries.count) configurations, \(folds) folds; no configuration finished")
+        report.inputs = input.datasets
+        report.outputs = [.file(log.path, rows: entries.count)]
+        report.rows = ["configurations": entries.count, "grid": parsed.count]
+        report.result = .array(board.map { e in
+            ["configuration": .string(e.key), "seconds": .number(e.seconds), "metrics": .object(e.metrics.mapValues { .number($0) })]
+        })
+        guard let best = board.first, let configuration = configurations.first(where: { parsed.key($0) == best.key }) else { return report }
         let labelled = matrix.selectingRows(matrix.labelledRows)
         let parameters = SweepGrid.parameters(configuration, base: forest.parameters)
-        Log.stderr("retraining the best configuration (\(best.key)) on \(labelled.rowCount) rows")
+        context.message("retraining the best configuration (\(best.key)) on \(labelled.rowCount) rows")
         let trained = try RandomForest.train(features: labelled.features, target: labelled.target, targetName: labelled.targetName,
                                              parameters: parameters,
                                              options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow()))
-        try trained.model.write(to: out + "/best.rf")
-        print("best: \(best.key) -> \(out)/best.rf (out-of-bag R² \(trained.model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"))")
-        if let report {
+        let bestPath = out + "/best.rf"
+        try trained.model.write(to: bestPath)
+        let version = try ModelVersion(modelFile: bestPath).description
+        var model = JobDataset.file(bestPath)
+        model.modelVersion = version
+        report.outputs.append(model)
+        report.modelVersion = version
+        report.metrics = .object(best.metrics.mapValues { .number($0) })
+        report.summary = "swept \(entries.count) configurations, \(folds) folds; best \(best.key) (\(metric) "
+            + "\(String(format: "%.4f", best.metrics[metric] ?? Double.nan))) -> \(bestPath) (\(version))"
+        if let path = self.report {
             let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: CommandLine.arguments,
                                          version: RestockVersion.string, dataDescription: input.description, rows: labelled.rowCount)
-            try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: report)
-            Log.stderr("wrote \(report)")
+            try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: path)
+            context.message("wrote \(path)")
+            report.outputs.append(.file(path))
         }
+        return report
     }
 }

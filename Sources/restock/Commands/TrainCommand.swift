@@ -3,7 +3,7 @@ import Forest
 import Foundation
 
 /// `restock train`: fit a Random Forest on a matrix file and save the model.
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a Random Forest (regression, MSE) on a data folder or a matrix file and save the model.",
@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var clickhouse: ClickHouseOptions
 
-    @Option(help: "Training matrix: CSV or binary (RSTKMAT1).")
+    @Option(help: "Training matrix: CSV or binary (RSTKMAT1); - reads standard input.")
     var matrix: String?
 
     @Option(help: "Where to write the model.")
@@ -47,8 +47,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training date recorded in the model (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else now.")
     var date: String?
 
-    @Flag(help: "No per-tree progress on stderr.")
-    var quiet = false
+    @OptionGroup var job: JobOptions
+
+    var plannedInputs: [JobDataset] {
+        if let data { return JobDataset.dataFolder(data) }
+        if let url = clickhouse.url { return JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
+        return [.file(matrix ?? "-")]
+    }
 
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
     var histograms: String = HistogramStrategy.subtraction.rawValue
@@ -65,7 +70,7 @@ struct TrainCommand: ParsableCommand {
         if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
     }
 
-    func run() throws {
+    func execute(_ context: JobContext) throws -> JobReport {
         let trainedAt = date ?? TrainingDate.fromEnvironmentOrNow()
         let source: TrainingRun.Source
         if let data {
@@ -75,11 +80,24 @@ struct TrainCommand: ParsableCommand {
         } else {
             source = .matrix(matrix!)
         }
-        let summary = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
+        let outcome = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
-                                      showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
-                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag).run()
-        print(summary)
+                                      histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
+                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag).run(context: context)
+        let oob = outcome.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
+        var report = JobReport(summary: "trained \(outcome.trees) trees (\(outcome.nodes) nodes) on \(outcome.rowsTrained) rows with \(threads) threads, "
+            + "out-of-bag R² \(oob) -> \(model) (\(outcome.modelVersion))")
+        report.inputs = plannedInputs
+        if case .matrix = source { report.inputs[0].columns = outcome.columns; report.inputs[0].rows = outcome.rowsRead }
+        var output = JobDataset.file(model)
+        output.modelVersion = outcome.modelVersion
+        report.outputs = [output]
+        report.modelVersion = outcome.modelVersion
+        report.rows = ["read": outcome.rowsRead, "trained": outcome.rowsTrained, "skipped": outcome.rowsSkipped,
+                       "out_of_bag": outcome.outOfBagRows, "trees": outcome.trees, "nodes": outcome.nodes]
+        report.seconds = outcome.seconds
+        if let r2 = outcome.outOfBagRSquared { report.metrics = ["out_of_bag_r2": .number(r2)] }
+        return report
     }
 }
 

@@ -2,6 +2,7 @@ import ClickHouse
 import Features
 import Forest
 import Foundation
+import Serve
 import Tabular
 
 /// One `restock train` run: read the matrix, drop unlabelled rows, train, write the model, and
@@ -28,31 +29,47 @@ struct TrainingRun {
     var threads: Int
     var permutationRows: Int
     var trainedAt: String
-    var showProgress: Bool
     var histograms: HistogramStrategy = .subtraction
     var sparseNodeLimit = 256
     var outOfBag = true
 
-    func run() throws -> String {
+    /// What a training did, for the job's report.
+    struct Outcome {
+        var rowsRead: Int
+        var featureCount: Int
+        var rowsTrained: Int
+        var rowsSkipped: Int
+        var targetName: String
+        var columns: [(name: String, type: String)]
+        var trees: Int
+        var nodes: Int
+        var outOfBagRSquared: Double?
+        var outOfBagRows: Int
+        var modelVersion: String
+        var seconds: [String: Double]
+    }
+
+    func run(context: JobContext) throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         let matrix: LabelledMatrix
         switch source {
-        case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName, requireTarget: true)
-        case .data(let directory): matrix = try ReorderMatrix.build(directory: directory, threads: threads, progress: Log.stderr).0
+        case .matrix(let path): matrix = try MatrixInput.read(path: path, targetName: targetName, requireTarget: true, context: context)
+        case .data(let directory): matrix = try ReorderMatrix.build(directory: directory, threads: threads, progress: context.messages).0
         case .clickhouse(let client, let database, _):
-            matrix = try ReorderMatrix.build(clickhouse: client, database: database, progress: Log.stderr).0
+            matrix = try ReorderMatrix.build(clickhouse: client, database: database, progress: context.messages).0
         }
-        let readSeconds = Log.seconds(clock.now - start)
-        return try train(consume matrix, readSeconds: readSeconds)
+        let readSeconds = Elapsed.seconds(clock.now - start)
+        return try train(consume matrix, readSeconds: readSeconds, context: context)
     }
 
     /// Trains on `matrix`, which is consumed: its features are released once binned.
-    func train(_ matrix: consuming LabelledMatrix, readSeconds: Double) throws -> String {
-        var lines: [String] = []
+    func train(_ matrix: consuming LabelledMatrix, readSeconds: Double, context: JobContext) throws -> Outcome {
         let labelled = matrix.labelledRows
+        let rowsRead = matrix.rowCount, featureCount = matrix.features.featureCount
         let skipped = matrix.rowCount - labelled.count
-        lines.append("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(source.path) "
+        let columns = JobDataset.matrixColumns(matrix)
+        context.message("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(source.path) "
             + "in \(format(readSeconds)) s; target '\(matrix.targetName)'"
             + (skipped > 0 ? "; skipped \(skipped) rows with an empty target" : ""))
         if skipped > 0 { matrix = matrix.selectingRows(labelled) }
@@ -61,34 +78,28 @@ struct TrainingRun {
         let features = matrix.features
         matrix = LabelledMatrix(features: FeatureMatrix(rowCount: 0, schema: FeatureSchema(names: []), values: []),
                                 keys: RowKeys(names: [], columns: []), target: [])
-        let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? TrainingRun.progressPrinter() : nil
+        let reporter = context.progress("trees")
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let reporter {
+            progress = { done, total in reporter.update(Double(done) / Double(total)) }
+        }
         let result = try RandomForest.train(
             features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
                                      histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag))
+        reporter?.finish()
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
-        let writeSeconds = Log.seconds(ContinuousClock.now - writeStart)
+        let writeSeconds = Elapsed.seconds(since: writeStart)
         let model = result.model
-        let oob = model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
-        lines.append("trained \(model.trees.count) trees (\(model.nodeCount) nodes) on \(rows) rows with \(threads) threads")
-        lines.append("out-of-bag R2 \(oob) over \(model.metadata.outOfBagRowCount) rows")
-        lines.append("time: fit \(format(result.binningSeconds + result.growingSeconds)) s (binning \(format(result.binningSeconds)) s, "
-            + "growing + out-of-bag \(format(result.growingSeconds)) s), permutation importances \(format(result.importanceSeconds)) s, "
-            + "model write \(format(writeSeconds)) s")
-        lines.append("model: \(modelPath)")
-        return lines.joined(separator: "\n")
+        let version = try ModelVersion(modelFile: modelPath).description
+        return Outcome(rowsRead: rowsRead, featureCount: featureCount, rowsTrained: rows, rowsSkipped: skipped, targetName: name,
+                       columns: columns, trees: model.trees.count, nodes: model.nodeCount,
+                       outOfBagRSquared: model.metadata.outOfBagRSquared, outOfBagRows: model.metadata.outOfBagRowCount,
+                       modelVersion: version,
+                       seconds: ["read": readSeconds, "binning": result.binningSeconds, "growing": result.growingSeconds,
+                                 "importances": result.importanceSeconds, "write": writeSeconds])
     }
-
-    /// Prints "tree i/T <seconds> s" on stderr after each tree.
-    static func progressPrinter() -> @Sendable (Int, Int) -> Void {
-        let started = ContinuousClock.now
-        return { done, total in
-            let s = Log.seconds(since: started)
-            FileHandle.standardError.write(Data("tree \(done)/\(total) \(String(format: "%.1f", s)) s\n".utf8))
-        }
-    }
-
 
     private func format(_ s: Double) -> String { String(format: "%.3f", s) }
 }

@@ -1,0 +1,51 @@
+import ArgumentParser
+import ClickHouse
+import Features
+import Forest
+import HTTPClient
+import Serve
+import TabularIO
+import Warehouse
+
+/// The exit codes of every command (sysexits.h): 0 ok, 1 a runtime error, 64 a usage error (bad
+/// options, from the argument parser), 65 bad input data (a file, matrix, model or table that does
+/// not hold what it must), 74 an I/O error (a file or a server that cannot be read or written).
+enum ExitStatus: Int32 {
+    case ok = 0
+    case runtimeError = 1
+    case usage = 64
+    case badInput = 65
+    case inputOutput = 74
+
+    /// The code of an error a job threw.
+    static func of(_ error: Error) -> ExitStatus {
+        switch error {
+        case is CSVError, is DataError, is MatrixFileError, is ModelFileError, is ScoringError, is ReorderMatrixSourceError,
+             is InstacartIngestError, is StandardInputError:
+            return .badInput
+        case is FileError, is TransportError:
+            return .inputOutput
+        case is UsageError:
+            return .usage
+        default:
+            return .runtimeError
+        }
+    }
+
+    /// The snake_case name written in JSON summaries.
+    var name: String {
+        switch self {
+        case .ok: "ok"
+        case .runtimeError: "runtime_error"
+        case .usage: "usage"
+        case .badInput: "bad_input"
+        case .inputOutput: "io_error"
+        }
+    }
+}
+
+/// A usage problem found while running (two options that both want standard input, say): exit 64.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,93 @@
+import Features
+import Foundation
+import Tabular
+
+/// A dataset a job reads or writes: a file (or standard input/output) or a ClickHouse table, with
+/// what is known of it: its columns (name and type), rows, bytes, and the model version it holds.
+/// The summary's `inputs`/`outputs` and the lineage events' datasets are both made from it.
+struct JobDataset: Equatable {
+    enum Location: Equatable {
+        /// A file by absolute path; "-" is standard input or output.
+        case file(String)
+        /// A table: `server` is "host:port", `name` is "database.table".
+        case clickHouse(server: String, name: String)
+    }
+
+    var location: Location
+    var columns: [(name: String, type: String)] = []
+    var rows: Int?
+    var bytes: Int?
+    var modelVersion: String?
+
+    static func == (a: JobDataset, b: JobDataset) -> Bool {
+        a.location == b.location && a.columns.map(\.name) == b.columns.map(\.name) && a.columns.map(\.type) == b.columns.map(\.type)
+            && a.rows == b.rows && a.bytes == b.bytes && a.modelVersion == b.modelVersion
+    }
+
+    /// A file, its path made absolute; "-" stays "-".
+    static func file(_ path: String, columns: [(name: String, type: String)] = [], rows: Int? = nil) -> JobDataset {
+        JobDataset(location: .file(path == "-" ? "-" : absolute(path)), columns: columns, rows: rows)
+    }
+
+    /// The six files of an Instacart-layout data folder, with their CSV columns.
+    static func dataFolder(_ directory: String) -> [JobDataset] {
+        InstacartLayout.files.map { file in
+            .file(directory + "/" + file, columns: InstacartLayout.columns(of: file).map { ($0, "csv") })
+        }
+    }
+
+    /// The six Instacart tables of `database` on the server of `url`.
+    static func clickHouseTables(url: String, database: String) -> [JobDataset] {
+        let server = serverAddress(url)
+        return ["aisles", "departments", "products", "orders", "order_products__prior", "order_products__train"].map {
+            JobDataset(location: .clickHouse(server: server, name: "\(database).\($0)"))
+        }
+    }
+
+    static func clickHouseTable(url: String, database: String, table: String, columns: [(name: String, type: String)] = [],
+                                rows: Int? = nil) -> JobDataset {
+        JobDataset(location: .clickHouse(server: serverAddress(url), name: "\(database).\(table)"), columns: columns, rows: rows)
+    }
+
+    /// The columns of a matrix file: the keys (Int32), the features (Float32) and the target.
+    static func matrixColumns(_ matrix: LabelledMatrix) -> [(name: String, type: String)] {
+        matrix.keys.names.map { ($0, "Int32") } + matrix.features.schema.names.map { ($0, "Float32") }
+            + [(matrix.targetName, "Float32")]
+    }
+
+    /// This dataset with its size on disk filled in (files only; standard streams have none).
+    func measured() -> JobDataset {
+        guard case .file(let path) = location, path != "-" else { return self }
+        var copy = self
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber { copy.bytes = size.intValue }
+        return copy
+    }
+
+    /// "host:port" of an http(s) URL, without user or password; port 8123 (http) or 8443 (https) when none is given.
+    static func serverAddress(_ url: String) -> String {
+        guard let parts = URLComponents(string: url) else { return url }
+        let port = parts.port ?? (parts.scheme == "https" ? 8443 : 8123)
+        return "\(parts.host ?? "localhost"):\(port)"
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        switch location {
+        case .file(let path):
+            object["kind"] = path == "-" ? "stream" : "file"
+            object["path"] = .string(path)
+        case .clickHouse(let server, let name):
+            object["kind"] = "clickhouse_table"
+            object["server"] = .string(server)
+            object["table"] = .string(name)
+        }
+        if let rows { object["rows"] = .int(rows) }
+        if let bytes { object["bytes"] = .int(bytes) }
+        if let modelVersion { object["model_version"] = .string(modelVersion) }
+        return .object(object)
+    }
+}

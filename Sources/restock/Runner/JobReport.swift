@@ -1,0 +1,50 @@
+/// What a job tells when it ends: the one-line summary for stderr, and the parts of the `--json`
+/// summary object (docs/json.md): datasets read and written, row counts, timings in seconds, the
+/// model version, metrics, and a command-specific `result`.
+struct JobReport {
+    var summary: String
+    var inputs: [JobDataset] = []
+    var outputs: [JobDataset] = []
+    var rows: [String: Int] = [:]
+    var seconds: [String: Double] = [:]
+    var modelVersion: String?
+    var metrics: JSONValue?
+    var result: JSONValue?
+
+    init(summary: String) { self.summary = summary }
+
+    /// The `--json` object of a finished job.
+    func json(command: String, runID: String, totalSeconds: Double, warnings: [String]) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "command": .string(command),
+            "status": "ok",
+            "exit_code": 0,
+            "run_id": .string(runID),
+            "summary": .string(summary),
+            "inputs": .array(inputs.map(\.json)),
+            "outputs": .array(outputs.map(\.json)),
+            "rows": .object(rows.mapValues { .int($0) }),
+            "seconds": .object(seconds.merging(["total": totalSeconds]) { a, _ in a }.mapValues { .number(($0 * 1000).rounded() / 1000) }),
+        ]
+        if let modelVersion { object["model_version"] = .string(modelVersion) }
+        if let metrics { object["metrics"] = metrics }
+        if let result { object["result"] = result }
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
+        return .object(object)
+    }
+
+    /// The `--json` object of a failed job.
+    static func failureJSON(command: String, runID: String, status: ExitStatus, message: String, totalSeconds: Double,
+                            warnings: [String]) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "command": .string(command),
+            "status": "failed",
+            "exit_code": .int(Int(status.rawValue)),
+            "run_id": .string(runID),
+            "error": ["code": .string(status.name), "message": .string(message)],
+            "seconds": ["total": .number((totalSeconds * 1000).rounded() / 1000)],
+        ]
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
+        return .object(object)
+    }
+}
