@@ -8,7 +8,7 @@ let kernelFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
 ]
 
-// The targets and who may import whom are docs/ARCHITECTURE.md's table; ArchitectureTests reads this
+// The targets and who may import whom are docs/architecture.md's table; ArchitectureTests reads this
 // file and every import line of Sources/ and fails when a dependency or an import breaks that table.
 // Keep each target's name and dependency list together on its line(s) so that the test can read them.
 let package = Package(

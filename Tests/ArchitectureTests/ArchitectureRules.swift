@@ -1,10 +1,10 @@
 import Foundation
 
-/// The target graph of docs/ARCHITECTURE.md as data, and the checks that hold Package.swift and every
+/// The target graph of docs/architecture.md as data, and the checks that hold Package.swift and every
 /// `import` line of Sources/ to it. Pure: the tests hand in the texts, so the checks can be shown to
 /// fail on a broken graph as well as to pass on the real one.
 enum ArchitectureRules {
-    /// Who may import whom (ARCHITECTURE.md, "Targets"): a target's direct dependencies in
+    /// Who may import whom (docs/architecture.md, "Targets"): a target's direct dependencies in
     /// Package.swift must be listed here; a source file may import a listed module or anything a
     /// listed module may import (a module already linked adds no coupling).
     static let allowed: [String: Set<String>] = [
@@ -79,11 +79,11 @@ enum ArchitectureRules {
         let declared = targets(inPackage: package)
         let projectModules = Set(declared.keys).union(allowed.keys).union([testSupport])
         for folder in sourceFolders.sorted() where folder != executable && allowed[folder] == nil {
-            problems.append("Sources/\(folder) is not a target of ARCHITECTURE.md's table")
+            problems.append("Sources/\(folder) is not a target of docs/architecture.md's table")
         }
         for (target, dependencies) in declared.sorted(by: { $0.key < $1.key }) where target != executable && target != testSupport {
             guard let permitted = allowed[target] else {
-                problems.append("Package.swift: target \(target) is not in ARCHITECTURE.md's table")
+                problems.append("Package.swift: target \(target) is not in docs/architecture.md's table")
                 continue
             }
             for dependency in dependencies where !permitted.contains(dependency) {
@@ -94,7 +94,7 @@ enum ArchitectureRules {
             let reachable = closure(of: file.target)
             for module in imports(inSource: file.text) where projectModules.contains(module) && module != file.target {
                 if !reachable.contains(module) {
-                    problems.append("\(file.path): \(file.target) imports \(module), which ARCHITECTURE.md does not allow")
+                    problems.append("\(file.path): \(file.target) imports \(module), which docs/architecture.md does not allow")
                 }
             }
             if domainFree.contains(file.target) {

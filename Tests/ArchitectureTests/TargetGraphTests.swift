@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Package.swift and the import lines of Sources/ follow ARCHITECTURE.md's table; and the checks
+/// Package.swift and the import lines of Sources/ follow docs/architecture.md's table; and the checks
 /// catch a broken graph.
 struct TargetGraphTests {
     /// The repository's root: two folders above this file's folder.

@@ -1,7 +1,7 @@
 import Evaluate
 import Foundation
 
-/// The printed forms of a comparison: an aligned table, or TASK.md's JSON object.
+/// The printed form of a comparison: an aligned table (the JSON form is the job summary's `metrics`).
 struct EvaluationSummary {
     let result: CrossValidatedComparison.Result
     let seconds: Double

@@ -9,7 +9,7 @@ import Warehouse
 struct FeaturesCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Build the reorder feature matrix (TASK.md's 26 features and extras) and write it.",
+        abstract: "Build the reorder feature matrix (26 task features and 4 extras, see docs/features.md) and write it.",
         discussion: """
             One row per (user, product bought in a prior order) for every user with a train or test order, \
             ordered by user_id then product_id. CSV header: user_id,product_id,<features>,y (an empty field is \
@@ -38,8 +38,11 @@ struct FeaturesCommand: Job {
     @Option(help: "csv or binary (default: binary when --out ends in .bin, else csv).")
     var format: Format?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: ArgumentHelp("Print the SQL of --clickhouse (intermediate tables named restock_tmp_sql_*) and exit.", visibility: .hidden))
     var printSQL = false

@@ -36,8 +36,11 @@ struct GenerateCommand: Job {
     @Option(help: "Share of users whose last order is a 'test' order (the rest get 'train').")
     var testFraction: Double = GeneratorConfiguration.kaggleTestFraction
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(
         name: .customLong("set"),

@@ -26,8 +26,11 @@ struct IngestCommand: Job {
 
     @OptionGroup var clickhouse: ClickHouseOptions
 
-    @Option(help: "Worker threads for reading the files (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads for reading the files (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: ArgumentHelp("INSERTs running at once (big tables are cut into row ranges).", visibility: .hidden))
     var connections = 2

@@ -22,8 +22,11 @@ struct PredictCommand: Job {
     @Option(help: "Output CSV with one column 'prediction'; - writes to standard output.")
     var out: String
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: ArgumentHelp("Rows per scoring block (0 = automatic), for benchmarks.", visibility: .hidden))
     var blockRows = 0

@@ -52,8 +52,11 @@ struct RecommendCommand: Job {
     @Option(help: "Recommendations to print on standard output (0 prints none; none are printed when --out, --baskets or --json use standard output).")
     var top = 20
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @OptionGroup var job: JobOptions
 

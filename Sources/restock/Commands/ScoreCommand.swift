@@ -45,8 +45,11 @@ struct ScoreCommand: Job {
     @Option(help: ArgumentHelp("ClickHouse table to publish the scores into (with --clickhouse).", valueName: "name"))
     var toTable: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Rows per chunk (memory is about chunk rows x columns x 4 bytes, twice).")
     var chunkRows = 65_536

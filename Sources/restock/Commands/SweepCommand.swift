@@ -37,8 +37,11 @@ struct SweepCommand: Job {
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(help: "Worker threads for each forest (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads for each forest (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Also write a Markdown notebook with a heat map to this file.")
     var report: String?

@@ -34,8 +34,11 @@ struct TrainCommand: Job {
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadsOption: Int?
+
+    /// --threads, else every core of the machine the command runs on.
+    var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Out-of-bag rows sampled for permutation importances; 0 skips them.")
     var permutationRows = 5000

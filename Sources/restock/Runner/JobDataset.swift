@@ -55,11 +55,13 @@ struct JobDataset: Equatable {
             + [(matrix.targetName, "Float32")]
     }
 
-    /// This dataset with its size on disk filled in (files only; standard streams have none).
+    /// This dataset with its size on disk filled in (regular files only; streams have none).
     func measured() -> JobDataset {
         guard case .file(let path) = location, path != "-" else { return self }
         var copy = self
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber { copy.bytes = size.intValue }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular else { return self }
+        if let size = attributes[.size] as? NSNumber { copy.bytes = size.intValue }
         return copy
     }
 
