@@ -1,4 +1,5 @@
-/// The columns of the reorder matrix, in order: TASK.md's 26 features, then the extras.
+/// The columns of the reorder matrix, in order: the task's 26 features, then the extras (docs/features.md
+/// lists them from these comments).
 /// Notation for user u, product p, target order T (u's `train` or `test` order): prior orders are
 /// numbered 1…N (N = u_orders), `days(t)` = days_since_prior_order of order t, and
 /// `day(t)` = Σ days(2…t), the calendar the gaps imply. k = up_orders.
