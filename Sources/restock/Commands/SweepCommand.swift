@@ -54,6 +54,7 @@ struct SweepCommand: ParsableCommand {
         let configurations = random.map { parsed.randomConfigurations($0, seed: forest.seed) } ?? parsed.configurations()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let matrix = try input.load(threads: threads)
+        let fingerprint = matrix.fingerprint()
         var comparison = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         comparison.folds = folds
         comparison.forest = forest.parameters
@@ -61,7 +62,7 @@ struct SweepCommand: ParsableCommand {
         let log = SweepLog(path: out + "/sweep.csv")
         Log.stderr("sweep: \(configurations.count) of \(parsed.count) configurations, \(folds) folds, results in \(log.path)")
         let entries = try HyperparameterSweep(grid: parsed, configurations: configurations, comparison: comparison, log: log)
-            .run(matrix, progress: Log.stderr)
+            .run(matrix, dataFingerprint: fingerprint, progress: Log.stderr)
         let board = HyperparameterSweep.leaderboard(entries, metric: metric)
         print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
         for (i, e) in board.enumerated() {
@@ -73,9 +74,12 @@ struct SweepCommand: ParsableCommand {
         Log.stderr("retraining the best configuration (\(best.key)) on \(labelled.rowCount) rows")
         let trained = try RandomForest.train(features: labelled.features, target: labelled.target, targetName: labelled.targetName,
                                              parameters: parameters,
-                                             options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow()))
+                                             options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow(),
+                                                                      origin: ModelOrigin(dataFingerprint: fingerprint,
+                                                                                          commandLine: CommandLine.arguments,
+                                                                                          toolVersion: RestockVersion.string)))
         try trained.model.write(to: out + "/best.rf")
-        print("best: \(best.key) -> \(out)/best.rf (out-of-bag R² \(trained.model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"))")
+        print("best: \(best.key) -> \(out)/best.rf, version \(trained.model.version) (out-of-bag R² \(trained.model.metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"))")
         if let report {
             let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: CommandLine.arguments,
                                          version: RestockVersion.string, dataDescription: input.description, rows: labelled.rowCount)

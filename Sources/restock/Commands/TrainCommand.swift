@@ -78,7 +78,8 @@ struct TrainCommand: ParsableCommand {
         let summary = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
                                       showProgress: !quiet, histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
-                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag).run()
+                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag,
+                                      commandLine: CommandLine.arguments).run()
         print(summary)
     }
 }

@@ -32,6 +32,9 @@ struct TrainingRun {
     var histograms: HistogramStrategy = .subtraction
     var sparseNodeLimit = 256
     var outOfBag = true
+    /// Recorded in the model's origin with the data's fingerprint (the command passes its own).
+    var commandLine: [String] = []
+    var toolVersion = RestockVersion.string
 
     func run() throws -> String {
         let clock = ContinuousClock()
@@ -50,6 +53,7 @@ struct TrainingRun {
     /// Trains on `matrix`, which is consumed: its features are released once binned.
     func train(_ matrix: consuming LabelledMatrix, readSeconds: Double) throws -> String {
         var lines: [String] = []
+        let origin = ModelOrigin(dataFingerprint: matrix.fingerprint(), commandLine: commandLine, toolVersion: toolVersion)
         let labelled = matrix.labelledRows
         let skipped = matrix.rowCount - labelled.count
         lines.append("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(source.path) "
@@ -65,7 +69,8 @@ struct TrainingRun {
         let result = try RandomForest.train(
             features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
-                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag))
+                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag,
+                                     origin: origin))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = Log.seconds(ContinuousClock.now - writeStart)
@@ -76,7 +81,7 @@ struct TrainingRun {
         lines.append("time: fit \(format(result.binningSeconds + result.growingSeconds)) s (binning \(format(result.binningSeconds)) s, "
             + "growing + out-of-bag \(format(result.growingSeconds)) s), permutation importances \(format(result.importanceSeconds)) s, "
             + "model write \(format(writeSeconds)) s")
-        lines.append("model: \(modelPath)")
+        lines.append("model: \(modelPath) (version \(model.version), data \(origin.dataFingerprint))")
         return lines.joined(separator: "\n")
     }
 
