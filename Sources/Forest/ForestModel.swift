@@ -48,7 +48,7 @@ public struct FeatureImportances: Sendable, Equatable, Codable {
 }
 
 /// A trained Random Forest: the feature schema it expects, its bins, hyperparameters, metadata,
-/// trees and importances. Save and load with `serialized()` / `init(serialized:)` or
+/// trees, importances and, when known, its origin. `version` names its content. Save and load with `serialized()` / `init(serialized:)` or
 /// `write(to:)` / `load(from:)`; the format is documented in models/FORMAT.md.
 public struct ForestModel: Sendable, Equatable {
     public let schema: FeatureSchema
@@ -57,15 +57,19 @@ public struct ForestModel: Sendable, Equatable {
     public let metadata: TrainingMetadata
     public let trees: [DecisionTree]
     public let importances: FeatureImportances
+    /// The data, command and tool that made the model; nil for files written before origins were
+    /// recorded (and for models trained without one).
+    public let origin: ModelOrigin?
 
     public init(schema: FeatureSchema, binMapper: BinMapper, parameters: ForestParameters, metadata: TrainingMetadata,
-                trees: [DecisionTree], importances: FeatureImportances) {
+                trees: [DecisionTree], importances: FeatureImportances, origin: ModelOrigin? = nil) {
         self.schema = schema
         self.binMapper = binMapper
         self.parameters = parameters
         self.metadata = metadata
         self.trees = trees
         self.importances = importances
+        self.origin = origin
     }
 
     /// Total nodes over all trees.

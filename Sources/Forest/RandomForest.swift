@@ -19,11 +19,15 @@ public struct TrainingOptions: Sendable {
     public var histograms: HistogramStrategy
     /// Nodes with fewer rows use a sparse histogram per drawn feature.
     public var sparseNodeLimit: Int
+    /// Recorded in the model as given (data fingerprint, command line, tool version); nil records none.
+    /// It never changes the trees or the model's version.
+    public var origin: ModelOrigin?
 
     public init(threads: Int = 1, trainedAt: String = "1970-01-01T00:00:00Z", permutationRows: Int = 0,
                 progress: (@Sendable (Int, Int) -> Void)? = nil, histograms: HistogramStrategy = .subtraction,
-                sparseNodeLimit: Int = 256, outOfBag: Bool = true) {
+                sparseNodeLimit: Int = 256, outOfBag: Bool = true, origin: ModelOrigin? = nil) {
         self.threads = threads
+        self.origin = origin
         self.outOfBag = outOfBag
         self.trainedAt = trainedAt
         self.permutationRows = permutationRows
@@ -161,7 +165,7 @@ public enum RandomForest {
         let metadata = TrainingMetadata(rowCount: n, targetName: targetName, outOfBagRSquared: oobR2,
                                         outOfBagRowCount: oobRows, trainedAt: options.trainedAt, seed: parameters.seed)
         let model = ForestModel(schema: schema, binMapper: mapper, parameters: parameters, metadata: metadata,
-                                trees: trees, importances: importances)
+                                trees: trees, importances: importances, origin: options.origin)
         return TrainingResult(model: model, binningSeconds: seconds(t1 - t0), growingSeconds: seconds(t2 - t1),
                               importanceSeconds: seconds(t3 - t2))
     }

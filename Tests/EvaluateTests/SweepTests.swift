@@ -1,6 +1,7 @@
 import Evaluate
 import Forest
 import Foundation
+import Tabular
 import Testing
 import TestSupport
 
@@ -44,4 +45,99 @@ import TestSupport
     #expect(try log.read().map(\.key) == ["trees=5", "trees=10", "trees=30"])
     #expect(HyperparameterSweep.leaderboard(entries, metric: "demand_r2").map(\.key) == ["trees=10", "trees=5"])
     #expect(HyperparameterSweep.leaderboard(entries, metric: "auc").map(\.key) == ["trees=5", "trees=10"])
+}
+
+/// 240 labelled rows of 40 users: keys user_id and product_id, features up_rate and x, target y.
+private func sweepMatrix(changeTarget: Bool = false) -> LabelledMatrix {
+    var rng = TestRandom(seed: 9)
+    let n = 240
+    var upRate: [Float] = [], x: [Float] = [], y: [Float] = []
+    for _ in 0..<n {
+        let u = Float(rng.next() % 1000) / 1000, v = Float(rng.next() % 1000) / 1000
+        upRate.append(u)
+        x.append(v)
+        y.append(u + 0.3 * v > 0.7 ? 1 : 0)
+    }
+    if changeTarget { y[17] = 1 - y[17] }
+    return LabelledMatrix(features: FeatureMatrix(schema: FeatureSchema(names: ["up_rate", "x"]), columns: [upRate, x]),
+                          keys: RowKeys(names: ["user_id", "product_id"], columns: [(0..<n).map { Int32($0 / 6) }, (0..<n).map { Int32($0 % 6) }]),
+                          target: y)
+}
+
+private func sweep(_ path: String, folds: Int = 2, seed: UInt64 = 1, leafSmoothing: Double = 10,
+                   grid: String = "trees=2,3") throws -> HyperparameterSweep {
+    var c = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
+    c.folds = folds
+    c.forest = ForestParameters(treeCount: 4, seed: seed, leafSmoothing: leafSmoothing)
+    c.threads = 2
+    let parsed = try SweepGrid(parsing: grid)
+    return HyperparameterSweep(grid: parsed, configurations: parsed.configurations(), comparison: c, log: SweepLog(path: path))
+}
+
+private final class Lines: @unchecked Sendable {
+    var all: [String] = []
+}
+
+@Test func sameSweepRunResumesAndSkipsFinishedConfigurations() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("sweep.csv")
+    #expect(try sweep(path).run(sweepMatrix()).count == 2)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.hasPrefix("# run {") && text.contains("\"folds\":\"2\"") && text.contains("\"trees\":\"varied by the grid\""))
+    let lines = Lines()
+    let again = try sweep(path).run(sweepMatrix(), progress: { lines.all.append($0) })
+    #expect(again.count == 2)
+    #expect(lines.all.filter { $0.contains("already in") }.count == 2)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+}
+
+@Test func sweepOfAnotherRunIsRefusedNamingTheDifference() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("sweep.csv")
+    _ = try sweep(path).run(sweepMatrix())
+    let before = try String(contentsOfFile: path, encoding: .utf8)
+    let cases: [(HyperparameterSweep, LabelledMatrix, String)] = [
+        (try sweep(path, folds: 3), sweepMatrix(), "folds"),
+        (try sweep(path, seed: 2), sweepMatrix(), "seed"),
+        (try sweep(path), sweepMatrix(changeTarget: true), "data"),
+        (try sweep(path, leafSmoothing: 5), sweepMatrix(), "leaf-smoothing"),
+        (try sweep(path, grid: "trees=2,3 min-samples-leaf=1,5"), sweepMatrix(), "min-samples-leaf"),
+    ]
+    for (run, matrix, name) in cases {
+        do {
+            _ = try run.run(matrix)
+            Issue.record("\(name): not refused")
+        } catch let error as SweepLogError {
+            guard case .mismatch(let p, let differences) = error else {
+                Issue.record("\(name): \(error)")
+                continue
+            }
+            #expect(p == path)
+            #expect(differences.map(\.name) == [name])
+            #expect(error.description.contains("--out") && error.description.contains(name))
+        }
+    }
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
+}
+
+@Test func sweepLogOfAnOlderVersionIsRefused() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("sweep.csv")
+    try SweepLog(path: path).append(.init(key: "trees=2", metrics: ["demand_r2": 0.5], seconds: 1))
+    #expect(throws: SweepLogError.writtenByOlderVersion(path: path)) { _ = try sweep(path).run(sweepMatrix()) }
+    #expect(try SweepLog(path: path).read().map(\.key) == ["trees=2"])
+}
+
+@Test func runKeyOfTheFileReadsBack() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try sweep(dir.file("sweep.csv"))
+    let key = s.runKey(dataFingerprint: "xxh64:00", targetName: "y w/ space, comma")
+    try s.log.append(.init(key: "trees=2", metrics: [:], seconds: 1), runKey: key)
+    #expect(try s.log.runKey() == key)
+    #expect(try s.log.read().map(\.key) == ["trees=2"])
+    try s.log.check(key)
 }

@@ -46,5 +46,33 @@ import TestSupport
     #expect(second.status == 0)
     #expect(second.stderr.components(separatedBy: "already in").count - 1 == 2)
     let csv = try String(contentsOfFile: dir.file("s/sweep.csv"), encoding: .utf8)
-    #expect(csv.split(separator: "\n").count == 3)
+    #expect(csv.split(separator: "\n").count == 4)
+    #expect(csv.hasPrefix("# run {"))
+}
+
+/// Another --folds, --seed, fixed option or data set than the sweep.csv of --out: refused with a
+/// non-zero exit, nothing skipped, best.rf untouched.
+@Test func sweepRefusesToResumeAnotherRun() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let data = dir.file("data"), other = dir.file("other")
+    #expect(try RestockProcess.run(["generate", "--users", "200", "--seed", "4", "--out", data]).status == 0)
+    #expect(try RestockProcess.run(["generate", "--users", "200", "--seed", "5", "--out", other]).status == 0)
+    let args = ["--grid", "trees=2,3", "--out", dir.file("s")]
+    let first = try RestockProcess.run(["sweep", "--data", data, "--folds", "2"] + args)
+    #expect(first.status == 0, "\(first.stderr)")
+    let csv = try String(contentsOfFile: dir.file("s/sweep.csv"), encoding: .utf8)
+    let best = try Data(contentsOf: URL(fileURLWithPath: dir.file("s/best.rf")))
+    for (change, name) in [(["--data", data, "--folds", "3"], "folds"), (["--data", data, "--folds", "2", "--seed", "9"], "seed"),
+                           (["--data", data, "--folds", "2", "--max-depth", "4"], "max-depth"),
+                           (["--data", other, "--folds", "2"], "data")] {
+        let run = try RestockProcess.run(["sweep"] + change + args)
+        #expect(run.status != 0, "\(name)")
+        #expect(run.stderr.contains("holds the results of another sweep run") && run.stderr.contains(name), "\(run.stderr)")
+        #expect(run.stderr.contains("--out"))
+        #expect(!run.stderr.contains("already in"))
+        #expect(!run.stdout.contains("best:"))
+    }
+    #expect(try String(contentsOfFile: dir.file("s/sweep.csv"), encoding: .utf8) == csv)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("s/best.rf"))) == best)
 }

@@ -40,3 +40,43 @@ import TestSupport
     #expect(ModelReport(loaded).text().contains("x0"))
     #expect(try ModelReport(loaded).json().contains("\"permutationRows\" : 100"))
 }
+
+/// `inspect --json` of a fresh model shows its version, leaf smoothing and origin; of a file written
+/// before origins were recorded (models/default.rf), the origin is "unknown".
+@Test func inspectShowsVersionLeafSmoothingAndOrigin() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    var text = "user_id,product_id,x0,x1,y\n"
+    for r in 0..<200 { text += "\(r / 5),\(r),\(Double(r % 17) / 17),\(Double(r % 5)),\(r % 17 > 8 ? 1 : 0)\n" }
+    let matrix = try dir.write("train.csv", text)
+    let args = ["train", "--matrix", matrix, "--trees", "3", "--seed", "2", "--leaf-smoothing", "4", "--threads", "1", "--quiet"]
+    let first = try RestockProcess.run(args + ["--model", dir.file("a.rf"), "--date", "2024-01-01T00:00:00Z"])
+    #expect(first.status == 0, "\(first.stderr)")
+    let second = try RestockProcess.run(args + ["--model", dir.file("b.rf"), "--date", "2025-05-05T00:00:00Z"])
+    #expect(second.status == 0, "\(second.stderr)")
+    func inspect(_ path: String) throws -> [String: Any] {
+        let run = try RestockProcess.run(["inspect", "--model", path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+    let a = try inspect(dir.file("a.rf")), b = try inspect(dir.file("b.rf"))
+    let version = try #require(a["version"] as? String)
+    #expect(version.hasPrefix("rf-") && version.count == 15)
+    #expect(b["version"] as? String == version)
+    #expect(a["leafSmoothing"] as? Double == 4)
+    let origin = try #require(a["origin"] as? [String: Any])
+    #expect((origin["dataFingerprint"] as? String)?.hasPrefix("xxh64:") == true)
+    #expect((origin["commandLine"] as? String)?.contains("train --matrix \(matrix)") == true)
+    #expect((origin["commandLine"] as? String)?.contains("--date 2024-01-01T00:00:00Z") == true)
+    #expect(origin["toolVersion"] as? String == RestockVersion.string)
+    #expect(first.stdout.contains("version \(version)"))
+    let textReport = try RestockProcess.run(["inspect", "--model", dir.file("a.rf")])
+    #expect(textReport.stdout.contains(version) && textReport.stdout.contains("leaf smoothing 4"))
+    #expect(textReport.stdout.contains(origin["dataFingerprint"] as? String ?? "?"))
+
+    let old = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("models/default.rf").path
+    let oldOrigin = try #require(try inspect(old)["origin"] as? [String: String])
+    #expect(oldOrigin == ["dataFingerprint": "unknown", "commandLine": "unknown", "toolVersion": "unknown"])
+    #expect(try RestockProcess.run(["inspect", "--model", old]).stdout.contains("origin: data unknown"))
+}

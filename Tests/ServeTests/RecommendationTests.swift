@@ -84,31 +84,22 @@ private func catalog() -> ProductCatalog {
                     ExpectedF1Basket.expectedF1ByEnumeration(probabilities: [0.05, 0.02].map { Double(Float($0)) }, predicted: [], includesNone: true), tolerance: 1e-9))
 }
 
-@Test func modelVersionIsTheFileChecksumAndStable() throws {
+@Test func modelVersionNamesTheContentNotTheTrainingDate() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let model = try ScoringFixture.model(trees: 3)
+    var later = model.metadata
+    later.trainedAt = "2030-01-01T00:00:00Z"
+    let retrained = ForestModel(schema: model.schema, binMapper: model.binMapper, parameters: model.parameters, metadata: later,
+                                trees: model.trees, importances: model.importances)
     try model.write(to: dir.file("a.rf"))
-    try model.write(to: dir.file("b.rf"))
+    try retrained.write(to: dir.file("b.rf"))
     try ScoringFixture.model(trees: 4).write(to: dir.file("c.rf"))
     let a = try ModelVersion(modelFile: dir.file("a.rf"))
+    #expect(a == model.version)
     #expect(a == (try ModelVersion(modelFile: dir.file("b.rf"))))
     #expect(a != (try ModelVersion(modelFile: dir.file("c.rf"))))
-    #expect(a.description.hasPrefix("rf-") && a.description.count == 11)
-    #expect(ModelVersion(checksum: 0xAB).description == "rf-000000ab")
-    // the trailer's checksum is zlib's CRC-32 of the bytes before it
-    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.file("a.rf"))))
-    #expect(a.checksum == crc32(bytes[0..<(bytes.count - 8)]))
+    #expect(a.description.hasPrefix("rf-") && a.description.count == 15)
     try dir.write("bad.rf", "not a model")
-    #expect(throws: FileError.self) { _ = try ModelVersion(modelFile: dir.file("bad.rf")) }
-}
-
-/// Bitwise CRC-32 (zlib), the naive twin of the model file's checksum.
-private func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    for b in bytes {
-        crc ^= UInt32(b)
-        for _ in 0..<8 { crc = (crc & 1) != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-    }
-    return crc ^ 0xFFFF_FFFF
+    #expect(throws: ModelFileError.self) { _ = try ModelVersion(modelFile: dir.file("bad.rf")) }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
 /// The sweep's results file: a CSV with one line per finished configuration, appended (and flushed)
-/// as each finishes, so an interrupted sweep resumes where it stopped. Columns: `key`, one per
-/// metric, `seconds`. A line is written whole with one `write(2)`; a torn last line (a crash during
-/// the write) is ignored on reading.
+/// as each finishes, so an interrupted sweep resumes where it stopped. The first line is the run
+/// key (`# run {...}`, `SweepRunKey`), then the header; columns: `key`, one per metric, `seconds`
+/// (`pandas.read_csv(path, comment="#")` reads it). A line is written whole with one `write(2)`; a
+/// torn last line (a crash during the write) is ignored on reading.
 public struct SweepLog {
     public static let metricNames = ["demand_r2", "demand_mae", "r2", "mae", "auc", "logloss", "f1_at_0_2", "f1_expected"]
     public static let header = "key," + metricNames.joined(separator: ",") + ",seconds"
@@ -31,7 +32,8 @@ public struct SweepLog {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var entries: [Entry] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() where number > 0 {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).filter { !$0.hasPrefix("#") }
+        for line in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == SweepLog.metricNames.count + 2, let seconds = Double(fields.last!) else { continue }
             var metrics: [String: Double] = [:]
@@ -41,10 +43,34 @@ public struct SweepLog {
         return entries
     }
 
-    /// Appends one entry (creating the file with its header first).
-    public func append(_ entry: Entry) throws {
-        if !FileManager.default.fileExists(atPath: path) {
-            try Data((SweepLog.header + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    /// The run key of the file's first line; nil when the file does not exist, is empty, or has
+    /// no key (an older restock wrote it).
+    public func runKey() throws -> SweepRunKey? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n", maxSplits: 1).first.flatMap { SweepRunKey(line: $0) }
+    }
+
+    /// Checks that this run may resume the file: it is absent or empty, or its run key equals `key`.
+    /// Throws `SweepLogError.writtenByOlderVersion` for a file without a key and
+    /// `SweepLogError.mismatch` (naming each differing value) for another run's file.
+    public func check(_ key: SweepRunKey) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let first = text.split(separator: "\n", maxSplits: 1).first else { return }
+        guard let recorded = SweepRunKey(line: first) else { throw SweepLogError.writtenByOlderVersion(path: path) }
+        let differences = key.differences(from: recorded)
+        if !differences.isEmpty { throw SweepLogError.mismatch(path: path, differences: differences) }
+    }
+
+    /// Appends one entry, creating the file first with the run key line (when given) and the
+    /// header. Call `check(_:)` before the first append of a run.
+    public func append(_ entry: Entry, runKey: SweepRunKey? = nil) throws {
+        let existing = FileManager.default.fileExists(atPath: path)
+            ? ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) : -1
+        if existing <= 0 {
+            let head = (runKey.map { [$0.line] } ?? []) + [SweepLog.header]
+            try Data((head.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         }
         let values = SweepLog.metricNames.map { name in entry.metrics[name].map { String($0) } ?? "nan" }
         let line = ([entry.key] + values + [String(entry.seconds)]).joined(separator: ",") + "\n"

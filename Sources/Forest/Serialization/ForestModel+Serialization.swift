@@ -12,7 +12,7 @@ extension ForestModel {
     public static let formatVersion: UInt32 = 1
     static let headerSize = 32
     static let trailerSize = 8
-    static let knownSections: Set<String> = ["SCHM", "BINS", "PARM", "META", "TREE", "IMPT"]
+    static let knownSections: Set<String> = ["SCHM", "BINS", "PARM", "META", "TREE", "IMPT", "ORIG"]
 
     /// The model as file bytes. Deterministic: the same model gives the same bytes.
     public func serialized() -> [UInt8] {
@@ -22,22 +22,55 @@ extension ForestModel {
         return out
     }
 
-    /// The small sections, in file order, and the length of the TREE payload.
+    /// The small sections, in file order, and the length of the TREE payload. `ORIG` is written
+    /// only when the origin is known, so a model without one keeps the bytes of earlier builds.
     private func sections() -> (before: [(String, Bool, [UInt8])], treeLength: Int, after: [(String, Bool, [UInt8])]) {
+        var after: [(String, Bool, [UInt8])] = [("IMPT", false, ForestModel.json(importances))]
+        if let origin { after.append(("ORIG", false, ForestModel.json(origin, escapingSlashes: false))) }
+        return ([("SCHM", true, schemaPayload()), ("BINS", true, binsPayload()), ("PARM", true, ForestModel.json(parameters)),
+                 ("META", true, ForestModel.json(metadata))],
+                treeLength,
+                after)
+    }
+
+    /// The SCHM payload: feature count, then each name as UInt32 byte length + UTF-8.
+    func schemaPayload() -> [UInt8] {
         var schemaBytes = ByteWriter()
         schemaBytes.append(UInt32(schema.count))
         for name in schema.names { schemaBytes.append(text: name) }
+        return schemaBytes.bytes
+    }
+
+    /// The BINS payload: feature count, then per feature the edge count and the Float32 edges.
+    func binsPayload() -> [UInt8] {
         var bins = ByteWriter()
         bins.append(UInt32(binMapper.featureCount))
         for edges in binMapper.edges {
             bins.append(UInt32(edges.count))
             bins.append(contentsOf: edges)
         }
-        let treeLength = padded(16 + 4 * trees.count) + 22 * nodeCount
-        return ([("SCHM", true, schemaBytes.bytes), ("BINS", true, bins.bytes), ("PARM", true, ForestModel.json(parameters)),
-                 ("META", true, ForestModel.json(metadata))],
-                treeLength,
-                [("IMPT", false, ForestModel.json(importances))])
+        return bins.bytes
+    }
+
+    /// Bytes of the TREE payload (without the section's closing padding).
+    var treeLength: Int { padded(16 + 4 * trees.count) + 22 * nodeCount }
+
+    /// Hands the TREE payload to `emit` in pieces, straight from the trees' arrays.
+    func emitTreePayload(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var treeHeader = ByteWriter()
+        treeHeader.append(UInt32(trees.count))
+        treeHeader.append(UInt32(0))
+        treeHeader.append(UInt64(nodeCount))
+        treeHeader.append(contentsOf: trees.map { UInt32($0.nodeCount) })
+        treeHeader.padToMultipleOf8()
+        try treeHeader.bytes.withUnsafeBytes { try emit($0) }
+        for tree in trees { try tree.feature.withUnsafeBytes { try emit($0) } }
+        for tree in trees { try tree.threshold.withUnsafeBytes { try emit($0) } }
+        for tree in trees { try tree.left.withUnsafeBytes { try emit($0) } }
+        for tree in trees { try tree.right.withUnsafeBytes { try emit($0) } }
+        for tree in trees { try tree.value.withUnsafeBytes { try emit($0) } }
+        for tree in trees { try tree.thresholdBin.withUnsafeBytes { try emit($0) } }
+        for tree in trees { try tree.missingGoesLeft.withUnsafeBytes { try emit($0) } }
     }
 
     private func padded(_ count: Int) -> Int { (count + 7) / 8 * 8 }
@@ -59,7 +92,6 @@ extension ForestModel {
             try sink(bytes)
         }
         func emit(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try emit($0) } }
-        func emit<T>(array: [T]) throws { try array.withUnsafeBytes { try emit($0) } }
         let zeros = [UInt8](repeating: 0, count: 8)
         func pad(_ count: Int) throws { if count % 8 != 0 { try emit(Array(zeros[0..<(8 - count % 8)])) } }
         func sectionHeader(_ tag: String, _ required: Bool, _ length: Int) throws {
@@ -82,20 +114,7 @@ extension ForestModel {
             try pad(payload.count)
         }
         try sectionHeader("TREE", true, treeLength)
-        var treeHeader = ByteWriter()
-        treeHeader.append(UInt32(trees.count))
-        treeHeader.append(UInt32(0))
-        treeHeader.append(UInt64(nodeCount))
-        treeHeader.append(contentsOf: trees.map { UInt32($0.nodeCount) })
-        treeHeader.padToMultipleOf8()
-        try emit(treeHeader.bytes)
-        for tree in trees { try emit(array: tree.feature) }
-        for tree in trees { try emit(array: tree.threshold) }
-        for tree in trees { try emit(array: tree.left) }
-        for tree in trees { try emit(array: tree.right) }
-        for tree in trees { try emit(array: tree.value) }
-        for tree in trees { try emit(array: tree.thresholdBin) }
-        for tree in trees { try emit(array: tree.missingGoesLeft) }
+        try emitTreePayload(emit)
         try pad(treeLength)
         for (tag, required, payload) in after {
             try sectionHeader(tag, required, payload.count)
@@ -108,9 +127,10 @@ extension ForestModel {
         try trailer.bytes.withUnsafeBytes { try sink($0) }
     }
 
-    static func json<T: Encodable>(_ value: T) -> [UInt8] {
+    /// Sorted keys; `/` escaped as `\/` in the sections of the first version (their bytes stay as they were).
+    static func json<T: Encodable>(_ value: T, escapingSlashes: Bool = true) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
         // Encoding these plain value types cannot fail.
         return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
     }

@@ -125,6 +125,7 @@ enum ModelFileReader {
         let importances: FeatureImportances = payloads["IMPT"] == nil
             ? FeatureImportances(impurity: [Double](repeating: 0, count: featureCount))
             : try decodeJSON("IMPT", payloads)
+        let origin: ModelOrigin? = payloads["ORIG"] == nil ? nil : try decodeJSON("ORIG", payloads)
         guard let treeArrays else { throw ModelFileError.corrupted("section TREE is missing") }
         for (t, tree) in treeArrays.trees.enumerated() {
             if let violation = tree.invariantViolation(featureCount: featureCount) {
@@ -132,7 +133,7 @@ enum ModelFileReader {
             }
         }
         return ForestModel(schema: schema, binMapper: BinMapper(edges: edges), parameters: parameters, metadata: metadata,
-                           trees: treeArrays.trees, importances: importances)
+                           trees: treeArrays.trees, importances: importances, origin: origin)
     }
 
     private static func decodeJSON<T: Decodable>(_ tag: String, _ payloads: [String: [UInt8]]) throws -> T {

@@ -77,7 +77,7 @@ public struct RecommendationRun: Sendable {
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
         let model = try ForestModel.load(from: c.modelPath)
-        let version = try ModelVersion(modelFile: c.modelPath).description
+        let version = model.version.description
         let data = try InstacartReader.read(directory: c.dataDirectory, threads: c.threads)
         let read = lap()
         let (matrix, _) = ReorderMatrix.build(data, blocks: max(64, c.threads * 16))

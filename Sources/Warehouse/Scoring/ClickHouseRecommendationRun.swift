@@ -65,8 +65,9 @@ public struct ClickHouseRecommendationRun: Sendable {
             start = clock.now
             return d
         }
-        let version = try ModelVersion(modelFile: modelPath).description
-        let scorer = StreamingScorer(model: try ForestModel.load(from: modelPath), threads: threads, chunkRows: chunkRows)
+        let model = try ForestModel.load(from: modelPath)
+        let version = model.version.description
+        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
         try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
                          input: "the features computed in ClickHouse")
         try ReorderMatrix.checkTablesExist(client, database: database)

@@ -96,8 +96,9 @@ public struct ClickHouseScoringRun: Sendable {
     public func run(progress: (@Sendable (String) -> Void)? = nil) throws -> Summary {
         let clock = ContinuousClock()
         let start = clock.now
-        let version = try ModelVersion(modelFile: modelPath).description
-        let scorer = StreamingScorer(model: try ForestModel.load(from: modelPath), threads: threads, chunkRows: chunkRows)
+        let model = try ForestModel.load(from: modelPath)
+        let version = model.version.description
+        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
         try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
                          input: "the features computed in ClickHouse")
         var summary: Summary

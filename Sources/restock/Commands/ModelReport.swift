@@ -9,7 +9,18 @@ struct ModelReport: Codable {
         var permutation: Double?
     }
 
+    /// The origin as text; "unknown" for files written before origins were recorded.
+    struct Origin: Codable {
+        var dataFingerprint = "unknown"
+        /// The arguments joined with spaces, shell-quoted where needed.
+        var commandLine = "unknown"
+        var toolVersion = "unknown"
+    }
+
     var formatVersion: UInt32
+    var version: String
+    var leafSmoothing: Double
+    var origin: Origin
     var metadata: TrainingMetadata
     var parameters: ForestParameters
     var resolvedMaxFeatures: Int
@@ -23,6 +34,13 @@ struct ModelReport: Codable {
 
     init(_ model: ForestModel) {
         formatVersion = ForestModel.formatVersion
+        version = model.version.description
+        leafSmoothing = model.parameters.leafSmoothing
+        origin = Origin()
+        if let known = model.origin {
+            origin = Origin(dataFingerprint: known.dataFingerprint, commandLine: ModelReport.shellQuoted(known.commandLine),
+                            toolVersion: known.toolVersion)
+        }
         metadata = model.metadata
         parameters = model.parameters
         resolvedMaxFeatures = model.parameters.resolvedMaxFeatures(featureCount: model.schema.count)
@@ -39,23 +57,33 @@ struct ModelReport: Codable {
         permutationRows = model.importances.permutationRowCount
     }
 
+    /// The arguments as one line a POSIX shell splits back into them.
+    static func shellQuoted(_ arguments: [String]) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
+        return arguments.map { a in
+            !a.isEmpty && a.allSatisfy(plain.contains) ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+
     func json() throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
     func text() -> String {
         var lines: [String] = []
         let oob = metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
-        lines.append("Restock forest model (format version \(formatVersion))")
+        lines.append("Restock forest model \(version) (format version \(formatVersion))")
+        lines.append("origin: data \(origin.dataFingerprint), restock \(origin.toolVersion), command: \(origin.commandLine)")
         lines.append("trained at \(metadata.trainedAt) on \(metadata.rowCount) rows, target '\(metadata.targetName)', seed \(metadata.seed)")
         lines.append("out-of-bag R2 \(oob) over \(metadata.outOfBagRowCount) rows")
         lines.append("\(trees) trees, \(nodes) nodes, \(leaves) leaves, deepest leaf at depth \(maxDepth)")
         let p = parameters
         lines.append("hyperparameters: trees \(p.treeCount), max features \(p.maxFeatures) (= \(resolvedMaxFeatures) of \(features.count)), "
             + "min samples leaf \(p.minSamplesLeaf), max depth \(p.maxDepth == 0 ? "unlimited" : String(p.maxDepth)), "
-            + "max bins \(p.maxBins), sample fraction \(p.sampleFraction), min impurity decrease \(p.minImpurityDecrease)")
+            + "max bins \(p.maxBins), sample fraction \(p.sampleFraction), min impurity decrease \(p.minImpurityDecrease), "
+            + "leaf smoothing \(leafSmoothing)")
         lines.append("")
         let width = max(7, features.map(\.count).max() ?? 7)
         lines.append("feature".padding(toLength: width, withPad: " ", startingAt: 0) + "  impurity  permutation (OOB MSE increase, \(permutationRows) rows)")

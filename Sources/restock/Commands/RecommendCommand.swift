@@ -13,7 +13,7 @@ struct RecommendCommand: Job {
             the model, and sums per product: expected demand mu = sum of p, variance sigma^2 = sum of \
             p(1-p) (independent orders), recommended stock = ceil(mu + z sigma) with z the normal quantile \
             of --service-level. Writes product_id, product_name, aisle, department, expected_demand, \
-            stddev, recommended_stock, service_level, model_version (rf- and the model file's CRC-32), \
+            stddev, recommended_stock, service_level, model_version (rf- and a hash of the model's content), \
             sorted by expected demand, and prints the top rows. --baskets also writes each user's \
             next-order basket chosen by expected F1 (Kaggle style, with None).
             With --clickhouse URL instead of --data, the candidate rows come from the Instacart tables in \

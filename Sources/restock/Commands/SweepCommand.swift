@@ -62,6 +62,7 @@ struct SweepCommand: Job {
         let configurations = random.map { parsed.randomConfigurations($0, seed: forest.seed) } ?? parsed.configurations()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let matrix = try input.load(threads: threads, context: context)
+        let fingerprint = matrix.fingerprint()
         var comparison = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         comparison.folds = folds
         comparison.forest = forest.parameters
@@ -69,7 +70,7 @@ struct SweepCommand: Job {
         let log = SweepLog(path: out + "/sweep.csv")
         context.message("sweep: \(configurations.count) of \(parsed.count) configurations, \(folds) folds, results in \(log.path)")
         let entries = try HyperparameterSweep(grid: parsed, configurations: configurations, comparison: comparison, log: log)
-            .run(matrix, progress: context.messages)
+            .run(matrix, dataFingerprint: fingerprint, progress: context.messages)
         let board = HyperparameterSweep.leaderboard(entries, metric: metric)
         if !context.json {
             print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
@@ -90,10 +91,13 @@ struct SweepCommand: Job {
         context.message("retraining the best configuration (\(best.key)) on \(labelled.rowCount) rows")
         let trained = try RandomForest.train(features: labelled.features, target: labelled.target, targetName: labelled.targetName,
                                              parameters: parameters,
-                                             options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow()))
+                                             options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow(),
+                                                                      origin: ModelOrigin(dataFingerprint: fingerprint,
+                                                                                          commandLine: CommandLine.arguments,
+                                                                                          toolVersion: RestockVersion.string)))
         let bestPath = out + "/best.rf"
         try trained.model.write(to: bestPath)
-        let version = try ModelVersion(modelFile: bestPath).description
+        let version = trained.model.version.description
         var model = JobDataset.file(bestPath)
         model.modelVersion = version
         report.outputs.append(model)

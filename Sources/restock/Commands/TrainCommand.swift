@@ -86,7 +86,8 @@ struct TrainCommand: Job {
         let outcome = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
                                       threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
                                       histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
-                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag).run(context: context)
+                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag,
+                                      commandLine: CommandLine.arguments).run(context: context)
         let oob = outcome.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
         var report = JobReport(summary: "trained \(outcome.trees) trees (\(outcome.nodes) nodes) on \(outcome.rowsTrained) rows with \(threads) threads, "
             + "out-of-bag R² \(oob) -> \(model) (\(outcome.modelVersion))")

@@ -32,6 +32,9 @@ struct TrainingRun {
     var histograms: HistogramStrategy = .subtraction
     var sparseNodeLimit = 256
     var outOfBag = true
+    /// Recorded in the model's origin with the data's fingerprint (the command passes its own).
+    var commandLine: [String] = []
+    var toolVersion = RestockVersion.string
 
     /// What a training did, for the job's report.
     struct Outcome {
@@ -46,6 +49,7 @@ struct TrainingRun {
         var outOfBagRSquared: Double?
         var outOfBagRows: Int
         var modelVersion: String
+        var dataFingerprint: String
         var seconds: [String: Double]
     }
 
@@ -65,6 +69,7 @@ struct TrainingRun {
 
     /// Trains on `matrix`, which is consumed: its features are released once binned.
     func train(_ matrix: consuming LabelledMatrix, readSeconds: Double, context: JobContext) throws -> Outcome {
+        let origin = ModelOrigin(dataFingerprint: matrix.fingerprint(), commandLine: commandLine, toolVersion: toolVersion)
         let labelled = matrix.labelledRows
         let rowsRead = matrix.rowCount, featureCount = matrix.features.featureCount
         let skipped = matrix.rowCount - labelled.count
@@ -86,17 +91,18 @@ struct TrainingRun {
         let result = try RandomForest.train(
             features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
-                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag))
+                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag,
+                                     origin: origin))
         reporter?.finish()
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = Elapsed.seconds(since: writeStart)
         let model = result.model
-        let version = try ModelVersion(modelFile: modelPath).description
+        let version = model.version.description
         return Outcome(rowsRead: rowsRead, featureCount: featureCount, rowsTrained: rows, rowsSkipped: skipped, targetName: name,
                        columns: columns, trees: model.trees.count, nodes: model.nodeCount,
                        outOfBagRSquared: model.metadata.outOfBagRSquared, outOfBagRows: model.metadata.outOfBagRowCount,
-                       modelVersion: version,
+                       modelVersion: version, dataFingerprint: origin.dataFingerprint,
                        seconds: ["read": readSeconds, "binning": result.binningSeconds, "growing": result.growingSeconds,
                                  "importances": result.importanceSeconds, "write": writeSeconds])
     }
