@@ -143,3 +143,23 @@ func lines(_ events: [LineageEvent]) throws -> Data {
         "run 3f2504e0-4f89-41d3-9a0c-0305e82c3301: 2 COMPLETE or FAIL events, expected 1 (line 1, line 2, line 3, line 4)",
     ])
 }
+
+/// docs/lineage.md's two example events are what `LineageRun` makes for the same run, and they pass
+/// the check as a file.
+@Test func theDocumentedExamplesAreTheEncodedEventsAndPass() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(contentsOf: root.appendingPathComponent("docs/lineage.md"), encoding: .utf8)
+    let blocks = text.components(separatedBy: "```json\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+    #expect(blocks.count == 2)
+    var file = Data()
+    for block in blocks {
+        let object = try JSONSerialization.jsonObject(with: Data(block.utf8))
+        file += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        file.append(UInt8(ascii: "\n"))
+    }
+    let start = Fixtures.start
+    let complete = Fixtures.run.complete(inputs: [LineageDataset.file(path: "/data/instacart/orders.csv")],
+                                         outputs: [Fixtures.output], facets: .init(model: Fixtures.model), at: Fixtures.endTime)
+    #expect(String(decoding: file, as: UTF8.self) == (try Fixtures.text(start)) + "\n" + (try Fixtures.text(complete)) + "\n")
+    #expect(OpenLineageSpecCheck.violations(ofJSONLines: file).isEmpty)
+}
