@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Generator", targets: ["Generator"]),
         .library(name: "Serve", targets: ["Serve"]),
         .library(name: "Warehouse", targets: ["Warehouse"]),
+        .library(name: "Lineage", targets: ["Lineage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,9 +46,10 @@ let package = Package(
         .target(name: "Generator", dependencies: ["Features", "TabularIO"], swiftSettings: kernelFlags),
         .target(name: "Serve", dependencies: ["Tabular", "TabularIO", "Forest", "Features", "Decisions"], swiftSettings: kernelFlags),
         .target(name: "Warehouse", dependencies: ["Features", "Serve", "ClickHouse"], swiftSettings: kernelFlags),
+        .target(name: "Lineage", dependencies: ["HTTPClient"]),
         .executableTarget(name: "restock", dependencies: [
             "Tabular", "TabularIO", "Forest", "Decisions", "Evaluate", "HTTPClient", "ClickHouse", "Features", "Generator",
-            "Serve", "Warehouse",
+            "Serve", "Warehouse", "Lineage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", dependencies: ["Tabular", "TabularIO", "Forest", "Features", "Generator", "ClickHouse"], path: "Tests/TestSupport"),
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Features", "TabularIO", "Tabular", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Generator", "Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
+        .testTarget(name: "LineageTests", dependencies: ["Lineage", "HTTPClient", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: []),
         .testTarget(name: "RestockCLITests", dependencies: ["restock", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
     ]

@@ -29,7 +29,7 @@ struct TargetGraphTests {
         #expect(files.count > 100, "found only \(files.count) source files under \(Self.root.path)")
         let targets = ArchitectureRules.targets(inPackage: package)
         for name in ["Tabular", "TabularIO", "Forest", "Decisions", "Evaluate", "HTTPClient", "ClickHouse", "Features",
-                     "Generator", "Serve", "Warehouse", "restock"] {
+                     "Generator", "Serve", "Warehouse", "Lineage", "restock"] {
             #expect(targets[name] != nil, "Package.swift has no target \(name)")
         }
         let problems = ArchitectureRules.violations(package: package, sources: files, sourceFolders: folders)
