@@ -25,6 +25,7 @@ struct Restock: ParsableCommand {
             ScoreCommand.self,
             RecommendCommand.self,
             InspectCommand.self,
+            LineageCheckCommand.self,
             ClickHouseBenchCommand.self,
         ]
     )
@@ -32,4 +33,6 @@ struct Restock: ParsableCommand {
 
 enum RestockVersion {
     static let string = "0.1.0"
+    /// The OpenLineage `producer`: the tool's source at this version.
+    static let producer = "https://github.com/restock/restock/tree/\(string)"
 }

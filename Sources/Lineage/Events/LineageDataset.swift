@@ -2,8 +2,8 @@ import Foundation
 
 /// A dataset read or written by a run (spec `InputDataset` / `OutputDataset`), named as the
 /// OpenLineage naming spec says (https://openlineage.io/docs/spec/naming), optionally with its
-/// columns (the `schema` facet) and, for what a run wrote or read, its size (the `outputStatistics`
-/// facet of an output, `inputStatistics` of an input).
+/// columns (the `schema` facet), its version (the `version` facet) and, for what a run wrote or read,
+/// its size (the `outputStatistics` facet of an output, `inputStatistics` of an input).
 public struct LineageDataset: Sendable, Equatable, Hashable {
     /// One column of the `schema` facet.
     public struct Field: Sendable, Equatable, Hashable {
@@ -37,12 +37,16 @@ public struct LineageDataset: Sendable, Equatable, Hashable {
     public var schema: [Field]?
     /// Encoded as `outputFacets.outputStatistics` on an output, `inputFacets.inputStatistics` on an input.
     public var statistics: Statistics?
+    /// The version of the data the run read or wrote (a model file's content-derived version),
+    /// encoded as the standard `version` dataset facet (`datasetVersion`); nil leaves it out.
+    public var version: String?
 
-    public init(namespace: String, name: String, schema: [Field]? = nil, statistics: Statistics? = nil) {
+    public init(namespace: String, name: String, schema: [Field]? = nil, statistics: Statistics? = nil, version: String? = nil) {
         self.namespace = namespace
         self.name = name
         self.schema = schema
         self.statistics = statistics
+        self.version = version
     }
 
     /// A file or folder. With no host this is the naming spec's local file system (namespace `file`);
@@ -66,6 +70,13 @@ public struct LineageDataset: Sendable, Equatable, Hashable {
     public func with(schema: [Field]) -> LineageDataset {
         var copy = self
         copy.schema = schema
+        return copy
+    }
+
+    /// This dataset with its version set.
+    public func with(version: String) -> LineageDataset {
+        var copy = self
+        copy.version = version
         return copy
     }
 

@@ -53,14 +53,20 @@ extension LineageEvent: Encodable {
         var object = list.nestedContainer(keyedBy: WireKey.self)
         try object.encode(dataset.namespace, forKey: "namespace")
         try object.encode(dataset.name, forKey: "name")
-        if let fields = dataset.schema {
+        if dataset.schema != nil || dataset.version != nil {
             var facets = object.nestedContainer(keyedBy: WireKey.self, forKey: "facets")
-            var facet = try facets.facet("schema", producer: producer, schemaURL: FacetSchemaURL.schema)
-            var list = facet.nestedUnkeyedContainer(forKey: "fields")
-            for field in fields {
-                var entry = list.nestedContainer(keyedBy: WireKey.self)
-                try entry.encode(field.name, forKey: "name")
-                try entry.encode(field.type, forKey: "type")
+            if let fields = dataset.schema {
+                var facet = try facets.facet("schema", producer: producer, schemaURL: FacetSchemaURL.schema)
+                var list = facet.nestedUnkeyedContainer(forKey: "fields")
+                for field in fields {
+                    var entry = list.nestedContainer(keyedBy: WireKey.self)
+                    try entry.encode(field.name, forKey: "name")
+                    try entry.encode(field.type, forKey: "type")
+                }
+            }
+            if let version = dataset.version {
+                var facet = try facets.facet("version", producer: producer, schemaURL: FacetSchemaURL.datasetVersion)
+                try facet.encode(version, forKey: "datasetVersion")
             }
         }
         if let statistics = dataset.statistics {

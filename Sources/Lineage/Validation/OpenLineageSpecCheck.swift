@@ -89,6 +89,7 @@ public enum OpenLineageSpecCheck {
                 case "schema": schemaFields(facet, "fields", in: path + ".")
                 case "outputStatistics", "inputStatistics":
                     for field in ["rowCount", "size", "fileCount"] { integer(facet, field, in: path + ".") }
+                case "version": string(facet, "datasetVersion", in: path + ".", format: nil, required: true)
                 case "errorMessage":
                     string(facet, "message", in: path + ".", format: nil, required: true)
                     string(facet, "programmingLanguage", in: path + ".", format: nil, required: true)

@@ -36,6 +36,13 @@ struct ForestOptions: ParsableArguments {
                          maxBins: maxBins, sampleFraction: sampleFraction, minImpurityDecrease: minImpurityDecrease, seed: seed, leafSmoothing: leafSmoothing)
     }
 
+    /// The parameters by their Swift names, as text (the lineage model facet's `parameters`).
+    var parameterStrings: [String: String] {
+        Dictionary(uniqueKeysWithValues: Mirror(reflecting: parameters).children.compactMap { child in
+            child.label.map { ($0, "\(child.value)") }
+        })
+    }
+
     func validate() throws {
         if let problem = parameters.problem() { throw ValidationError(problem) }
     }

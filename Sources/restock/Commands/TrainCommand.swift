@@ -97,6 +97,7 @@ struct TrainCommand: Job {
         output.modelVersion = outcome.modelVersion
         report.outputs = [output]
         report.modelVersion = outcome.modelVersion
+        report.modelParameters = forest.parameterStrings
         report.rows = ["read": outcome.rowsRead, "trained": outcome.rowsTrained, "skipped": outcome.rowsSkipped,
                        "out_of_bag": outcome.outOfBagRows, "trees": outcome.trees, "nodes": outcome.nodes]
         report.seconds = outcome.seconds

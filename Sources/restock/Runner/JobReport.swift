@@ -8,6 +8,8 @@ struct JobReport {
     var rows: [String: Int] = [:]
     var seconds: [String: Double] = [:]
     var modelVersion: String?
+    /// The hyperparameters of a model trained or used, for the lineage `restock_model` run facet.
+    var modelParameters: [String: String] = [:]
     var metrics: JSONValue?
     var result: JSONValue?
 
