@@ -3,6 +3,7 @@ import Forest
 import Serve
 import Foundation
 import Tabular
+import TabularIO
 import Testing
 import TestSupport
 @testable import restock
@@ -20,10 +21,9 @@ import TestSupport
     }
     let matrix = try dir.write("train.csv", text)
     let model = dir.file("model.rf")
-    let outcome = try TrainingRun(source: .matrix(matrix), modelPath: model, targetName: nil,
-                                  parameters: ForestParameters(treeCount: 10, seed: 1), threads: 2, permutationRows: 100,
-                                  trainedAt: "2024-01-01T00:00:00Z")
-        .run(context: JobContext(command: "train", quiet: true, verbose: false, json: false))
+    let outcome = try TrainingRun(modelPath: model, parameters: ForestParameters(treeCount: 10, seed: 1), threads: 2,
+                                  permutationRows: 100, trainedAt: "2024-01-01T00:00:00Z")
+        .run(MatrixFile.read(path: matrix, targetName: nil, requireTarget: true))
     #expect(outcome.rowsSkipped == 60 && outcome.rowsTrained == 540)
     #expect((outcome.outOfBagRSquared ?? -1) > 0)
     let loaded = try ForestModel.load(from: model)

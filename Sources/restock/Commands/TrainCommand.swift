@@ -1,6 +1,8 @@
 import ArgumentParser
 import Forest
 import Foundation
+import Serve
+import Tabular
 
 /// `restock train`: fit a Random Forest on a matrix file and save the model.
 struct TrainCommand: Job {
@@ -18,19 +20,10 @@ struct TrainCommand: Job {
             Example: restock train --matrix train.csv --target reordered --model reorder.rf --threads 2
             """)
 
-    @Option(help: "Instacart-layout data folder: the reorder features are built from it (target y).")
-    var data: String?
-
-    @OptionGroup var clickhouse: ClickHouseOptions
-
-    @Option(help: "Training matrix: CSV or binary (RSTKMAT1); - reads standard input.")
-    var matrix: String?
+    @OptionGroup var input: MatrixSourceOptions
 
     @Option(help: "Where to write the model.")
     var model: String
-
-    @Option(help: "Name of the target column (CSV default: y; a binary matrix names its own).")
-    var target: String?
 
     @OptionGroup var forest: ForestOptions
 
@@ -52,11 +45,7 @@ struct TrainCommand: Job {
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] {
-        if let data { return JobDataset.dataFolder(data) }
-        if let url = clickhouse.url { return JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
-        return [.file(matrix ?? "-")]
-    }
+    var plannedInputs: [JobDataset] { input.datasets }
 
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
     var histograms: String = HistogramStrategy.subtraction.rawValue
@@ -65,34 +54,39 @@ struct TrainCommand: Job {
     var sparseNodeLimit = 256
 
     func validate() throws {
-        let given = [data != nil, matrix != nil, clickhouse.isGiven].filter { $0 }.count
-        if given != 1 { throw ValidationError("give exactly one of --data DIR, --clickhouse URL and --matrix FILE") }
-        if matrix == nil, let target, target != "y" { throw ValidationError("--target is y when training from --data or --clickhouse") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
         if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
-        let trainedAt = date ?? TrainingDate.fromEnvironmentOrNow()
-        let source: TrainingRun.Source
-        if let data {
-            source = .data(data)
-        } else if clickhouse.isGiven {
-            source = .clickhouse(clickhouse.client(), database: clickhouse.databaseName, description: clickhouse.description)
-        } else {
-            source = .matrix(matrix!)
-        }
-        let outcome = try TrainingRun(source: source, modelPath: model, targetName: target, parameters: forest.parameters,
-                                      threads: threads, permutationRows: permutationRows, trainedAt: trainedAt,
-                                      histograms: HistogramStrategy(rawValue: histograms) ?? .subtraction,
-                                      sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag,
-                                      commandLine: CommandLine.arguments).run(context: context)
+        let readStart = ContinuousClock.now
+        let matrix = try input.load(threads: threads, context: context, requireTarget: true)
+        let readSeconds = Elapsed.seconds(since: readStart)
+        let columns = JobDataset.matrixColumns(matrix)
+        let labelled = matrix.labelledRows.count
+        context.message("read \(matrix.rowCount) rows x \(matrix.features.featureCount) features from \(input.description) "
+            + "in \(Elapsed.format(readSeconds)) s; target '\(matrix.targetName)'"
+            + (labelled < matrix.rowCount ? "; skipping \(matrix.rowCount - labelled) rows with an empty target" : ""))
+        var run = TrainingRun(modelPath: model, parameters: forest.parameters, threads: threads, permutationRows: permutationRows,
+                              trainedAt: date ?? TrainingDate.fromEnvironmentOrNow(), commandLine: CommandLine.arguments,
+                              toolVersion: RestockVersion.string)
+        run.histograms = HistogramStrategy(rawValue: histograms) ?? .subtraction
+        run.sparseNodeLimit = sparseNodeLimit
+        run.outOfBag = outOfBag
+        let reporter = context.progress("trees")
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let reporter { progress = { done, total in reporter.update(Double(done) / Double(total)) } }
+        let outcome = try run.run(matrix, progress: progress)
+        reporter?.finish()
         let oob = outcome.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
         var report = JobReport(summary: "trained \(outcome.trees) trees (\(outcome.nodes) nodes) on \(outcome.rowsTrained) rows with \(threads) threads, "
             + "out-of-bag R² \(oob) -> \(model) (\(outcome.modelVersion))")
         report.inputs = plannedInputs
-        if case .matrix = source { report.inputs[0].columns = outcome.columns; report.inputs[0].rows = outcome.rowsRead }
+        if input.matrix != nil {
+            report.inputs[0].columns = columns
+            report.inputs[0].rows = outcome.rowsRead
+        }
         var output = JobDataset.file(model)
         output.modelVersion = outcome.modelVersion
         report.outputs = [output]
@@ -100,8 +94,10 @@ struct TrainCommand: Job {
         report.modelParameters = forest.parameterStrings
         report.rows = ["read": outcome.rowsRead, "trained": outcome.rowsTrained, "skipped": outcome.rowsSkipped,
                        "out_of_bag": outcome.outOfBagRows, "trees": outcome.trees, "nodes": outcome.nodes]
-        report.seconds = outcome.seconds
+        let s = outcome.seconds
+        report.seconds = ["read": readSeconds, "binning": s.binning, "growing": s.growing, "importances": s.importances, "write": s.write]
         if let r2 = outcome.outOfBagRSquared { report.metrics = ["out_of_bag_r2": .number(r2)] }
+        context.detail("data fingerprint \(outcome.dataFingerprint)")
         return report
     }
 }
