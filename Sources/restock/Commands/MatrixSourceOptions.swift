@@ -13,7 +13,7 @@ struct MatrixSourceOptions: ParsableArguments {
 
     @OptionGroup var clickhouse: ClickHouseOptions
 
-    @Option(help: "Matrix file (CSV or binary) with user_id, product_id keys and the target column; - reads standard input.")
+    @Option(help: "Matrix file (CSV or binary) with user_id and product_id keys (and the target, to train); - reads standard input.")
     var matrix: String?
 
     @Option(help: "Target column of a matrix file (CSV default: y; a binary matrix names its own).")

@@ -31,13 +31,11 @@ struct ScoreCommand: Job {
     @Option(help: "Model file written by `restock train`.")
     var model: String
 
-    @Option(help: "Instacart-layout data folder: score its candidate rows.")
-    var data: String?
+    @OptionGroup var input: MatrixSourceOptions
 
-    @OptionGroup var clickhouse: ClickHouseOptions
-
-    @Option(help: "Matrix file to score (CSV or binary); - reads a CSV matrix from standard input.")
-    var matrix: String?
+    var data: String? { input.data }
+    var matrix: String? { input.matrix }
+    var clickhouse: ClickHouseOptions { input.clickhouse }
 
     @Option(help: "Output CSV (user_id,product_id,probability); - writes to standard output.")
     var out: String?
@@ -74,9 +72,7 @@ struct ScoreCommand: Job {
     var writesToStandardOutput: Bool { out == "-" }
 
     func validate() throws {
-        if [data != nil, matrix != nil, clickhouse.isGiven].filter({ $0 }).count != 1 {
-            throw ValidationError("give exactly one of --data DIR, --clickhouse URL and --matrix FILE")
-        }
+        if input.target != nil { throw ValidationError("score reads no target; --target is for train, evaluate and sweep") }
         if (out == nil) == (toTable == nil) { throw ValidationError("give exactly one of --out FILE and --to-table NAME") }
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClickHouse
+import Evaluate
 import Features
 import Forest
 import HTTPClient
@@ -8,7 +9,8 @@ import TabularIO
 import Warehouse
 
 /// The exit codes of every command (sysexits.h): 0 ok, 1 a runtime error, 64 a usage error (bad
-/// options, from the argument parser), 65 bad input data (a file, matrix, model or table that does
+/// options, from the argument parser, or options that clash with what an output folder holds, as a
+/// sweep of another run), 65 bad input data (a file, matrix, model or table that does
 /// not hold what it must), 74 an I/O error (a file or a server that cannot be read or written).
 enum ExitStatus: Int32 {
     case ok = 0
@@ -25,7 +27,7 @@ enum ExitStatus: Int32 {
             return .badInput
         case is FileError, is TransportError:
             return .inputOutput
-        case is UsageError:
+        case is UsageError, is ValidationError, is SweepLogError:
             return .usage
         default:
             return .runtimeError
