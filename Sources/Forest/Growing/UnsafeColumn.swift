@@ -1,10 +1,9 @@
 /// One column's base address, shareable by the workers of a `concurrentPerform`.
 ///
-/// Unsafe pointers are not `Sendable`, so a parallel loop over arrays used to pin each array with its
-/// own `withUnsafe…BufferPointer` closure and rebind it as `nonisolated(unsafe)`. Instead, the
-/// function that runs the loop takes its columns as pointer parameters (the caller passes an array,
-/// or `&array` for an output, which pins it for the length of the call) and wraps each in an
-/// `UnsafeColumn`. It does not own or pin memory: use it only inside that call. A column made
+/// The function that runs a parallel loop takes its columns as pointer parameters (the caller passes
+/// an array, or `&array` for an output, which pins it for the length of the call: no nested
+/// `withUnsafe…BufferPointer` closures) and wraps each in an `UnsafeColumn`, which is `Sendable`
+/// where the pointer is not. It does not own or pin memory: use it only inside that call. A column made
 /// `reading:` must not be written, and workers must write disjoint elements. No bounds checks in
 /// release builds; no cost over the raw pointer.
 struct UnsafeColumn<Element>: @unchecked Sendable {
