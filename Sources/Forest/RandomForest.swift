@@ -66,14 +66,8 @@ public enum RandomForest {
     /// last reference), so the Float32 matrix and the trees are never in memory together.
     public static func train(features: consuming FeatureMatrix, target: [Float], targetName: String = "y",
                              parameters: ForestParameters, options: TrainingOptions = TrainingOptions()) throws -> TrainingResult {
-        if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
+        try validate(features: features, target: target, parameters: parameters)
         let n = features.rowCount, p = features.featureCount
-        if target.count != n { throw ForestError.targetCountMismatch(rows: n, targets: target.count) }
-        if n == 0 { throw ForestError.noTrainingRows }
-        if p > TreeGrower.maxFeatureCount {
-            throw ForestError.invalidParameters("\(p) features; the trainer handles at most \(TreeGrower.maxFeatureCount)")
-        }
-        if let bad = target.firstIndex(where: { $0.isNaN }) { throw ForestError.missingTarget(row: bad) }
         let threads = max(1, options.threads)
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -84,8 +78,57 @@ public enum RandomForest {
         features = FeatureMatrix(rowCount: 0, schema: FeatureSchema(names: []), values: [])
         let t1 = clock.now
 
-        let treeCount = parameters.treeCount
-        let seeds = SplitMix64.seeds(masterSeed: parameters.seed, count: treeCount)
+        let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
+        let grown = growTrees(binned, target: target, mapper: mapper, parameters: parameters, options: options,
+                              threads: threads, importanceRows: importanceRows)
+        let impurity = impurityImportances(grown.treeImportance, treeCount: parameters.treeCount, featureCount: p)
+        let t2 = clock.now
+
+        var importances = FeatureImportances(impurity: impurity)
+        if !importanceRows.isEmpty {
+            importances.permutation = PermutationImportance.compute(
+                trees: grown.trees, binned: binned, target: target, rows: importanceRows, outOfBag: grown.outOfBagMembership,
+                seed: parameters.seed, threads: threads)
+            importances.permutationRowCount = importanceRows.count
+        }
+        let t3 = clock.now
+        let metadata = TrainingMetadata(rowCount: n, targetName: targetName, outOfBagRSquared: grown.outOfBagRSquared,
+                                        outOfBagRowCount: grown.outOfBagRows, trainedAt: options.trainedAt, seed: parameters.seed)
+        let model = ForestModel(schema: schema, binMapper: mapper, parameters: parameters, metadata: metadata,
+                                trees: grown.trees, importances: importances, origin: options.origin)
+        return TrainingResult(model: model, binningSeconds: Elapsed.seconds(t1 - t0), growingSeconds: Elapsed.seconds(t2 - t1),
+                              importanceSeconds: Elapsed.seconds(t3 - t2))
+    }
+
+    /// Throws unless the parameters are valid, there is one finite target per row, at least one row
+    /// and at most `TreeGrower.maxFeatureCount` features. O(rows).
+    private static func validate(features: borrowing FeatureMatrix, target: [Float], parameters: ForestParameters) throws {
+        if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
+        let n = features.rowCount, p = features.featureCount
+        if target.count != n { throw ForestError.targetCountMismatch(rows: n, targets: target.count) }
+        if n == 0 { throw ForestError.noTrainingRows }
+        if p > TreeGrower.maxFeatureCount {
+            throw ForestError.invalidParameters("\(p) features; the trainer handles at most \(TreeGrower.maxFeatureCount)")
+        }
+        if let bad = target.firstIndex(where: { $0.isNaN }) { throw ForestError.missingTarget(row: bad) }
+    }
+
+    /// What growing hands back: tree t in slot t, its impurity decrease per feature at
+    /// `treeImportance[t · p + f]`, and whether sampled row i was out of its bag at
+    /// `outOfBagMembership[t · k + i]` (k sampled rows).
+    private struct GrownTrees {
+        var trees: [DecisionTree]
+        var treeImportance: [Double]
+        var outOfBagMembership: [UInt8]
+        var outOfBagRSquared: Double?
+        var outOfBagRows: Int
+    }
+
+    /// Draws one seed per tree from the master seed and grows the trees on `min(threads, treeCount)`
+    /// workers, each with its own `TreeGrower`, taking the next tree index from a `TreeScheduler`.
+    private static func growTrees(_ binned: BinnedMatrix, target: [Float], mapper: BinMapper, parameters: ForestParameters,
+                                  options: TrainingOptions, threads: Int, importanceRows: [Int]) -> GrownTrees {
+        let n = binned.rowCount, p = mapper.featureCount, treeCount = parameters.treeCount
         let maxAbs = target.reduce(Float(0)) { max($0, abs($1)) }
         let oobScale = fixedPointScale(maxAbs: Double(maxAbs), treeCount: treeCount)
         var settings = TreeGrower.Settings(
@@ -97,77 +140,76 @@ public enum RandomForest {
         settings.sparseNodeLimit = options.sparseNodeLimit
         settings.outOfBag = options.outOfBag
         settings.leafSmoothing = parameters.leafSmoothing
-        let importanceRows = PermutationImportance.sampleRows(rowCount: n, limit: options.permutationRows, seed: parameters.seed)
-        let workers = min(threads, treeCount)
+        let job = GrowingJob(rowCount: n, featureCount: p, rowStride: binned.rowStride, mapper: mapper, settings: settings,
+                             oobScale: oobScale, seeds: SplitMix64.seeds(masterSeed: parameters.seed, count: treeCount),
+                             importanceRows: importanceRows, workers: min(threads, treeCount), outOfBag: options.outOfBag,
+                             scheduler: TreeScheduler(total: treeCount, progress: options.progress))
+        var grown = GrownTrees(trees: [DecisionTree](repeating: DecisionTree(), count: treeCount),
+                               treeImportance: [Double](repeating: 0, count: treeCount * p),
+                               outOfBagMembership: [UInt8](repeating: 0, count: treeCount * importanceRows.count),
+                               outOfBagRSquared: nil, outOfBagRows: 0)
+        (grown.outOfBagRSquared, grown.outOfBagRows) = job.run(
+            codes: binned.codes, targets: target, intoTrees: &grown.trees, importance: &grown.treeImportance,
+            membership: &grown.outOfBagMembership)
+        return grown
+    }
 
-        var trees = [DecisionTree](repeating: DecisionTree(), count: treeCount)
-        var treeImportance = [Double](repeating: 0, count: treeCount * p)
-        var outOfBagMembership = [UInt8](repeating: 0, count: treeCount * importanceRows.count)
-        var oobR2: Double?, oobRows = 0
-        let scheduler = TreeScheduler(total: treeCount, progress: options.progress)
+    /// Everything the workers of one growing share, read-only, and the kernel that runs them.
+    private struct GrowingJob {
+        let rowCount: Int, featureCount: Int, rowStride: Int
+        let mapper: BinMapper, settings: TreeGrower.Settings, oobScale: Double
+        let seeds: [UInt64], importanceRows: [Int], workers: Int, outOfBag: Bool
+        let scheduler: TreeScheduler
 
-        binned.codes.withUnsafeBufferPointer { codes in
-            target.withUnsafeBufferPointer { targets in
-                trees.withUnsafeMutableBufferPointer { treeSlots in
-                    treeImportance.withUnsafeMutableBufferPointer { importanceSlots in
-                        outOfBagMembership.withUnsafeMutableBufferPointer { membership in
-                                    nonisolated(unsafe) let codes = codes, targets = targets
-                                    nonisolated(unsafe) let treeSlots = treeSlots, importanceSlots = importanceSlots
-                                    nonisolated(unsafe) let membership = membership
-                                    let growers = (0..<workers).map { _ in
-                                        TreeGrower(codes: codes.baseAddress!, rowStride: binned.rowStride, targets: targets.baseAddress!, rowCount: n,
-                                                   mapper: mapper, settings: settings, oobScale: oobScale)
-                                    }
-                                    nonisolated(unsafe) let sharedGrowers = growers
-                                    DispatchQueue.concurrentPerform(iterations: workers) { w in
-                                        let grower = sharedGrowers[w]
-                                        while let t = scheduler.next() {
-                                            let (tree, importance) = grower.grow(seed: seeds[t])
-                                            treeSlots[t] = tree
-                                            for f in 0..<p { importanceSlots[t * p + f] = importance[f] }
-                                            let k = importanceRows.count
-                                            for (i, r) in importanceRows.enumerated() {
-                                                membership[t * k + i] = grower.counts[r] == 0 ? 1 : 0
-                                            }
-                                            scheduler.finished()
-                                        }
-                                    }
-                                    // merge into the first grower after the join: integer sums, independent of the order
-                                    guard options.outOfBag else { return }
-                                    let first = growers[0]
-                                    for grower in growers.dropFirst() {
-                                        for r in 0..<n {
-                                            first.oobSum[r] &+= grower.oobSum[r]
-                                            first.oobCount[r] &+= grower.oobCount[r]
-                                        }
-                                    }
-                                    (oobR2, oobRows) = outOfBagRSquared(target: targets, sums: first.oobSum, counts: first.oobCount,
-                                                                        scale: oobScale)
-                        }
+        /// Grows every tree into its slot, then merges the workers' out-of-bag sums after the join
+        /// (integer sums, so independent of which worker grew which tree) and returns the out-of-bag
+        /// R² and row count ((nil, 0) when out-of-bag prediction is off).
+        func run(codes: UnsafePointer<UInt8>, targets: UnsafePointer<Float>,
+                 intoTrees trees: UnsafeMutablePointer<DecisionTree>, importance: UnsafeMutablePointer<Double>,
+                 membership: UnsafeMutablePointer<UInt8>) -> (Double?, Int) {
+            let n = rowCount, p = featureCount, k = importanceRows.count
+            let trees = UnsafeColumn(writing: trees, count: seeds.count)
+            let importance = UnsafeColumn(writing: importance, count: seeds.count * p)
+            let membership = UnsafeColumn(writing: membership, count: seeds.count * k)
+            // One grower per worker, each used by its worker only.
+            nonisolated(unsafe) let growers = (0..<workers).map { _ in
+                TreeGrower(codes: codes, rowStride: rowStride, targets: targets, rowCount: n, mapper: mapper,
+                           settings: settings, oobScale: oobScale)
+            }
+            let seeds = self.seeds, importanceRows = self.importanceRows, scheduler = self.scheduler
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let grower = growers[w]
+                while let t = scheduler.next() {
+                    let (tree, treeImportance) = grower.grow(seed: seeds[t])
+                    trees[t] = tree
+                    for f in 0..<p { importance[t * p + f] = treeImportance[f] }
+                    for (i, r) in importanceRows.enumerated() {
+                        membership[t * k + i] = grower.counts[r] == 0 ? 1 : 0
                     }
+                    scheduler.finished()
                 }
             }
+            guard outOfBag else { return (nil, 0) }
+            let first = growers[0]
+            for grower in growers.dropFirst() {
+                for r in 0..<n {
+                    first.oobSum[r] &+= grower.oobSum[r]
+                    first.oobCount[r] &+= grower.oobCount[r]
+                }
+            }
+            return outOfBagRSquared(target: UnsafeBufferPointer(start: targets, count: n), sums: first.oobSum,
+                                    counts: first.oobCount, scale: oobScale)
         }
+    }
+
+    /// Each feature's impurity decrease summed over the trees in tree order, normalised to sum 1
+    /// (left at 0 when no split decreased impurity). O(trees · features).
+    private static func impurityImportances(_ treeImportance: [Double], treeCount: Int, featureCount p: Int) -> [Double] {
         var impurity = [Double](repeating: 0, count: p)
         for t in 0..<treeCount { for f in 0..<p { impurity[f] += treeImportance[t * p + f] } }
         let totalImpurity = impurity.reduce(0, +)
         if totalImpurity > 0 { impurity = impurity.map { $0 / totalImpurity } }
-        let t2 = clock.now
-
-        var importances = FeatureImportances(impurity: impurity)
-        if !importanceRows.isEmpty {
-            importances.permutation = PermutationImportance.compute(
-                trees: trees, binned: binned, target: target, rows: importanceRows, outOfBag: outOfBagMembership,
-                seed: parameters.seed, threads: threads)
-            importances.permutationRowCount = importanceRows.count
-        }
-        let t3 = clock.now
-        let metadata = TrainingMetadata(rowCount: n, targetName: targetName, outOfBagRSquared: oobR2,
-                                        outOfBagRowCount: oobRows, trainedAt: options.trainedAt, seed: parameters.seed)
-        let model = ForestModel(schema: schema, binMapper: mapper, parameters: parameters, metadata: metadata,
-                                trees: trees, importances: importances, origin: options.origin)
-        return TrainingResult(model: model, binningSeconds: seconds(t1 - t0), growingSeconds: seconds(t2 - t1),
-                              importanceSeconds: seconds(t3 - t2))
+        return impurity
     }
 
     /// A power of two s such that treeCount · maxAbs · s < 2^62: out-of-bag leaf values are added as
@@ -198,10 +240,6 @@ public enum RandomForest {
             sst += (y - mean) * (y - mean)
         }
         return (sst > 0 ? 1 - sse / sst : nil, rows)
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 

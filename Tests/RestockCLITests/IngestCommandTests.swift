@@ -41,9 +41,9 @@ struct IngestCommandTests {
         defer { expected.drop() }
         let url = ClickHouseTestDatabase.url!
 
-        let load = try RestockProcess.run(["ingest", "--data", first, "--clickhouse", url, "--database", db.name])
+        let load = try RestockProcess.run(["ingest", "--data", first, "--clickhouse", url, "--database", db.name, "--verbose"])
         #expect(load.status == 0, "\(load.stderr)")
-        #expect(load.stdout.contains("order_products__prior:"))
+        #expect(load.stderr.contains("order_products__prior:"))
         let before = try Self.fingerprints(db)
 
         let running = try RunningRestock(["ingest", "--data", second, "--clickhouse", url, "--database", db.name,
@@ -68,7 +68,13 @@ struct IngestCommandTests {
         let db = try ClickHouseTestDatabase("restock_cli_features")
         defer { db.drop() }
         let url = ClickHouseTestDatabase.url!
-        #expect(try RestockProcess.run(["ingest", "--data", data, "--clickhouse", url, "--database", db.name]).status == 0)
+        let ingest = try RestockProcess.run(["ingest", "--data", data, "--clickhouse", url, "--database", db.name, "--json"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(ingest.stdout.utf8)) as? [String: Any])
+        #expect(summary["command"] as? String == "ingest" && summary["status"] as? String == "ok")
+        let outputs = try #require(summary["outputs"] as? [[String: Any]])
+        #expect(outputs.map { $0["table"] as? String } == Self.tables.map { "\(db.name).\($0)" })
+        #expect(outputs.allSatisfy { $0["kind"] as? String == "clickhouse_table" && ($0["rows"] as? Int ?? 0) > 0 })
         let fromFolder = try RestockProcess.run(["features", "--data", data, "--out", dir.file("csv.bin")])
         let fromClickHouse = try RestockProcess.run(["features", "--clickhouse", url, "--database", db.name, "--out", dir.file("ch.bin")])
         #expect(fromFolder.status == 0, "\(fromFolder.stderr)")

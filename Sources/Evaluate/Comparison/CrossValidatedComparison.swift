@@ -106,9 +106,8 @@ public struct CrossValidatedComparison: Sendable {
         for (name, p) in models {
             scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
         }
-        let d = clock.now - start
         return Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
-                      seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18,
+                      seconds: Elapsed.seconds(clock.now - start),
                       scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
                       groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
     }

@@ -1,3 +1,4 @@
+import Tabular
 import Dispatch
 
 extension OrderHistory {
@@ -65,47 +66,14 @@ extension OrderHistory {
         var itemStart = [Int32](repeating: 0, count: n + 1)
         for slot in priorSlot { itemStart[Int(slot) + 1] += 1 }
         for s in 0..<n { itemStart[s + 1] += itemStart[s] }
-        // The scatter is split by slot range over two workers: each scans every row (sequential
-        // reads) and writes only the rows of its own slots (disjoint writes, file order kept).
         let rows = prior.orderID.count
         var itemProduct = [Int32](repeating: 0, count: rows)
         var itemCart = [Int32](repeating: 0, count: rows)
         var itemReordered = [UInt8](repeating: 0, count: rows)
-        let workers = rows > parallelAbove ? 2 : 1
-        let slotBounds = (0...workers).map { $0 * n / workers }
-        priorSlot.withUnsafeBufferPointer { slotsOfRows in
-            prior.productID.withUnsafeBufferPointer { products in
-                prior.addToCartOrder.withUnsafeBufferPointer { carts in
-                    prior.reordered.withUnsafeBufferPointer { reorderedFlags in
-                        itemStart.withUnsafeBufferPointer { starts in
-                            itemProduct.withUnsafeMutableBufferPointer { outProduct in
-                                itemCart.withUnsafeMutableBufferPointer { outCart in
-                                    itemReordered.withUnsafeMutableBufferPointer { outReordered in
-                                        nonisolated(unsafe) let slotsOfRows = slotsOfRows, products = products, carts = carts
-                                        nonisolated(unsafe) let reorderedFlags = reorderedFlags, starts = starts
-                                        nonisolated(unsafe) let outProduct = outProduct, outCart = outCart, outReordered = outReordered
-                                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                                            let lo = Int32(slotBounds[w]), hi = Int32(slotBounds[w + 1])
-                                            var fill = Array(starts[Int(lo)..<Int(hi)])
-                                            for r in 0..<slotsOfRows.count {
-                                                let s = slotsOfRows[r]
-                                                guard s >= lo && s < hi else { continue }
-                                                let k = Int(s - lo)
-                                                let at = Int(fill[k])
-                                                fill[k] += 1
-                                                outProduct[at] = products[r]
-                                                outCart[at] = Int32(carts[r])
-                                                outReordered[at] = reorderedFlags[r]
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        Self.groupRowsBySlot(rowCount: rows, slotOfRow: priorSlot, slotCount: n, slotStart: itemStart,
+                             product: prior.productID, cart: prior.addToCartOrder, reordered: prior.reordered,
+                             intoProduct: &itemProduct, cart: &itemCart, reordered: &itemReordered,
+                             workers: rows > parallelAbove ? 2 : 1)
         var maxProduct = prior.productID.max() ?? 0
         // Train rows grouped by user.
         var targetItemStart = [Int32](repeating: 0, count: userCount + 1)
@@ -137,5 +105,39 @@ extension OrderHistory {
         self.targetItemStart = targetItemStart
         self.targetProducts = targetProducts
         self.productIDLimit = Int(maxProduct) + 1
+    }
+
+    /// Copies row r of the input columns to the next free place of its slot `slotOfRow[r]` (the places
+    /// of slot s start at `slotStart[s]`), so rows end up grouped by slot, file order kept within a
+    /// slot. Split by slot range over `workers`: each scans every row (sequential reads) and writes
+    /// only the rows of its own slots (disjoint writes). Cost O(rows · workers) reads, O(rows) writes.
+    private static func groupRowsBySlot(
+        rowCount rows: Int, slotOfRow: UnsafePointer<Int32>, slotCount: Int, slotStart: UnsafePointer<Int32>,
+        product: UnsafePointer<Int32>, cart: UnsafePointer<Int16>, reordered: UnsafePointer<UInt8>,
+        intoProduct outProduct: UnsafeMutablePointer<Int32>, cart outCart: UnsafeMutablePointer<Int32>,
+        reordered outReordered: UnsafeMutablePointer<UInt8>, workers: Int
+    ) {
+        let slotOfRow = UnsafeColumn(reading: slotOfRow, count: rows)
+        let slotStart = UnsafeColumn(reading: slotStart, count: slotCount + 1)
+        let product = UnsafeColumn(reading: product, count: rows)
+        let cart = UnsafeColumn(reading: cart, count: rows)
+        let reordered = UnsafeColumn(reading: reordered, count: rows)
+        let outProduct = UnsafeColumn(writing: outProduct, count: rows)
+        let outCart = UnsafeColumn(writing: outCart, count: rows)
+        let outReordered = UnsafeColumn(writing: outReordered, count: rows)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lo = Int32(w * slotCount / workers), hi = Int32((w + 1) * slotCount / workers)
+            var fill = Array(slotStart.buffer[Int(lo)..<Int(hi)])
+            for r in 0..<rows {
+                let s = slotOfRow[r]
+                guard s >= lo && s < hi else { continue }
+                let k = Int(s - lo)
+                let at = Int(fill[k])
+                fill[k] += 1
+                outProduct[at] = product[r]
+                outCart[at] = Int32(cart[r])
+                outReordered[at] = reordered[r]
+            }
+        }
     }
 }

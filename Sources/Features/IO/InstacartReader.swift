@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Tabular
 import TabularIO
 
 /// One file read by `InstacartReader`, reported to its progress callback.
@@ -41,9 +42,7 @@ public enum InstacartReader {
         func timed<T>(_ file: String, _ body: () throws -> (T, rows: Int, bytes: Int)) rethrows -> T {
             let start = ContinuousClock.now
             let (value, rows, bytes) = try body()
-            let d = ContinuousClock.now - start
-            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-            progress(InstacartReadProgress(file: file, rows: rows, bytes: bytes, seconds: seconds))
+            progress(InstacartReadProgress(file: file, rows: rows, bytes: bytes, seconds: Elapsed.seconds(since: start)))
             return value
         }
         let reader = TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold)

@@ -1,9 +1,8 @@
 import Tabular
 
 /// Grows one regression tree at a time over row-major bin codes; one grower per worker thread,
-/// reused for every tree that worker grows. All of its buffers are allocated once and accessed
-/// through raw pointers in the hot loops (with `TreeGrower+Kernels.swift`, the one place in the target
-/// that holds unsafe memory).
+/// reused for every tree that worker grows. All of its buffers are allocated once, freed at deinit,
+/// and accessed through raw pointers in the hot loops (`TreeGrower+Kernels.swift`).
 ///
 /// Growth is depth-first with an explicit stack. A node owns a contiguous range of `samples`
 /// (in-bag rows with their bootstrap counts) and the same range of `nodeCodes`, a node-ordered copy
@@ -12,17 +11,12 @@ import Tabular
 /// depth d lives in buffer d % 2; its children take the same range of the other buffer, whose old
 /// contents belong to the node's ancestors and are dead), moving each row's codes with its sample.
 /// Rows stay in increasing order inside every node, so every sum is taken in the same order as with
-/// in-place partitioning. Histogram builds and partitions then read sequential memory: before the copy,
-/// a deep node's rows were scattered over the matrix and every row cost a cache miss.
+/// in-place partitioning. Histogram builds and partitions then read sequential memory, however deep
+/// the node, instead of one cache miss per row scattered over the matrix.
 /// Cost: (12 + rowStride) bytes read and written per row and level, and 2 · m · rowStride bytes of
-/// codes per grower (m in-bag rows, about 0.632 n: 2 × 20 MB at 1M rows and 30 features; peak RSS of
-/// that training 297 → 376 MiB with 2 workers, reached at the end of growth, when every tree exists;
-/// the model file is 153 MiB).
-/// Measured on the 1M-row, 30-feature benchmark matrix (100 trees, mtry 10, min leaf 5, 2 threads,
-/// release, user + sys): 34.8 CPU-s before, 25.2 with the node-ordered codes, 23.5 with the branch-free
-/// partition kernel, 20.9 with the 8-lane out-of-bag walk, then ~4% less each for the one-pass sparse
-/// histograms and the 8-byte out-of-bag nodes; interleaved with the previous version, 31.6–33.6 against
-/// 18.6–19.4 CPU-s (1.7×), byte-identical model files. At 100k rows (codes in cache anyway) 2.3 → 1.7.
+/// codes per grower (m in-bag rows, about 0.632 n: 2 × 20 MB at 1M rows and 30 features; that
+/// training peaks at 376 MiB RSS with 2 workers, at the end of growth, when every tree exists; the
+/// model file is 153 MiB).
 ///
 /// Features: at each node, features are drawn without replacement (partial Fisher–Yates) until `mtry`
 /// have been visited, and further while every visited feature was constant in the node (scikit-learn's
@@ -36,9 +30,8 @@ import Tabular
 ///   p · n_small row-features plus one pass over the cells, against mtry · (n_left + n_right) for
 ///   `.drawnFeatures`.
 /// - `.drawnFeatures`: the histograms of the drawn features only, built from the node's rows.
-/// Measured on the 1M-row, 30-feature benchmark matrix (mtry 10, 8 trees, one thread, release):
-/// `.subtraction` 2.0 CPU-s against 2.1 for `.drawnFeatures` (`restock train --histograms`); before the
-/// node-ordered codes it was 3.0–3.4 against 4.7–5.0, when the drawn build paid a cache miss per row.
+/// On the 1M-row, 30-feature benchmark matrix with mtry 10 the two cost about the same
+/// (`restock train --histograms` compares them).
 /// Nodes below `sparseNodeLimit` rows use a sparse histogram per drawn feature, so that a 10-row node
 /// does not scan and clear every bin. (`sparseNodeLimit` decides which histograms come from
 /// subtraction, so it can change the last bits of the sums, and with them a tie between splits.)

@@ -1,6 +1,7 @@
 import Features
 import Forest
 import Decisions
+import Tabular
 import TabularIO
 
 /// `restock recommend` as one library call: read a data folder, build the candidate rows of the
@@ -74,7 +75,7 @@ public struct RecommendationRun: Sendable {
         func lap() -> Double {
             let d = clock.now - start
             start = clock.now
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            return Elapsed.seconds(d)
         }
         let model = try ForestModel.load(from: c.modelPath)
         let version = model.version.description

@@ -104,41 +104,43 @@ public final class MatrixCSVStream {
         var keyValues = [Int32](repeating: 0, count: rows * keyCount)
         let workers = max(1, min(threads, rows / 1024))
         var failures = [MatrixFileError?](repeating: nil, count: workers)
-        let layout = self.layout, name = self.name
-        nonisolated(unsafe) let bytes = reader.bytes
-        values.withUnsafeMutableBufferPointer { values in
-            target.withUnsafeMutableBufferPointer { target in
-                keyValues.withUnsafeMutableBufferPointer { keys in
-                    failures.withUnsafeMutableBufferPointer { failures in
-                        rowStart.withUnsafeBufferPointer { rowStart in
-                            rowEnd.withUnsafeBufferPointer { rowEnd in
-                                rowLine.withUnsafeBufferPointer { rowLine in
-                                    nonisolated(unsafe) let values = values, target = target, keys = keys
-                                    nonisolated(unsafe) let failures = failures
-                                    nonisolated(unsafe) let rowStart = rowStart, rowEnd = rowEnd, rowLine = rowLine
-                                    DispatchQueue.concurrentPerform(iterations: workers) { w in
-                                        for r in (w * rows / workers)..<((w + 1) * rows / workers) {
-                                            do throws(MatrixFileError) {
-                                                try layout.parseLine(bytes + rowStart[r], bytes + rowEnd[r], line: rowLine[r],
-                                                                     path: name, row: r, stride: rows, values: values,
-                                                                     target: target, keys: keys)
-                                            } catch {
-                                                failures[w] = error
-                                                return
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        parseRows(rowCount: rows, rowStart: rowStart, rowEnd: rowEnd, rowLine: rowLine,
+                  intoValues: &values, target: &target, keys: &keyValues, failures: &failures, workers: workers)
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         let keys = (0..<keyCount).map { k in Array(keyValues[(k * rows)..<((k + 1) * rows)]) }
         return LabelledMatrix(features: FeatureMatrix(rowCount: rows, schema: layout.schema, values: values),
                               keys: RowKeys(names: layout.keyNames, columns: keys), target: target,
                               targetName: layout.targetName)
+    }
+
+    /// Parses row r from the line between `rowStart[r]` and `rowEnd[r]` of the reader's buffer into
+    /// the column-major outputs; rows split into `workers` contiguous ranges. Worker w stops at its
+    /// first bad line and leaves the error in `failures[w]`. Cost O(bytes of the rows).
+    private func parseRows(
+        rowCount rows: Int, rowStart: UnsafePointer<Int>, rowEnd: UnsafePointer<Int>, rowLine: UnsafePointer<Int>,
+        intoValues values: UnsafeMutablePointer<Float>, target: UnsafeMutablePointer<Float>,
+        keys: UnsafeMutablePointer<Int32>, failures: UnsafeMutablePointer<MatrixFileError?>, workers: Int
+    ) {
+        let layout = self.layout, name = self.name
+        let bytes = UnsafeColumn(reading: reader.bytes, count: rows > 0 ? rowEnd[rows - 1] : 0)
+        let rowStart = UnsafeColumn(reading: rowStart, count: rows)
+        let rowEnd = UnsafeColumn(reading: rowEnd, count: rows)
+        let rowLine = UnsafeColumn(reading: rowLine, count: rows)
+        let values = UnsafeColumn(writing: values, count: rows * layout.schema.count)
+        let target = UnsafeColumn(writing: target, count: rows)
+        let keys = UnsafeColumn(writing: keys, count: rows * layout.keyNames.count)
+        let failures = UnsafeColumn(writing: failures, count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let base = UnsafePointer(bytes.buffer.baseAddress!)
+            for r in (w * rows / workers)..<((w + 1) * rows / workers) {
+                do throws(MatrixFileError) {
+                    try layout.parseLine(base + rowStart[r], base + rowEnd[r], line: rowLine[r], path: name, row: r,
+                                         stride: rows, values: values.buffer, target: target.buffer, keys: keys.buffer)
+                } catch {
+                    failures[w] = error
+                    return
+                }
+            }
+        }
     }
 }

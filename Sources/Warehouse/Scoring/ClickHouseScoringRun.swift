@@ -134,6 +134,8 @@ public struct ClickHouseScoringRun: Sendable {
         return summary
     }
 
+    /// The table output as a producer-consumer pipeline: the reader thread streams and scores the
+    /// chunks into the handoff, this thread uploads them into the stage, then publishes the stage.
     private func toTable(_ table: ModelVersionTable, version: String, scorer: StreamingScorer,
                          progress: (@Sendable (String) -> Void)?) throws -> Summary {
         try ReorderMatrix.checkTablesExist(client, database: database)
@@ -141,79 +143,22 @@ public struct ClickHouseScoringRun: Sendable {
         let stage = table.stageName(version: version)
         let handoff = ChunkHandoff<ScoredRows>(capacity: handoffCapacity)
         let reader = ScoringReader(client: client, database: database, chunkRows: chunkRows, scorer: scorer, handoff: handoff)
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            reader.run(progress: progress)
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-
-        let clock = ContinuousClock()
+        reader.start(progress: progress)
         var summary = Summary()
         do {
-            var sent = 0
-            // The feature steps run before the first chunk: open the INSERT only once there is one.
-            var current = try handoff.take()
-            var position = 0
-            if current != nil {
-                let insertStart = clock.now
-                let versionBytes = Array(version.utf8)
-                let (batch, rowsWritten) = (batchRows, self.rowsWritten)
-                let transfer = try client.insert(into: stage, database: database, columns: table.insertColumns,
-                                                 settings: insertSettings) { writer in
-                    guard let chunk = current else { return false }
-                    let end = min(position + batch, chunk.count)
-                    chunk.users.withUnsafeBufferPointer { users in
-                        chunk.products.withUnsafeBufferPointer { products in
-                            chunk.probabilities.withUnsafeBufferPointer { probabilities in
-                                versionBytes.withUnsafeBytes { versionText in
-                                    for r in position..<end {
-                                        writer.writeUInt32(UInt32(bitPattern: users[r]))
-                                        writer.writeUInt32(UInt32(bitPattern: products[r]))
-                                        writer.writeFloat32(probabilities[r])
-                                        writer.writeString(bytes: versionText)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    sent += end - position
-                    position = end
-                    try rowsWritten?(sent)
-                    if position == chunk.count {
-                        current = try handoff.take()
-                        position = 0
-                    }
-                    return current != nil
-                }
-                summary.insert = Elapsed.seconds(clock.now - insertStart)
-                summary.insertBytes = transfer.bytes
-                progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(stage) "
-                    + "in \(Self.format(summary.insert)) s")
-            }
-            done.wait()
-            let result = try reader.result()
+            let sent = try upload(handoff, into: stage, columns: table.insertColumns, version: version,
+                                  summary: &summary, progress: progress)
+            let result = try reader.join()
             guard result.rows == sent else {
                 throw PublishError.countMismatch(table: "\(database).\(stage)", sent: result.rows, counted: sent)
             }
-            let publishStart = clock.now
-            try table.publish(client, version: version, rowsSent: sent)
-            summary.publish = Elapsed.seconds(clock.now - publishStart)
-            progress?("published \(sent) rows of \(version) into \(database).\(table.name) in \(Self.format(summary.publish)) s")
+            try publish(table, version: version, rows: sent, summary: &summary, progress: progress)
             summary.rows = sent
-            summary.chunks = result.chunks
-            summary.featureSteps = result.timings.steps.reduce(0) { $0 + $1.seconds }
-            summary.stream = result.timings.stream
-            summary.selectAndDecode = result.timings.stream - result.timings.handler
-            summary.firstRow = result.timings.firstRow
-            summary.predict = result.predict
-            summary.predictCPU = result.predictCPU
-            summary.waitForInsert = result.waitForInsert
+            summary.add(result)
             return summary
         } catch {
             handoff.cancel()
-            done.wait()
+            _ = try? reader.join()
             if dropsStageOnFailure { try? table.dropStage(client, version: version) }
             // The reader's own error explains a cut stream better than the INSERT's cancellation.
             if error is CancellationError, let readerError = reader.failure { throw readerError }
@@ -221,5 +166,102 @@ public struct ClickHouseScoringRun: Sendable {
         }
     }
 
+    /// Uploads the scored chunks of `handoff` into the stage as one streaming INSERT, `batchRows`
+    /// rows per call of its producer (calling `rowsWritten` after each), and returns the rows sent.
+    /// The feature steps run before the first chunk: the INSERT is opened only once there is one.
+    private func upload(_ handoff: ChunkHandoff<ScoredRows>, into stage: String, columns: [ClickHouseColumn],
+                        version: String, summary: inout Summary, progress: (@Sendable (String) -> Void)?) throws -> Int {
+        guard let first = try handoff.take() else { return 0 }
+        let clock = ContinuousClock()
+        let insertStart = clock.now
+        var rows = ScoredRowsUpload(first: first, handoff: handoff, version: version, batchRows: batchRows,
+                                    rowsWritten: rowsWritten)
+        let transfer = try client.insert(into: stage, database: database, columns: columns, settings: insertSettings) { writer in
+            try rows.writeBatch(into: &writer)
+        }
+        summary.insert = Elapsed.seconds(clock.now - insertStart)
+        summary.insertBytes = transfer.bytes
+        progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(stage) "
+            + "in \(Self.format(summary.insert)) s")
+        return rows.sent
+    }
+
+    /// Checks the stage's count and swaps it in as the model version's partition.
+    private func publish(_ table: ModelVersionTable, version: String, rows: Int, summary: inout Summary,
+                         progress: (@Sendable (String) -> Void)?) throws {
+        let clock = ContinuousClock()
+        let publishStart = clock.now
+        try table.publish(client, version: version, rowsSent: rows)
+        summary.publish = Elapsed.seconds(clock.now - publishStart)
+        progress?("published \(rows) rows of \(version) into \(database).\(table.name) in \(Self.format(summary.publish)) s")
+    }
+
     static func format(_ s: Double) -> String { String(format: "%.2f", s) }
+}
+
+extension ClickHouseScoringRun.Summary {
+    /// Takes the reading side's counts and times.
+    mutating func add(_ reader: ScoringReader) {
+        chunks = reader.chunks
+        featureSteps = reader.timings.steps.reduce(0) { $0 + $1.seconds }
+        stream = reader.timings.stream
+        selectAndDecode = reader.timings.stream - reader.timings.handler
+        firstRow = reader.timings.firstRow
+        predict = reader.predict
+        predictCPU = reader.predictCPU
+        waitForInsert = reader.waitForInsert
+    }
+}
+
+/// The consuming side of the pipeline, as the INSERT's producer: writes the scored rows of the
+/// current chunk `batchRows` at a time as (user_id, product_id, probability, model_version) and
+/// takes the next chunk from the handoff when one is done. O(1) memory beyond the chunks.
+struct ScoredRowsUpload {
+    private var current: ScoredRows?
+    private var position = 0
+    /// Rows written so far.
+    private(set) var sent = 0
+    private let handoff: ChunkHandoff<ScoredRows>
+    private let versionBytes: [UInt8]
+    private let batchRows: Int
+    private let rowsWritten: (@Sendable (_ rows: Int) throws -> Void)?
+
+    init(first: ScoredRows, handoff: ChunkHandoff<ScoredRows>, version: String, batchRows: Int,
+         rowsWritten: (@Sendable (_ rows: Int) throws -> Void)?) {
+        current = first
+        self.handoff = handoff
+        versionBytes = Array(version.utf8)
+        self.batchRows = batchRows
+        self.rowsWritten = rowsWritten
+    }
+
+    /// Writes the next batch; false once every chunk is written. Rethrows the handoff's and
+    /// `rowsWritten`'s errors.
+    mutating func writeBatch(into writer: inout RowBinaryWriter) throws -> Bool {
+        guard let chunk = current else { return false }
+        let end = min(position + batchRows, chunk.count)
+        Self.write(rows: position..<end, users: chunk.users, products: chunk.products,
+                   probabilities: chunk.probabilities, version: versionBytes, versionCount: versionBytes.count,
+                   into: &writer)
+        sent += end - position
+        position = end
+        try rowsWritten?(sent)
+        if position == chunk.count {
+            current = try handoff.take()
+            position = 0
+        }
+        return current != nil
+    }
+
+    private static func write(rows: Range<Int>, users: UnsafePointer<Int32>, products: UnsafePointer<Int32>,
+                              probabilities: UnsafePointer<Float>, version: UnsafePointer<UInt8>, versionCount: Int,
+                              into writer: inout RowBinaryWriter) {
+        let versionText = UnsafeRawBufferPointer(start: version, count: versionCount)
+        for r in rows {
+            writer.writeUInt32(UInt32(bitPattern: users[r]))
+            writer.writeUInt32(UInt32(bitPattern: products[r]))
+            writer.writeFloat32(probabilities[r])
+            writer.writeString(bytes: versionText)
+        }
+    }
 }

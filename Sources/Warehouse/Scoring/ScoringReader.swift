@@ -1,5 +1,6 @@
 import ClickHouse
 import Features
+import Foundation
 import Serve
 import Tabular
 
@@ -13,7 +14,8 @@ struct ScoredRows: Sendable {
 
 /// The reading side of `ClickHouseScoringRun`'s table output, on its own thread: streams the
 /// candidate chunks, scores each, and puts it into the handoff; finishes or fails the handoff at
-/// the end. Its results are read after the thread ended (the semaphore orders the accesses).
+/// the end. `start` runs it on a thread of its own (8 MiB stack); its results are read after `join`
+/// (the semaphore orders the accesses).
 final class ScoringReader: @unchecked Sendable {
     let client: ClickHouseClient
     let database: String
@@ -27,6 +29,8 @@ final class ScoringReader: @unchecked Sendable {
     private(set) var predictCPU = 0.0
     private(set) var waitForInsert = 0.0
     private(set) var failure: (any Error)?
+    private let done = DispatchSemaphore(value: 0)
+    private var joined = false
 
     init(client: ClickHouseClient, database: String, chunkRows: Int, scorer: StreamingScorer, handoff: ChunkHandoff<ScoredRows>) {
         self.client = client
@@ -60,8 +64,23 @@ final class ScoringReader: @unchecked Sendable {
         }
     }
 
-    /// The counts and times, or the error that stopped the stream.
-    func result() throws -> ScoringReader {
+    /// Runs `run` on a new thread.
+    func start(progress: (@Sendable (String) -> Void)?) {
+        let thread = Thread {
+            self.run(progress: progress)
+            self.done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the thread started by `start` to end (at once after the first call; call it from
+    /// one thread), then returns the counts and times, or throws the error that stopped the stream.
+    func join() throws -> ScoringReader {
+        if !joined {
+            done.wait()
+            joined = true
+        }
         if let failure { throw failure }
         return self
     }
