@@ -8,8 +8,10 @@
 # Steps: restock features --data DATA_DIR --out WORK/matrix.bin; restock evaluate --matrix
 # WORK/matrix.bin --json; evaluate_sklearn.py WORK/matrix.bin --json --with-naive; then one table
 # with every metric for the Restock forest and the scikit-learn forest, and the seconds.
-# The raw JSON lines are kept in WORK/restock.json and WORK/sklearn.json, the logs (per-fold
-# seconds, /usr/bin/time -v) in WORK/restock.log and WORK/sklearn.log.
+# The raw JSON lines are kept in WORK/restock.json (restock's JSON summary object, docs/json.md:
+# counts under "rows", scores under "metrics", seconds under "seconds", the folds in "summary") and
+# WORK/sklearn.json (evaluate_sklearn.py's own flat layout), the logs (per-fold seconds,
+# /usr/bin/time -v) in WORK/restock.log and WORK/sklearn.log.
 #
 # Both runs also score Restock's naive baseline (up_rate, NaN -> 0) — the same predictions on both
 # sides — so the "naive check" line shows whether the two metric implementations agree
@@ -38,7 +40,8 @@ mkdir -p "$work"
 
 echo "data: $data   work: $work   trees $trees, folds $folds, threads $threads"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$RESTOCK" features --data "$data" --out "$work/matrix.bin" --threads "$threads" 2>"$work/features.log"   # prints "wrote ..."
+"$RESTOCK" features --data "$data" --out "$work/matrix.bin" --threads "$threads" --json >"$work/features.json" \
+    2>"$work/features.log" || { echo "restock features failed: $work/features.log"; exit 1; }
 
 echo "restock evaluate ...   (load $(cut -d' ' -f1-3 /proc/loadavg))"
 /usr/bin/time -v "$RESTOCK" evaluate --matrix "$work/matrix.bin" --json --trees "$trees" --folds "$folds" \
@@ -70,15 +73,21 @@ def wall(log):
     parts = [float(x) for x in t.split(":")] if t != "?" else []
     return sum(x * 60 ** i for i, x in enumerate(reversed(parts))) if parts else math.nan
 
+# restock's JSON summary (docs/json.md): counts under "rows", the folds only in the one-line summary
+# ("cross-validated R rows of U users in F folds: ..."), scores per model under "metrics"
+if r.get("status") != "ok":
+    sys.exit(f"restock evaluate did not finish: {r.get('error')}")
+folds = re.search(r" in (\d+) folds", r["summary"])
+counts = dict(r["rows"], folds=int(folds.group(1)) if folds else None)
 for key in ("rows", "users", "features", "folds"):
-    if r[key] != s[key]:
-        print(f"WARNING: {key} differs: restock {r[key]}, sklearn {s[key]}")
-print(f"rows {r['rows']}, users {r['users']}, features {r['features']}, folds {r['folds']}")
+    if counts[key] != s[key]:
+        print(f"WARNING: {key} differs: restock {counts[key]}, sklearn {s[key]}")
+print(f"rows {counts['rows']}, users {counts['users']}, features {counts['features']}, folds {counts['folds']}")
 rows = [("pair R2", "pair", "r2"), ("pair MAE", "pair", "mae"), ("pair AUC", "pair", "auc"),
         ("pair logloss", "pair", "logloss"), ("pair F1@0.2", "pair", "f1_at_0_2"),
         ("pair F1 expected", "pair", "f1_expected"), ("demand R2", "demand", "r2"),
         ("demand MAE", "demand", "mae"), ("demand products", "demand", "products")]
-rf, sk = r["models"]["forest"], s["models"]["sklearn_rf"]
+rf, sk = r["metrics"]["forest"], s["models"]["sklearn_rf"]
 print(f"{'metric':<18} {'restock forest':>15} {'sklearn RF':>15} {'sklearn - restock':>18}")
 for label, level, key in rows:
     a, b = num(rf[level][key]), num(sk[level][key])
@@ -90,7 +99,7 @@ sk_fit = [float(x) for x in re.findall(r"sklearn fold \d+/\d+: .* in ([0-9.]+) s
 sk_pred = [float(x) for x in re.findall(r"predicted \d+ rows in ([0-9.]+) s", slog)]
 print(f"{'forest fit s (sum)':<18} {sum(fold_fit):15.1f} {sum(sk_fit):15.1f} {'x%.1f' % (sum(sk_fit) / sum(fold_fit)) if fold_fit and sum(fold_fit) else '':>18}")
 print(f"{'predict s (sum)':<18} {'(not logged)':>15} {sum(sk_pred):15.1f}")
-print(f"{'total s (own)':<18} {r['seconds']:15.1f} {s['seconds']:15.1f}   restock's total includes ridge + naive CV")
+print(f"{'total s (own)':<18} {r['seconds']['evaluate']:15.1f} {s['seconds']:15.1f}   restock's total includes ridge + naive CV")
 print(f"{'wall s (time -v)':<18} {wall(rlog):15.1f} {wall(slog):15.1f}")
 print(f"{'user+sys s':<18} {float(timev(rlog, 'User time (seconds)')) + float(timev(rlog, 'System time (seconds)')):15.1f} "
       f"{float(timev(slog, 'User time (seconds)')) + float(timev(slog, 'System time (seconds)')):15.1f}")
@@ -98,7 +107,7 @@ print(f"{'peak RSS MB':<18} {int(timev(rlog, 'Maximum resident set size (kbytes)
       f"{int(timev(slog, 'Maximum resident set size (kbytes)')) / 1024:15.0f}")
 
 # The naive baseline: identical predictions on both sides, so identical metrics expected.
-rn, sn = r["models"]["naive"], s["models"]["naive"]
+rn, sn = r["metrics"]["naive"], s["models"]["naive"]
 worst, exact = 0.0, 0
 for _, level, key in rows:
     a, b = num(rn[level][key]), num(sn[level][key])

@@ -35,11 +35,13 @@ compare_matrix.read_rstkmat; file row order is kept). As in CrossValidatedCompar
   Every sum runs sequentially in the same order as the Swift code (np.cumsum, np.bincount), so on
   the same predictions the numbers agree to the last bit or nearly (the logarithm may differ by an ulp).
 
-Output: the table of EvaluationSummary.table() or, with --json, one line shaped like
-`restock evaluate --json`: {"features","folds","models":{"sklearn_rf":{"demand":{...},"pair":{...}}},
-"rows","seconds","users"} (sorted keys). --with-naive adds the model "naive" = up_rate with NaN -> 0,
-Restock's naive baseline, whose scores must then equal `restock evaluate`'s "naive" scores: that
-checks the metric code end to end on real data. Per-fold fit/predict seconds go to stderr.
+Output: the table of EvaluationSummary.table() or, with --json, one flat line (sorted keys):
+{"features","folds","models":{"sklearn_rf":{"demand":{...},"pair":{...}}},"rows","seconds","users"}.
+(`restock evaluate --json` prints a job summary object instead, docs/json.md: the counts under
+"rows":{"rows","users","features"}, the same per-model scores under "metrics", the seconds under
+"seconds":{"evaluate","total"}; evaluate_side_by_side.sh reads both.) --with-naive adds the model
+"naive" = up_rate with NaN -> 0, Restock's naive baseline, whose scores must then equal `restock
+evaluate`'s "naive" scores: that checks the metric code end to end on real data. Per-fold fit/predict seconds go to stderr.
 --self-test checks the metrics on hand cases and the expected-F1 basket against brute force; with
 --restock BINARY it also has `restock evaluate` score a tiny hand-made CSV matrix (its naive model =
 the fixed predictions in up_rate) and compares Restock's 9 numbers with this script's.
@@ -382,7 +384,8 @@ def restock_hand_check(restock: str) -> list[str]:
                               "--threads", "1"], capture_output=True, text=True)
     if run.returncode != 0:
         return [f"restock evaluate failed: {run.stderr.strip()[-300:]}"]
-    theirs = json.loads(run.stdout)
+    summary = json.loads(run.stdout)          # the job summary object of docs/json.md
+    theirs = dict(summary["rows"], models=summary["metrics"])
     labelled = [r for r in rows if not math.isnan(r[4])]
     rate = np.array([float(f"{r[2]:.4f}") if not math.isnan(r[2]) else math.nan for r in labelled])
     rate = rate.astype(np.float32).astype(np.float64)                  # Restock stores Float32

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Feature-matrix benchmark, peers side by side (one run each): restock features (release build),
 # the pandas peer and the DuckDB peer on one data folder; then compares every matrix with the
-# pandas one. Prints wall seconds and peak RSS (from /usr/bin/time -v) per peer.
+# pandas one. Prints wall seconds and peak RSS (from /usr/bin/time -v) per peer, and each one's JSON
+# line (the peers' own; restock's `--json` summary object, docs/json.md, with its seconds per step).
 #
 #   scripts/bench/features_peers.sh DATA_DIR [WORK_DIR]
 #
@@ -25,10 +26,13 @@ run() {  # name, command...
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.log")
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.log")
     printf '%-8s wall %9s  peak RSS %7.0f MB\n' "$name" "$wall" "$(echo "$rss / 1024" | bc -l)"
-    grep -h '^{' "$work/$name.log" || true
+    # the JSON lines, restock's without its dataset lists (inputs, outputs) and run_id
+    grep -h '^{' "$work/$name.log" | "$PY" -c 'import json, sys
+for line in sys.stdin:
+    print(json.dumps({k: v for k, v in json.loads(line).items() if k not in ("inputs", "outputs", "run_id")}))' || true
 }
 
-[ -x "$RESTOCK" ] && run swift "$RESTOCK" features --data "$data" --out "$work/swift.bin" --threads "$THREADS"
+[ -x "$RESTOCK" ] && run swift "$RESTOCK" features --data "$data" --out "$work/swift.bin" --threads "$THREADS" --json
 run pandas "$PY" "$here/features_pandas.py" "$data" --out "$work/pandas.npy"
 run duckdb "$PY" "$here/features_duckdb.py" "$data" --out "$work/duckdb.npy" --threads "$THREADS"
 

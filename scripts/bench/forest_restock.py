@@ -4,9 +4,11 @@ peers (own process, wall clock, rusage, load of the rest of the machine), scores
 with the harness's own `metrics` (same R², MAE, AUC formulas), and prints one table with the peers'
 results read from peers.py's JSON lines.
 
-Restock's "fit" is the time it prints for binning + growing the trees (out-of-bag predictions
-included, which the peers do not compute), measured inside the process once the matrix is in
-memory, like the peers' fit (whose binning/Dataset construction is included too). The command's
+Restock's "fit" is binning + growing the trees (out-of-bag predictions included, which the peers do
+not compute), measured inside the process once the matrix is in memory, like the peers' fit (whose
+binning/Dataset construction is included too): seconds.binning + seconds.growing of `restock train
+--json` (the job summary object, docs/json.md); its predict time is seconds.predict of `restock
+predict --json`. The command's
 whole wall time (reading the matrix file, writing the model) is shown beside it. A second training
 with `--no-out-of-bag` (the same trees, without the out-of-bag predictions: the same work as the peers)
 is timed too and printed as "restock-no-oob".
@@ -15,7 +17,6 @@ import argparse
 import json
 import math
 import os
-import re
 import sys
 import tempfile
 
@@ -43,33 +44,44 @@ def main():
     model = os.path.join(work, "model.rf")
     pred_csv = os.path.join(work, "pred.csv")
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+
+    def summary_of(log, what):
+        """The `--json` summary object in a child's log (run_child merges stdout and stderr into it)."""
+        for line in reversed(log.splitlines()):
+            if line.startswith("{"):
+                return json.loads(line)
+        sys.exit(f"{what}: no JSON summary in its output: {log[-800:]}")
+
     def train(model_path, extra, log_name):
-        """Runs `restock train` into model_path; returns (child, log text, fit s, node count)."""
+        """Runs `restock train --json` into model_path; returns (child, summary object, fit s, node count)."""
         command = [a.restock, "train", "--matrix", os.path.join(a.data, "train.rstkmat"), "--model", model_path,
                    "--trees", str(a.trees), "--max-features", str(mtry), "--min-samples-leaf", "5", "--max-depth", "0",
-                   "--seed", str(a.seed), "--threads", str(a.threads), "--permutation-rows", "0", "--quiet"] + extra
+                   "--seed", str(a.seed), "--threads", str(a.threads), "--permutation-rows", "0", "--quiet",
+                   "--json"] + extra
         child = peers.run_child(command, env, 7200, os.path.join(work, log_name))
         with open(os.path.join(work, log_name)) as f:
             log = f.read()
         if child["rc"] != 0:
-            sys.exit(f"restock train {' '.join(extra)} failed: {log[-800:]}")
-        fit_s = float(re.search(r"time: fit ([0-9.]+) s", log).group(1))
-        return child, log, fit_s, int(re.search(r"\(([0-9]+) nodes\)", log).group(1))
+            sys.exit(f"restock train {' '.join(extra)} failed (exit {child['rc']}): {log[-800:]}")
+        summary = summary_of(log, f"restock train {' '.join(extra)}")
+        fit_s = summary["seconds"]["binning"] + summary["seconds"]["growing"]
+        return child, summary, fit_s, summary["rows"]["nodes"]
 
-    ch_train, train_log, fit, nodes = train(model, [], "train.log")
-    oob = re.search(r"out-of-bag R2 ([-0-9.na/]+)", train_log).group(1)
+    ch_train, train_summary, fit, nodes = train(model, [], "train.log")
+    oob_r2 = train_summary.get("metrics", {}).get("out_of_bag_r2")
+    oob = f"{oob_r2:.4f}" if isinstance(oob_r2, (int, float)) else ("n/a" if oob_r2 is None else str(oob_r2))  # "nan"
     # the same training without the out-of-bag pass (the peers compute none): same trees, fit time only
     ch_no_oob, _, fit_no_oob, nodes_no_oob = train(model + ".no-oob", ["--no-out-of-bag"], "train-no-oob.log")
     if nodes_no_oob != nodes:
         sys.exit("restock train --no-out-of-bag grew other trees")
     predict = [a.restock, "predict", "--model", model, "--matrix", os.path.join(a.data, "test.rstkmat"),
-               "--out", pred_csv, "--threads", str(a.threads)]
+               "--out", pred_csv, "--threads", str(a.threads), "--quiet", "--json"]
     ch_pred = peers.run_child(predict, env, 3600, os.path.join(work, "predict.log"))
     with open(os.path.join(work, "predict.log")) as f:
         predict_log = f.read()
     if ch_pred["rc"] != 0:
-        sys.exit(f"restock predict failed: {predict_log[-800:]}")
-    predict_s = float(re.search(r"predicted [0-9]+ rows in ([0-9.]+) s", predict_log).group(1))
+        sys.exit(f"restock predict failed (exit {ch_pred['rc']}): {predict_log[-800:]}")
+    predict_s = summary_of(predict_log, "restock predict")["seconds"]["predict"]
     pred = np.loadtxt(pred_csv, skiprows=1, dtype=np.float64)
     if len(pred) != len(yte):
         sys.exit(f"prediction length {len(pred)} != {len(yte)}")
