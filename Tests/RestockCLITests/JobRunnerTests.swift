@@ -157,6 +157,14 @@ import TestSupport
         #expect(twice.stderr.contains("standard input"))
     }
 
+    @Test func aBadMatrixOnStandardInputIsNamedSo() throws {
+        let result = try RestockProcess.run(["train", "--matrix", "-", "--model", "/tmp/never.rf", "-q"],
+                                            input: "user_id,product_id,x,y\n1,2,abc,1\n")
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("standard input:2"), "\(result.stderr)")
+        #expect(!result.stderr.contains("restock-stdin-"))
+    }
+
     @Test func quietPrintsNothingAndDefaultPrintsOneSummaryLine() throws {
         let w = try Self.workspace.get()
         let quiet = try RestockProcess.run(["features", "--data", w.data, "--out", w.dir.file("q.bin"), "--quiet"])

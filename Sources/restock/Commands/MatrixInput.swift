@@ -10,6 +10,7 @@ enum MatrixInput {
             return try MatrixFile.read(path: path, targetName: targetName, requireTarget: requireTarget)
         }
         let input = try StandardInputFile(option: "--matrix", source: path)
+        context?.nameCopy(input.path, as: path)
         return try MatrixFile.read(path: input.path, targetName: targetName, requireTarget: requireTarget)
     }
 
@@ -19,6 +20,7 @@ enum MatrixInput {
         if path == "-" { try context.claimStandardInput(for: option) }
         guard path == "-" || StandardInputFile.isStream(path) else { return (path, nil) }
         let input = try StandardInputFile(option: option, source: path)
+        context.nameCopy(input.path, as: path)
         return (input.path, input)
     }
 }

@@ -11,6 +11,8 @@ final class JobContext: @unchecked Sendable {
     /// True with --json: stdout carries only the summary object, so results are not printed there.
     let json: Bool
     private var standardInputOwner: String?
+    /// Temporary copies of standard input or of a pipe, and the name the user gave them ("-").
+    private var copies: [(path: String, name: String)] = []
     private(set) var warnings: [String] = []
     private let lock = NSLock()
 
@@ -45,6 +47,19 @@ final class JobContext: @unchecked Sendable {
         warnings.append(text)
         lock.unlock()
         Log.stderr("restock \(command): warning: \(text)")
+    }
+
+    /// Records that `path` is a temporary copy of what the user named `name`, so that an error
+    /// message about the copy names what the user gave (`presentable`).
+    func nameCopy(_ path: String, as name: String) {
+        copies.append((path, name))
+    }
+
+    /// `message` with every temporary copy's path replaced by the name the user gave it.
+    func presentable(_ message: String) -> String {
+        copies.reduce(message) { text, copy in
+            text.replacingOccurrences(of: copy.path, with: copy.name == "-" ? "standard input" : copy.name)
+        }
     }
 
     /// Reserves standard input for `option` ("--matrix -"): only one input of a run can be "-".

@@ -29,7 +29,7 @@ struct JobRunner {
             throw exit
         } catch {
             let status = ExitStatus.of(error)
-            let message = "\(error)"
+            let message = context.presentable("\(error)")
             Log.stderr("restock \(command): error: \(message)")
             lineage.fail(message: message, inputs: job.plannedInputs)
             if options.json {
