@@ -69,8 +69,9 @@ struct IngestCommand: Job {
         for (table, rows, _) in summary.rows {
             let file = JobDataset.absolute(data + "/" + table + ".csv")
             if let i = report.inputs.firstIndex(where: { $0.location == .file(file) }) { report.inputs[i].rows = rows }
+            let columns = InstacartSchema.tables.first { $0.name == table }?.columns.map { ($0.name, $0.type) } ?? []
             report.outputs.append(.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: table,
-                                                   columns: InstacartLayout.columns(of: table + ".csv").map { ($0, "csv") }, rows: rows))
+                                                   columns: columns, rows: rows))
             report.rows[table] = rows
         }
         report.seconds = ["read": summary.readSeconds, "load": summary.loadSeconds, "swap": summary.swapSeconds]

@@ -1,6 +1,6 @@
-import Features
 import Foundation
 import Tabular
+import Warehouse
 
 /// A dataset a job reads or writes: a file (or standard input/output) or a ClickHouse table, with
 /// what is known of it: its columns (name and type), rows, bytes, and the model version it holds.
@@ -29,18 +29,20 @@ struct JobDataset: Equatable {
         JobDataset(location: .file(path == "-" ? "-" : absolute(path)), columns: columns, rows: rows)
     }
 
-    /// The six files of an Instacart-layout data folder, with their CSV columns.
+    /// The six files of an Instacart-layout data folder, with their columns and the types their
+    /// values must have (those of the ClickHouse tables they load into).
     static func dataFolder(_ directory: String) -> [JobDataset] {
-        InstacartLayout.files.map { file in
-            .file(directory + "/" + file, columns: InstacartLayout.columns(of: file).map { ($0, "csv") })
+        InstacartSchema.tables.map { table in
+            .file(directory + "/" + table.file, columns: table.columns.map { ($0.name, $0.type) })
         }
     }
 
-    /// The six Instacart tables of `database` on the server of `url`.
+    /// The six Instacart tables of `database` on the server of `url`, with their ClickHouse columns.
     static func clickHouseTables(url: String, database: String) -> [JobDataset] {
         let server = serverAddress(url)
-        return ["aisles", "departments", "products", "orders", "order_products__prior", "order_products__train"].map {
-            JobDataset(location: .clickHouse(server: server, name: "\(database).\($0)"))
+        return InstacartSchema.tables.map { table in
+            JobDataset(location: .clickHouse(server: server, name: "\(database).\(table.name)"),
+                       columns: table.columns.map { ($0.name, $0.type) })
         }
     }
 
