@@ -38,7 +38,7 @@ import TestSupport
     let first = try #require(Float(lines[1]))
     #expect(first >= 0 && first <= 1)
     #expect(ModelReport(loaded).text().contains("x0"))
-    #expect(try ModelReport(loaded).json().contains("\"permutationRows\" : 100"))
+    #expect(try JSONValue.encoding(ModelReport(loaded)).text.contains("\"permutation_rows\":100"))
 }
 
 /// `inspect --json` of a fresh model shows its version, leaf smoothing and origin; of a file written

@@ -25,24 +25,5 @@ struct EvaluationSummary {
         return lines.joined(separator: "\n")
     }
 
-    struct JSONShape: Encodable {
-        let rows: Int
-        let users: Int
-        let features: Int
-        let folds: Int
-        let seconds: Double
-        let models: [String: ModelScores]
-    }
-
-    func json() -> String {
-        let shape = JSONShape(rows: result.rows, users: result.groups, features: result.features.count, folds: result.folds,
-                              seconds: (seconds * 100).rounded() / 100,
-                              models: Dictionary(uniqueKeysWithValues: result.scores.map { ($0.name, $0.scores) }))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: (try? encoder.encode(shape)) ?? Data(), as: UTF8.self)
-    }
-
     private func n(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "nan" }
 }

@@ -1,7 +1,7 @@
 import Forest
 import Foundation
 
-/// The contents of a model for `restock inspect`, as text or JSON.
+/// The contents of a model for `restock inspect`: text, or Encodable for the JSON summary's `result`.
 struct ModelReport: Codable {
     struct Importance: Codable {
         var feature: String
@@ -63,12 +63,6 @@ struct ModelReport: Codable {
         return arguments.map { a in
             !a.isEmpty && a.allSatisfy(plain.contains) ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }.joined(separator: " ")
-    }
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
     func text() -> String {
