@@ -1,3 +1,5 @@
+import TabularIO
+
 /// `restock stats` output: a table (statistic, value, real Instacart) or one JSON object.
 extension InstacartStatistics {
     /// One line of the report.
@@ -147,29 +149,10 @@ extension InstacartStatistics {
     }
 
     static func jsonNumber(_ v: Double) -> String {
-        guard v.isFinite else { return "null" }
-        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-        return "\(v)"
+        v.isFinite ? JSONText.number(v) : "null"
     }
 
     static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
+        JSONText.quoted(s)
     }
 }

@@ -3,7 +3,7 @@ import ClickHouse
 
 /// Hidden: times this client's streaming INSERT and SELECT in a release build (no test or benchmark
 /// target can), for scripts/bench/clickhouse_io, which puts curl and clickhouse-client beside it.
-struct ClickHouseBenchCommand: ParsableCommand {
+struct ClickHouseBenchCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "clickhouse-bench",
         abstract: "Time streaming RowBinary INSERT and SELECT through the ClickHouse client.",
@@ -26,12 +26,26 @@ struct ClickHouseBenchCommand: ParsableCommand {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be an http(s) URL") }
     }
 
-    func run() throws {
+    @OptionGroup var job: JobOptions
+
+    func execute(_ context: JobContext) throws -> JobReport {
         let benchmark = ClickHouseThroughputBenchmark(client: ClickHouseClient(configuration: ClickHouseConfiguration(url: url)),
                                                       database: database, table: table)
+        var runs: [JSONValue] = []
+        var inserted = 0
         for _ in 0..<`repeat` {
             let m = try benchmark.run(rows: rows)
-            print("insert_s=\(m.insertSeconds) select_s=\(m.selectSeconds) rows=\(m.rows) insert_bytes=\(m.insertBytes) select_bytes=\(m.selectBytes)")
+            if !context.json {
+                print("insert_s=\(m.insertSeconds) select_s=\(m.selectSeconds) rows=\(m.rows) insert_bytes=\(m.insertBytes) select_bytes=\(m.selectBytes)")
+            }
+            runs.append(["insert_seconds": .number(m.insertSeconds), "select_seconds": .number(m.selectSeconds), "rows": .int(m.rows),
+                         "insert_bytes": .int(m.insertBytes), "select_bytes": .int(m.selectBytes)])
+            inserted += m.rows
         }
+        var report = JobReport(summary: "inserted and read back \(rows) rows \(`repeat`) times through \(database).\(table)")
+        report.outputs = [.clickHouseTable(url: url, database: database, table: table, rows: rows)]
+        report.rows = ["rows": inserted]
+        report.result = .array(runs)
+        return report
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TabularIO
 
 /// A JSON value built by hand for the summaries. `text` writes it on one line with sorted keys;
 /// numbers that are not finite are written as strings ("nan", "inf"), so every summary is valid
@@ -31,12 +32,8 @@ enum JSONValue: Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .number(let d):
-            if d.isFinite {
-                out += d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
-            } else {
-                out += d.isNaN ? "\"nan\"" : (d > 0 ? "\"inf\"" : "\"-inf\"")
-            }
-        case .string(let s): JSONValue.writeString(s, to: &out)
+            out += d.isFinite ? JSONText.number(d) : (d.isNaN ? "\"nan\"" : (d > 0 ? "\"inf\"" : "\"-inf\""))
+        case .string(let s): out += JSONText.quoted(s)
         case .raw(let text): out += text
         case .array(let a):
             out += "["
@@ -49,33 +46,12 @@ enum JSONValue: Equatable {
             out += "{"
             for (i, key) in o.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                JSONValue.writeString(key, to: &out)
+                out += JSONText.quoted(key)
                 out += ":"
                 o[key]!.write(to: &out)
             }
             out += "}"
         }
-    }
-
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 
     static func encoder(snakeCase: Bool) -> JSONEncoder {
