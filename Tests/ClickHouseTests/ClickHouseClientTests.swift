@@ -1,8 +1,8 @@
 @testable import ClickHouse
 import Foundation
-import Testing
-import TestSupport
 import HTTPClient
+import TestSupport
+import Testing
 
 /// Client behaviour against a scripted transport: requests, errors, retries. No server needed.
 final class PauseRecorder: @unchecked Sendable {

@@ -1,9 +1,9 @@
 @testable import ClickHouse
 import Foundation
-import Testing
-import TestSupport
 import HTTPClient
 import Tabular
+import TestSupport
+import Testing
 
 /// Behaviour against a real ClickHouse server (Debian's 18.16 in scripts/test).
 @Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))

@@ -1,7 +1,7 @@
 @testable import ClickHouse
 import Foundation
-import TestSupport
 import HTTPClient
+import TestSupport
 
 /// One row of every supported column type, with values that stress the encodings.
 struct SampleRow: Equatable {

@@ -1,7 +1,7 @@
-import Testing
-import TestSupport
 import Decisions
 import Evaluate
+import TestSupport
+import Testing
 
 /// `DemandAccumulator` adds per product what `DemandAggregation` adds, bit for bit, in one call or
 /// in chunks, and keeps ids outside the dense range apart.

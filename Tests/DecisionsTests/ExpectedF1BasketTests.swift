@@ -1,6 +1,6 @@
 import Decisions
-import Testing
 import TestSupport
+import Testing
 
 @Test func expectedF1BasketAgreesWithEnumerationOverEverySubset() {
     var random = TestRandom(seed: 11)

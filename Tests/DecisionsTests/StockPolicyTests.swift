@@ -1,6 +1,6 @@
-import Testing
-import TestSupport
 import Decisions
+import TestSupport
+import Testing
 
 @Test func normalQuantileMatchesTables() {
     #expect(isClose(NormalQuantile.z(0.95), 1.6448536269514722, tolerance: 1e-12))

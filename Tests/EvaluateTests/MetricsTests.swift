@@ -1,6 +1,6 @@
 import Evaluate
-import Testing
 import TestSupport
+import Testing
 
 @Test func rSquaredMatchesAHandComputedValue() {
     // y = [1,2,3,4], ŷ = [1,2,2,5]: SSres = 0+0+1+1 = 2, SStot = 5 → R² = 0.6

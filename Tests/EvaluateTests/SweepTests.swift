@@ -2,8 +2,8 @@ import Evaluate
 import Forest
 import Foundation
 import Tabular
-import Testing
 import TestSupport
+import Testing
 
 @Test func gridParsesIntoTheCartesianProduct() throws {
     let grid = try SweepGrid(parsing: "trees=50,100 max-features=0.2,0.5 min-samples-leaf=5")

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 import Tabular
+import TestSupport
+import Testing
 
 @Test func readsTheFixtureAsBuiltByHand() throws {
     let dir = try InstacartFixture.folder()

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 import TabularIO
+import TestSupport
+import Testing
 
 @Test func writeThenReadGivesEqualData() throws {
     let data = RandomInstacart.make(users: 200, seed: 1)

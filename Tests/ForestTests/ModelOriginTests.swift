@@ -1,8 +1,8 @@
+@testable import Forest
 import Foundation
-import Testing
 import Tabular
 import TestSupport
-@testable import Forest
+import Testing
 
 private let origin = ModelOrigin(dataFingerprint: "xxh64:0123456789abcdef", commandLine: ["restock", "train", "--trees", "4"],
                                  toolVersion: "9.9.9")

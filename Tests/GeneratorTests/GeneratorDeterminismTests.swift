@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 @testable import Generator
+import TestSupport
+import Testing
 
 @Test func sameSeedGivesIdenticalFilesWhateverTheThreadCount() throws {
     // Small blocks and buckets so that both runs use several waves, blocks and buckets.

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 @testable import Generator
+import TestSupport
+import Testing
 
 /// Sample mean and variance of `n` draws.
 private func moments(_ n: Int, _ draw: () -> Double) -> (mean: Double, variance: Double) {

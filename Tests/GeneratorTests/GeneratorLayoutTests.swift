@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 @testable import Generator
+import TestSupport
+import Testing
 
 @Test func referenceFilesHaveTheInstacartLayout() throws {
     let (dir, summary) = try GeneratedData.make(users: 20, seed: 11)

@@ -1,7 +1,7 @@
-import Testing
-import TestSupport
 @testable import Features
 @testable import Generator
+import TestSupport
+import Testing
 
 @Test func parametersCanBeSetByTheirPrototypeNames() throws {
     var p = GenerationParameters()

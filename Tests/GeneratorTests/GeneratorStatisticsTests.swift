@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 @testable import Generator
+import TestSupport
+import Testing
 
 /// Key statistics of 3,000 simulated users against the published full-data values and tolerances of
 /// CALIBRATION.md §2 / §4.3 (`FULL_TOL` of calibrate.py), computed from the simulator directly.

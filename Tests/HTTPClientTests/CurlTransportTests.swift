@@ -1,6 +1,6 @@
-import Testing
-import TestSupport
 @testable import HTTPClient
+import TestSupport
+import Testing
 
 @Test func getReachesALoopbackServerThroughLibcurl() throws {
     let server = try LoopbackHTTPServer { request in

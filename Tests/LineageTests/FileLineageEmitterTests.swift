@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Lineage
 import TestSupport
+import Testing
 
 @Test func fileEmitterAppendsOneEventPerLine() throws {
     let folder = try TemporaryDirectory()

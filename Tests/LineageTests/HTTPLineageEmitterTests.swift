@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Lineage
 import TestSupport
+import Testing
 
 @Test func httpEmitterPostsTheEventAsJSON() throws {
     let server = try LoopbackHTTPServer { _ in .init(status: 201, body: "") }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Lineage
+import Testing
 
 @Test func startEventEncodesTheSpecKeysExactly() throws {
     let text = try Fixtures.text(Fixtures.start)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Lineage
+import Testing
 
 /// Keeps what it is given, or throws.
 final class MemoryEmitter: LineageEmitter, @unchecked Sendable {

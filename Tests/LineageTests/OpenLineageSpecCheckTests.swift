@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Lineage
+import Testing
 
 @Test func emittedEventsPassTheSpecCheck() throws {
     for event in [Fixtures.start, Fixtures.complete, Fixtures.fail] {

@@ -1,7 +1,7 @@
 import ClickHouse
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `restock ingest` and `restock features --clickhouse` end to end, against the test server.
 @Suite(.enabled(if: ClickHouseTestDatabase.isAvailable, Comment(rawValue: ClickHouseTestDatabase.skipReason)))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What the job runner gives every command, through the built binary: pipes through `-`, one JSON
 /// summary object with `--json`, `--quiet`, exit codes, and the refusals of impossible combinations.

@@ -1,7 +1,7 @@
 import Foundation
 import Lineage
-import Testing
 import TestSupport
+import Testing
 
 /// Lineage through the built binary: a whole demo's jobs write valid OpenLineage events to a file,
 /// an HTTP endpoint receives them, and an endpoint that is down only warns.

@@ -2,8 +2,8 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
 import TestSupport
+import Testing
 
 /// The notebooks that `evaluate --report` and `sweep --report` write render: every figure they link
 /// exists and is well-formed SVG, on a small generated dataset (the path scripts/notebooks takes).

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Tabular
+import TestSupport
+import Testing
 
 /// A CSV matrix (user_id, product_id, four features, y) and a 5-tree model trained on it by the CLI.
 private struct Fixture {

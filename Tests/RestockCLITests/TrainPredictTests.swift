@@ -1,11 +1,11 @@
 import Features
 import Forest
-import Serve
 import Foundation
+import Serve
 import Tabular
 import TabularIO
-import Testing
 import TestSupport
+import Testing
 @testable import restock
 
 /// End to end through the command-level runs: CSV in, model file, predictions CSV out.

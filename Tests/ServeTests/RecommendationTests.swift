@@ -1,11 +1,11 @@
+import Decisions
 import Features
 import Forest
 import Foundation
 import Serve
-import Testing
-import TestSupport
-import Decisions
 import TabularIO
+import TestSupport
+import Testing
 
 private func catalog() -> ProductCatalog {
     ProductCatalog(

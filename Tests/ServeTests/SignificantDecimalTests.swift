@@ -1,8 +1,8 @@
 import Foundation
 import Serve
-import Testing
-import TestSupport
 import Tabular
+import TestSupport
+import Testing
 
 private func printf(_ v: Double) -> String { String(format: "%.6g", v) }
 

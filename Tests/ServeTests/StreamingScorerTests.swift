@@ -2,9 +2,9 @@ import Features
 import Forest
 import Foundation
 import Serve
-import Testing
-import TestSupport
 import TabularIO
+import TestSupport
+import Testing
 
 private func scoreFile(_ model: ForestModel, _ input: String, _ output: String, chunkRows: Int = 65_536,
                        threads: Int = 1) throws -> StreamingScorer.Summary {

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 import TabularIO
+import TestSupport
+import Testing
 
 @Test func writerLeavesNoFileUntilCommit() throws {
     let dir = try TemporaryDirectory()

@@ -1,9 +1,9 @@
+@testable import Features
 import Foundation
 import Tabular
-import Testing
-import TestSupport
-@testable import Features
 import TabularIO
+import TestSupport
+import Testing
 
 /// Reads the whole stream chunk by chunk and glues the chunks back into one matrix.
 private func readAll(_ path: String, targetName: String? = "y", maxRows: Int, threads: Int = 1,

@@ -1,9 +1,9 @@
+@testable import Features
 import Foundation
 import Tabular
-import Testing
-import TestSupport
-@testable import Features
 @testable import TabularIO
+import TestSupport
+import Testing
 
 /// Equality that treats two NaNs as equal (bit patterns of Float32 values).
 private func sameValues(_ a: [Float], _ b: [Float]) -> Bool {

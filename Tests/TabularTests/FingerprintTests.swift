@@ -1,5 +1,5 @@
-import Testing
 import Tabular
+import Testing
 
 /// Values of the C library (libxxhash 0.8.1, `XXH64(bytes, length, seed)`).
 @Test func xxHash64MatchesTheReferenceImplementation() {

@@ -1,5 +1,5 @@
-import Foundation
 import Features
+import Foundation
 import Generator
 
 /// Small helpers for the generator tests: generating into a temporary folder and reading the files

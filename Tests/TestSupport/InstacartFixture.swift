@@ -1,5 +1,5 @@
-import Foundation
 import Features
+import Foundation
 
 /// A tiny valid Instacart folder, small enough to check every statistic by hand.
 ///

@@ -1,6 +1,6 @@
-@testable import Warehouse
 import Foundation
 import Testing
+@testable import Warehouse
 
 /// The bounded handoff between the SELECT thread and the INSERT of `score --to-table`.
 struct ChunkHandoffTests {

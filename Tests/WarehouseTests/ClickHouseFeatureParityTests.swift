@@ -1,8 +1,8 @@
 import ClickHouse
-import Tabular
-import Testing
-import TestSupport
 @testable import Features
+import Tabular
+import TestSupport
+import Testing
 import Warehouse
 
 /// The reorder matrix computed by ClickHouse (`features --clickhouse`) equals the one built from the

@@ -1,9 +1,9 @@
 import ClickHouse
 import Features
 import Foundation
-import Testing
-import TestSupport
 @testable import Serve
+import TestSupport
+import Testing
 import Warehouse
 
 /// `recommend --clickhouse` against the test server gives what `recommend --data` gives.

@@ -1,12 +1,12 @@
-import Generator
 import ClickHouse
 import Features
 import Forest
 import Foundation
-import Testing
-import TestSupport
+import Generator
 @testable import Serve
 import Tabular
+import TestSupport
+import Testing
 import Warehouse
 
 /// A generated data set loaded into a fresh database of the test server, and two small models

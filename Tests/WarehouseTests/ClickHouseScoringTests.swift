@@ -1,10 +1,10 @@
 import ClickHouse
 import Features
 import Foundation
-import Testing
-import TestSupport
 @testable import Serve
 import Tabular
+import TestSupport
+import Testing
 @testable import Warehouse
 
 /// `score --clickhouse --to-table` as a library call against the test server: the scores equal the

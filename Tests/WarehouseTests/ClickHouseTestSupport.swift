@@ -1,9 +1,9 @@
 import ClickHouse
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 import Tabular
+import TestSupport
+import Testing
 import Warehouse
 
 /// Shared pieces of the tests against ClickHouse: the skip trait, data sets, fingerprints of the

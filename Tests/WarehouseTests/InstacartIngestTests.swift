@@ -1,9 +1,9 @@
 import ClickHouse
-import Foundation
-import Testing
-import TestSupport
 @testable import Features
+import Foundation
 import Tabular
+import TestSupport
+import Testing
 import Warehouse
 
 /// `restock ingest` against a real server: what it loads, that re-running replaces, and that every

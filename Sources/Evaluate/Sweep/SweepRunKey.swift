@@ -1,5 +1,5 @@
-import Foundation
 import Forest
+import Foundation
 
 /// What makes a sweep's rows comparable: the data (its fingerprint), the target, the folds and
 /// their grouping, and every forest parameter the grid does not vary (a varied one is recorded as

@@ -1,5 +1,5 @@
-import Tabular
 import Dispatch
+import Tabular
 
 extension OrderHistory {
     /// Builds the history from the loaded tables (`InstacartData`).

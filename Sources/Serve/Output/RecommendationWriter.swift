@@ -1,6 +1,6 @@
+import Decisions
 import Features
 import Foundation
-import Decisions
 import TabularIO
 
 /// Writes recommendations and baskets as CSV, and the recommendations as a text table.

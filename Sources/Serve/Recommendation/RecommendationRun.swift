@@ -1,6 +1,6 @@
+import Decisions
 import Features
 import Forest
-import Decisions
 import Tabular
 import TabularIO
 

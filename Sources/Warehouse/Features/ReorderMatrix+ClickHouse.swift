@@ -1,6 +1,6 @@
 import ClickHouse
-import Tabular
 import Features
+import Tabular
 
 /// The reorder matrix computed inside ClickHouse (`restock features --clickhouse`).
 extension ReorderMatrix {

@@ -1,6 +1,6 @@
 import ClickHouse
-import Tabular
 import Features
+import Tabular
 
 /// The candidate matrix computed inside ClickHouse, streamed out in chunks instead of held whole
 /// (`restock score --clickhouse`, `restock recommend --clickhouse`).

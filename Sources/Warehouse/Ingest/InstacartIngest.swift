@@ -1,7 +1,7 @@
 import ClickHouse
 import Dispatch
-import Foundation
 import Features
+import Foundation
 import Tabular
 
 /// Loads an Instacart-layout dataset into ClickHouse so that each live table changes all at once or

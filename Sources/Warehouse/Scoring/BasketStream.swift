@@ -1,5 +1,5 @@
-import Features
 import Decisions
+import Features
 import Serve
 import TabularIO
 

@@ -1,11 +1,11 @@
 import ClickHouse
+import Decisions
 import Features
 import Forest
 import Foundation
-import Decisions
 import Serve
-import TabularIO
 import Tabular
+import TabularIO
 
 /// `restock recommend --clickhouse`: stock recommendations from the Instacart tables in
 /// ClickHouse, in bounded memory, into a table of the same server (published atomically per model

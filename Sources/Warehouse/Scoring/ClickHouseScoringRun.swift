@@ -3,8 +3,8 @@ import Features
 import Forest
 import Foundation
 import Serve
-import TabularIO
 import Tabular
+import TabularIO
 
 /// `restock score --clickhouse`: score every candidate row of the Instacart tables in ClickHouse
 /// with a model, in bounded memory, into a table of the same server (published atomically per

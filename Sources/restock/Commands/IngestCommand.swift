@@ -1,7 +1,7 @@
 import ArgumentParser
-import Tabular
 import Features
 import Foundation
+import Tabular
 import Warehouse
 
 /// `restock ingest`: load a data folder into ClickHouse, all six tables swapped in at once.

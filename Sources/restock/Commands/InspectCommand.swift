@@ -1,7 +1,7 @@
 import ArgumentParser
 import Forest
-import Serve
 import Foundation
+import Serve
 
 /// `restock inspect`: what a model file holds.
 struct InspectCommand: Job {
