@@ -1,4 +1,5 @@
 import Dispatch
+import Tabular
 
 /// Pass 1 of the feature build: each user's candidate count (distinct prior products) and, per
 /// product, its prior rows, reorders, add-to-cart sum, buyers and repeat buyers. Each block of
@@ -20,48 +21,8 @@ struct ProductTotals {
         var candidates = [Int32](repeating: 0, count: userCount)
         let width = productLimit
         var table = [Int64](repeating: 0, count: groups * width * 5)
-        candidates.withUnsafeMutableBufferPointer { candidateBuffer in
-            table.withUnsafeMutableBufferPointer { tableBuffer in
-                nonisolated(unsafe) let candidateOut = candidateBuffer
-                nonisolated(unsafe) let tables = tableBuffer
-                DispatchQueue.concurrentPerform(iterations: groups) { g in
-                    let base = tables.baseAddress! + g * width * 5
-                    let rows = base, reorders = base + width, cart = base + 2 * width
-                    let users = base + 3 * width, repeats = base + 4 * width
-                    // seen[p]: the user's prior orders holding p so far; lastSlot[p]: the last of them
-                    // (so a product twice in one order counts that order once).
-                    var seen = [Int32](repeating: 0, count: width)
-                    var lastSlot = [Int32](repeating: -1, count: width)
-                    var touched: [Int32] = []
-                    let firstBlock = g * blockCount / groups, endBlock = (g + 1) * blockCount / groups
-                    for u in bounds[firstBlock]..<bounds[endBlock] {
-                        let start = Int(h.orderStart[u]), end = Int(h.orderStart[u + 1])
-                        touched.removeAll(keepingCapacity: true)
-                        for slot in start..<end where h.evalSet[slot] == OrderHistory.prior {
-                            for i in Int(h.itemStart[slot])..<Int(h.itemStart[slot + 1]) {
-                                let p = Int(h.itemProduct[i])
-                                rows[p] += 1
-                                reorders[p] += Int64(h.itemReordered[i])
-                                cart[p] += Int64(h.itemCart[i])
-                                if seen[p] == 0 { touched.append(Int32(p)) }
-                                if lastSlot[p] != Int32(slot) {
-                                    seen[p] += 1
-                                    lastSlot[p] = Int32(slot)
-                                }
-                            }
-                        }
-                        if h.targetSlot[u] >= 0 { candidateOut[u] = Int32(touched.count) }
-                        for p32 in touched {
-                            let p = Int(p32)
-                            users[p] += 1
-                            if seen[p] >= 2 { repeats[p] += 1 }
-                            seen[p] = 0
-                            lastSlot[p] = -1
-                        }
-                    }
-                }
-            }
-        }
+        tallyGroups(history: h, bounds: bounds, groups: groups, productLimit: width, intoCandidates: &candidates,
+                    tables: &table)
         var totals = ProductTotals(candidates: candidates, rows: .init(repeating: 0, count: width),
                                    reorders: .init(repeating: 0, count: width), cartSum: .init(repeating: 0, count: width),
                                    users: .init(repeating: 0, count: width), repeatUsers: .init(repeating: 0, count: width))
@@ -76,6 +37,55 @@ struct ProductTotals {
             }
         }
         return totals
+    }
+
+    /// The parallel part of `collect`: group g tallies the users of its blocks into its own five
+    /// product tables (rows, reorders, cart sum, users, repeat users: `productLimit` entries each,
+    /// at `tables + g · 5 · productLimit`) and writes each target user's candidate count. Groups
+    /// write disjoint memory.
+    private static func tallyGroups(
+        history h: OrderHistory, bounds: [Int], groups: Int, productLimit width: Int,
+        intoCandidates candidates: UnsafeMutablePointer<Int32>, tables: UnsafeMutablePointer<Int64>
+    ) {
+        let blockCount = bounds.count - 1
+        let candidates = UnsafeColumn(writing: candidates, count: h.userCount)
+        let tables = UnsafeColumn(writing: tables, count: groups * width * 5)
+        DispatchQueue.concurrentPerform(iterations: groups) { g in
+            let base = tables.buffer.baseAddress! + g * width * 5
+            let rows = base, reorders = base + width, cart = base + 2 * width
+            let users = base + 3 * width, repeats = base + 4 * width
+            // seen[p]: the user's prior orders holding p so far; lastSlot[p]: the last of them
+            // (so a product twice in one order counts that order once).
+            var seen = [Int32](repeating: 0, count: width)
+            var lastSlot = [Int32](repeating: -1, count: width)
+            var touched: [Int32] = []
+            let firstBlock = g * blockCount / groups, endBlock = (g + 1) * blockCount / groups
+            for u in bounds[firstBlock]..<bounds[endBlock] {
+                let start = Int(h.orderStart[u]), end = Int(h.orderStart[u + 1])
+                touched.removeAll(keepingCapacity: true)
+                for slot in start..<end where h.evalSet[slot] == OrderHistory.prior {
+                    for i in Int(h.itemStart[slot])..<Int(h.itemStart[slot + 1]) {
+                        let p = Int(h.itemProduct[i])
+                        rows[p] += 1
+                        reorders[p] += Int64(h.itemReordered[i])
+                        cart[p] += Int64(h.itemCart[i])
+                        if seen[p] == 0 { touched.append(Int32(p)) }
+                        if lastSlot[p] != Int32(slot) {
+                            seen[p] += 1
+                            lastSlot[p] = Int32(slot)
+                        }
+                    }
+                }
+                if h.targetSlot[u] >= 0 { candidates[u] = Int32(touched.count) }
+                for p32 in touched {
+                    let p = Int(p32)
+                    users[p] += 1
+                    if seen[p] >= 2 { repeats[p] += 1 }
+                    seen[p] = 0
+                    lastSlot[p] = -1
+                }
+            }
+        }
     }
 }
 

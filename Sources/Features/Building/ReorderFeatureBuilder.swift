@@ -42,28 +42,32 @@ public enum ReorderFeatureBuilder {
         var productKey = [Int32](repeating: 0, count: rowCount)
         var target = [Float](repeating: .nan, count: rowCount)
         let done = ProgressCounter(total: blockCount, report: progress, from: 0.3, to: 1.0)
-        values.withUnsafeMutableBufferPointer { valuesBuffer in
-            userKey.withUnsafeMutableBufferPointer { userBuffer in
-                productKey.withUnsafeMutableBufferPointer { productBuffer in
-                    target.withUnsafeMutableBufferPointer { targetBuffer in
-                        let output = RowSink(values: valuesBuffer, rowCount: rowCount, users: userBuffer,
-                                             products: productBuffer, target: targetBuffer)
-                        DispatchQueue.concurrentPerform(iterations: blockCount) { b in
-                            var scratch = UserScratch(productLimit: productLimit)
-                            for u in bounds[b]..<bounds[b + 1] where h.targetSlot[u] >= 0 {
-                                writeUser(u, history: h, productColumns: productColumns,
-                                          firstRow: firstRows[u], scratch: &scratch, output: output)
-                            }
-                            done.step()
-                        }
-                    }
-                }
-            }
-        }
+        writeRows(history: h, productColumns: productColumns, bounds: bounds, firstRows: firstRows,
+                  productLimit: productLimit, rowCount: rowCount, intoValues: &values, users: &userKey,
+                  products: &productKey, target: &target, done: done)
         let schema = FeatureSchema(names: ReorderFeature.names)
         return LabelledMatrix(features: FeatureMatrix(rowCount: rowCount, schema: schema, values: values),
                               keys: RowKeys(names: ["user_id", "product_id"], columns: [userKey, productKey]),
                               target: target, targetName: "y")
+    }
+
+    /// Pass 2: writes every user's candidate rows into the column-major outputs (`values` holds
+    /// `ReorderFeature.all.count` columns of `rowCount` rows), parallel over the blocks of users
+    /// between `bounds`; user u's rows start at `firstRows[u]`, so each block writes only its own rows.
+    private static func writeRows(
+        history h: OrderHistory, productColumns: ProductColumns, bounds: [Int], firstRows: [Int], productLimit: Int,
+        rowCount: Int, intoValues values: UnsafeMutablePointer<Float>, users: UnsafeMutablePointer<Int32>,
+        products: UnsafeMutablePointer<Int32>, target: UnsafeMutablePointer<Float>, done: ProgressCounter
+    ) {
+        let output = RowSink(values: values, users: users, products: products, target: target, rowCount: rowCount)
+        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { b in
+            var scratch = UserScratch(productLimit: productLimit)
+            for u in bounds[b]..<bounds[b + 1] where h.targetSlot[u] >= 0 {
+                writeUser(u, history: h, productColumns: productColumns, firstRow: firstRows[u], scratch: &scratch,
+                          output: output)
+            }
+            done.step()
+        }
     }
 
     /// Writes user u's candidate rows, ascending by product id, starting at `firstRow`.
@@ -155,13 +159,22 @@ enum Columns {
     static let upDueRatio = ReorderFeature.upDueRatio.column
 }
 
-/// The output buffers of one build; each block writes only its own rows.
-struct RowSink: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<Float>
+/// The output columns of one build (see `UnsafeColumn`); each block writes only its own rows.
+struct RowSink: Sendable {
+    let values: UnsafeColumn<Float>
     let rowCount: Int
-    let users: UnsafeMutableBufferPointer<Int32>
-    let products: UnsafeMutableBufferPointer<Int32>
-    let target: UnsafeMutableBufferPointer<Float>
+    let users: UnsafeColumn<Int32>
+    let products: UnsafeColumn<Int32>
+    let target: UnsafeColumn<Float>
+
+    init(values: UnsafeMutablePointer<Float>, users: UnsafeMutablePointer<Int32>, products: UnsafeMutablePointer<Int32>,
+         target: UnsafeMutablePointer<Float>, rowCount: Int) {
+        self.values = UnsafeColumn(writing: values, count: rowCount * ReorderFeature.all.count)
+        self.rowCount = rowCount
+        self.users = UnsafeColumn(writing: users, count: rowCount)
+        self.products = UnsafeColumn(writing: products, count: rowCount)
+        self.target = UnsafeColumn(writing: target, count: rowCount)
+    }
 
     @inline(__always)
     func set(_ row: Int, _ column: Int, _ value: Float) {

@@ -190,30 +190,33 @@ struct OrderSlots {
     /// and reorders of first orders to `firstRows` / `firstReordered`. Rows of unknown orders count in
     /// the sum only. O(rows).
     func tally(_ table: OrderProductTable, into perSlot: inout [Int32], firstRows: inout Int, firstReordered: inout Int) -> Int {
-        var reordered = 0, rows1 = 0, reordered1 = 0
-        table.orderID.withUnsafeBufferPointer { ids in
-            table.reordered.withUnsafeBufferPointer { re in
-                isFirst.withUnsafeBufferPointer { first in
-                    perSlot.withUnsafeMutableBufferPointer { perSlot in
-                        index.withLookup { lookup in
-                            for i in 0..<ids.count {
-                                let x = Int(re[i])
-                                reordered &+= x
-                                let slot = dense ? Int(lookup.row(of: ids[i]) < 0 ? -1 : ids[i]) : Int(lookup.row(of: ids[i]))
-                                guard slot >= 0 else { continue }
-                                perSlot[slot] &+= 1
-                                if first[slot] {
-                                    rows1 &+= 1
-                                    reordered1 &+= x
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let (reordered, rows1, reordered1) = index.withLookup { lookup in
+            tallyRows(rowCount: table.count, orderID: table.orderID, reordered: table.reordered, lookup: lookup,
+                  isFirst: isFirst, into: &perSlot)
         }
         firstRows += rows1
         firstReordered += reordered1
         return reordered
+    }
+
+    /// The loop of `tally` over `rowCount` rows: returns (sum of reordered, rows of first orders,
+    /// their reorders) and adds each row of a known order to `perSlot`.
+    private func tallyRows(
+        rowCount: Int, orderID ids: UnsafePointer<Int32>, reordered re: UnsafePointer<UInt8>, lookup: IDLookup,
+        isFirst first: UnsafePointer<Bool>, into perSlot: UnsafeMutablePointer<Int32>
+    ) -> (reordered: Int, firstRows: Int, firstReordered: Int) {
+        var reordered = 0, rows1 = 0, reordered1 = 0
+        for i in 0..<rowCount {
+            let x = Int(re[i])
+            reordered &+= x
+            let slot = dense ? Int(lookup.row(of: ids[i]) < 0 ? -1 : ids[i]) : Int(lookup.row(of: ids[i]))
+            guard slot >= 0 else { continue }
+            perSlot[slot] &+= 1
+            if first[slot] {
+                rows1 &+= 1
+                reordered1 &+= x
+            }
+        }
+        return (reordered, rows1, reordered1)
     }
 }
