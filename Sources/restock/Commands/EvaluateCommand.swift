@@ -56,7 +56,6 @@ struct EvaluateCommand: Job {
         if !context.json { print(summary.table()) }
         var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
             + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
-        report.inputs = input.datasets
         if let report = self.report {
             let notebook = EvaluationNotebook(result: result, command: CommandLine.arguments, version: RestockVersion.string,
                                               seconds: seconds, dataDescription: input.description)

@@ -91,7 +91,6 @@ struct FeaturesCommand: Job {
         }
         seconds["write"] = Elapsed.seconds(since: writeStart)
         var report = JobReport(summary: "wrote \(out == "-" ? "standard output" : out): \(matrix.rowCount) rows x \(matrix.features.featureCount) features (\(chosen.rawValue))")
-        report.inputs = plannedInputs
         report.outputs = [.file(out, columns: JobDataset.matrixColumns(matrix), rows: matrix.rowCount)]
         report.rows = ["rows": matrix.rowCount, "features": matrix.features.featureCount, "labelled_rows": matrix.labelledRows.count]
         report.seconds = seconds

@@ -66,12 +66,11 @@ struct IngestCommand: Job {
         var report = JobReport(summary: "ingested \(summary.rows.reduce(0) { $0 + $1.1 }) rows of \(data) into \(clickhouse.databaseName) "
             + "(read \(Elapsed.format(summary.readSeconds)) s, load \(Elapsed.format(summary.loadSeconds)) s, swap \(Elapsed.format(summary.swapSeconds)) s)")
         report.inputs = plannedInputs
+        report.outputs = JobDataset.clickHouseTables(url: clickhouse.url ?? "", database: clickhouse.databaseName)
+        let server = JobDataset.serverAddress(clickhouse.url ?? "")
         for (table, rows, _) in summary.rows {
-            let file = JobDataset.absolute(data + "/" + table + ".csv")
-            if let i = report.inputs.firstIndex(where: { $0.location == .file(file) }) { report.inputs[i].rows = rows }
-            let columns = InstacartSchema.tables.first { $0.name == table }?.columns.map { ($0.name, $0.type) } ?? []
-            report.outputs.append(.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: table,
-                                                   columns: columns, rows: rows))
+            JobDataset.setRows(rows, at: .file(JobDataset.absolute(data + "/" + table + ".csv")), in: &report.inputs)
+            JobDataset.setRows(rows, at: .clickHouse(server: server, name: "\(clickhouse.databaseName).\(table)"), in: &report.outputs)
             report.rows[table] = rows
         }
         report.seconds = ["read": summary.readSeconds, "load": summary.loadSeconds, "swap": summary.swapSeconds]

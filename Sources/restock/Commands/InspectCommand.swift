@@ -20,7 +20,7 @@ struct InspectCommand: Job {
     func execute(_ context: JobContext) throws -> JobReport {
         let (path, holder) = try MatrixInput.readablePath(model, option: "--model", context: context)
         let loaded = try withExtendedLifetime(holder) { try ForestModel.load(from: path) }
-        let version = try withExtendedLifetime(holder) { try ModelVersion(modelFile: path).description }
+        let version = loaded.version.description
         let modelReport = ModelReport(loaded)
         if !context.json { print(modelReport.text()) }
         var report = JobReport(summary: "\(model): \(loaded.trees.count) trees, \(loaded.schema.count) features, target '\(loaded.metadata.targetName)' (\(version))")

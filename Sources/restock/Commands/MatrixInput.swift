@@ -4,14 +4,11 @@ import TabularIO
 /// Reads a matrix option's file (`MatrixFile`); `-` is standard input (claimed for `--matrix`), and
 /// it or a named pipe is copied to a temporary file first (`StandardInputFile`).
 enum MatrixInput {
-    static func read(path: String, targetName: String?, requireTarget: Bool = false, context: JobContext? = nil) throws -> LabelledMatrix {
-        if path == "-" { try context?.claimStandardInput(for: "--matrix") }
-        guard path == "-" || StandardInputFile.isStream(path) else {
-            return try MatrixFile.read(path: path, targetName: targetName, requireTarget: requireTarget)
+    static func read(path: String, targetName: String?, requireTarget: Bool = false, context: JobContext) throws -> LabelledMatrix {
+        let (readable, holder) = try readablePath(path, option: "--matrix", context: context)
+        return try withExtendedLifetime(holder) {
+            try MatrixFile.read(path: readable, targetName: targetName, requireTarget: requireTarget)
         }
-        let input = try StandardInputFile(option: "--matrix", source: path)
-        context?.nameCopy(input.path, as: path)
-        return try MatrixFile.read(path: input.path, targetName: targetName, requireTarget: requireTarget)
     }
 
     /// A file path for an option that maps its input: the path itself, or standard input copied to a

@@ -49,7 +49,6 @@ struct PredictCommand: Job {
         let s = result.seconds
         let rate = s.predict > 0 ? Double(result.rows) / s.predict : 0
         var report = JobReport(summary: "predicted \(result.rows) rows (\(Int(rate)) rows/s, \(threads) threads) -> \(out == "-" ? "standard output" : out)")
-        report.inputs = plannedInputs
         report.outputs = [.file(out, columns: [("prediction", "Float32")], rows: result.rows)]
         report.rows = ["rows": result.rows]
         report.seconds = ["load_model": s.loadModel, "read_matrix": s.readMatrix, "pack_trees": s.packTrees, "predict": s.predict, "write": s.write]

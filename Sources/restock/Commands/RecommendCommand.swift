@@ -115,7 +115,6 @@ struct RecommendCommand: Job {
         var report = JobReport(summary: "\(result.candidateRows) candidate rows of \(result.users) users -> \(result.recommendations.count) products in \(destination)"
             + (baskets.map { "; \(result.baskets) baskets in \($0 == "-" ? "standard output" : $0)" } ?? "")
             + " (model \(result.modelVersion))")
-        report.inputs = plannedInputs
         var stock = toTable.map {
             JobDataset.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: $0, columns: Self.stockColumns)
         } ?? .file(out!, columns: Self.stockColumns)

@@ -61,13 +61,7 @@ struct ScoreCommand: Job {
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] {
-        var inputs: [JobDataset] = [.file(model)]
-        if let data { inputs += JobDataset.dataFolder(data) }
-        if let url = clickhouse.url { inputs += JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
-        if let matrix { inputs.append(.file(matrix)) }
-        return inputs
-    }
+    var plannedInputs: [JobDataset] { [.file(model)] + input.datasets }
 
     var writesToStandardOutput: Bool { out == "-" }
 
@@ -98,7 +92,6 @@ struct ScoreCommand: Job {
             let cpuRate = summary.predictCPUSeconds > 0 ? Double(summary.rows) / summary.predictCPUSeconds : 0
             var report = JobReport(summary: "scored \(summary.rows) rows in \(summary.chunks) chunks (\(Int(summary.rowsPerSecond)) rows/s, "
                 + "\(Int(cpuRate)) rows per CPU second of the forest, \(threads) threads) -> \(out! == "-" ? "standard output" : out!)")
-            report.inputs = plannedInputs
             report.outputs = [.file(out!, columns: Self.scoreColumns, rows: summary.rows)]
             report.rows = ["rows": summary.rows, "chunks": summary.chunks]
             report.seconds = ["score": summary.seconds, "predict": summary.predictSeconds, "predict_cpu": summary.predictCPUSeconds]
@@ -126,7 +119,6 @@ struct ScoreCommand: Job {
             + "\(Elapsed.format(s.selectAndDecode)) s with the first row after \(Elapsed.format(s.firstRow)) s, forest \(Elapsed.format(s.predict)) s, "
             + "waiting for the insert \(Elapsed.format(s.waitForInsert)) s), insert \(Elapsed.format(s.insert)) s, publish \(Elapsed.format(s.publish)) s")
         var report = JobReport(summary: "scored \(s.rows) rows in \(s.chunks) chunks (\(Int(s.rowsPerSecond)) rows/s, \(threads) threads) -> \(target)")
-        report.inputs = plannedInputs
         if let toTable {
             var table = JobDataset.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: toTable,
                                                    columns: Self.scoreColumns + [("model_version", "String")], rows: s.rows)

@@ -55,15 +55,15 @@ struct StatsCommand: Job {
         let start = clock.now
         var inputs = plannedInputs
         let data = try InstacartReader.read(directory: folder) { p in
-            if timing { printError("read \(p.file): \(p.rows) rows, \(p.bytes) bytes, \(p.seconds) s") }
-            if let i = inputs.firstIndex(where: { $0.location == .file(JobDataset.absolute(folder + "/" + p.file)) }) { inputs[i].rows = p.rows }
+            if timing { Log.stderr("read \(p.file): \(p.rows) rows, \(p.bytes) bytes, \(p.seconds) s") }
+            JobDataset.setRows(p.rows, at: .file(JobDataset.absolute(folder + "/" + p.file)), in: &inputs)
         }
         let loaded = clock.now
         let statistics = InstacartStatistics(data)
         if !context.json { print(statistics.table(), terminator: "") }
         if timing {
-            printError("load_seconds \(Elapsed.seconds(loaded - start))")
-            printError("stats_seconds \(Elapsed.seconds(clock.now - loaded))")
+            Log.stderr("load_seconds \(Elapsed.seconds(loaded - start))")
+            Log.stderr("stats_seconds \(Elapsed.seconds(clock.now - loaded))")
         }
         var report = JobReport(summary: "\(statistics.users) users, \(statistics.orders) orders in \(folder)")
         report.inputs = inputs
@@ -72,9 +72,4 @@ struct StatsCommand: Job {
         report.result = .raw(statistics.json(directory: folder).trimmingCharacters(in: .whitespacesAndNewlines))
         return report
     }
-}
-
-private func printError(_ line: String) {
-    var text = line + "\n"
-    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }

@@ -79,7 +79,6 @@ struct SweepCommand: Job {
             }
         }
         var report = JobReport(summary: "swept \(entries.count) configurations, \(folds) folds; no configuration finished")
-        report.inputs = input.datasets
         report.outputs = [.file(log.path, rows: entries.count)]
         report.rows = ["configurations": entries.count, "grid": parsed.count]
         report.result = .array(board.map { e in

@@ -16,7 +16,7 @@ enum JSONValue: Equatable {
 
     /// Any Encodable value (a library's result struct) with snake_case keys, sorted.
     static func encoding<T: Encodable>(_ value: T) throws -> JSONValue {
-        .raw(String(decoding: try JSONValue.encoder(snakeCase: true).encode(value), as: UTF8.self))
+        .raw(String(decoding: try JSONValue.snakeCaseEncoder.encode(value), as: UTF8.self))
     }
 
     /// One line of JSON, keys sorted.
@@ -54,13 +54,14 @@ enum JSONValue: Equatable {
         }
     }
 
-    static func encoder(snakeCase: Bool) -> JSONEncoder {
+    /// Sorted snake_case keys, unescaped slashes, non-finite numbers as strings.
+    static let snakeCaseEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
-    }
+    }()
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,

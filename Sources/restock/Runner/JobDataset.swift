@@ -5,7 +5,7 @@ import Warehouse
 /// A dataset a job reads or writes: a file (or standard input/output) or a ClickHouse table, with
 /// what is known of it: its columns (name and type), rows, bytes, and the model version it holds.
 /// The summary's `inputs`/`outputs` and the lineage events' datasets are both made from it.
-struct JobDataset: Equatable {
+struct JobDataset {
     enum Location: Equatable {
         /// A file by absolute path; "-" is standard input or output.
         case file(String)
@@ -18,11 +18,6 @@ struct JobDataset: Equatable {
     var rows: Int?
     var bytes: Int?
     var modelVersion: String?
-
-    static func == (a: JobDataset, b: JobDataset) -> Bool {
-        a.location == b.location && a.columns.map(\.name) == b.columns.map(\.name) && a.columns.map(\.type) == b.columns.map(\.type)
-            && a.rows == b.rows && a.bytes == b.bytes && a.modelVersion == b.modelVersion
-    }
 
     /// A file, its path made absolute; "-" stays "-".
     static func file(_ path: String, columns: [(name: String, type: String)] = [], rows: Int? = nil) -> JobDataset {
@@ -76,6 +71,11 @@ struct JobDataset: Equatable {
 
     static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// Records `rows` on the dataset of `datasets` at `location`, if there is one.
+    static func setRows(_ rows: Int, at location: Location, in datasets: inout [JobDataset]) {
+        if let i = datasets.firstIndex(where: { $0.location == location }) { datasets[i].rows = rows }
     }
 
     var json: JSONValue {

@@ -1,5 +1,6 @@
 /// What a job tells when it ends: the one-line summary for stderr, and the parts of the `--json`
-/// summary object (docs/json.md): datasets read and written, row counts, timings in seconds, the
+/// summary object (docs/json.md): datasets read and written (inputs left empty are the job's
+/// `plannedInputs`), row counts, timings in seconds, the
 /// model version, metrics, and a command-specific `result`.
 struct JobReport {
     var summary: String
@@ -26,7 +27,7 @@ struct JobReport {
             "inputs": .array(inputs.map(\.json)),
             "outputs": .array(outputs.map(\.json)),
             "rows": .object(rows.mapValues { .int($0) }),
-            "seconds": .object(seconds.merging(["total": totalSeconds]) { a, _ in a }.mapValues { .number(($0 * 1000).rounded() / 1000) }),
+            "seconds": .object(seconds.merging(["total": totalSeconds]) { a, _ in a }.mapValues(JobReport.milliseconds)),
         ]
         if let modelVersion { object["model_version"] = .string(modelVersion) }
         if let metrics { object["metrics"] = metrics }
@@ -44,9 +45,14 @@ struct JobReport {
             "exit_code": .int(Int(status.rawValue)),
             "run_id": .string(runID),
             "error": ["code": .string(status.name), "message": .string(message)],
-            "seconds": ["total": .number((totalSeconds * 1000).rounded() / 1000)],
+            "seconds": ["total": milliseconds(totalSeconds)],
         ]
         if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
         return .object(object)
+    }
+
+    /// Seconds rounded to the millisecond, as the summaries print them.
+    private static func milliseconds(_ seconds: Double) -> JSONValue {
+        .number((seconds * 1000).rounded() / 1000)
     }
 }

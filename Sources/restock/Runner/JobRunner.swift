@@ -39,6 +39,7 @@ struct JobRunner {
             throw ExitCode(status.rawValue)
         }
         var finished = report
+        if finished.inputs.isEmpty { finished.inputs = job.plannedInputs }
         finished.outputs = finished.outputs.map { $0.measured() }
         finished.inputs = finished.inputs.map { $0.measured() }
         lineage.complete(finished)
