@@ -45,7 +45,10 @@ struct CSVScanner {
     mutating func readHeader() throws(CSVError) {
         if end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { p += 3 }
         recordStart = p
-        if let format = EchoedValue.binaryFormat(ofPrefix: UnsafeRawBufferPointer(start: p, count: min(end - p, 4096))) {
+        // A binary file (a matrix, a model, gzip, NUL bytes in the header line) is named, not dumped.
+        var headerLineEnd = p
+        while headerLineEnd < end && headerLineEnd - p < 4096 && headerLineEnd.pointee != 10 { headerLineEnd += 1 }
+        if let format = EchoedValue.binaryFormat(ofPrefix: UnsafeRawBufferPointer(start: p, count: headerLineEnd - p)) {
             throw CSVError(file: file, line: nil, column: nil, problem: .binaryFile(looksLike: format))
         }
         let headerStart = p

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Features
+
+// Silent acceptance and echoed values of the six-file reader (issue 12, findings 7 and 11), on the
+// valid fixture with one change each.
+
+@Test func anEmptyDaysSincePriorOrderOnALaterOrderIsAnError() throws {
+    let dir = try InstacartFixture.folder(InstacartFixture.replacingLine("orders.csv", 3, with: "102,1,prior,2,1,9,"))
+    defer { dir.remove() }
+    let expected = "orders.csv:3: column days_since_prior_order: empty on order_number 2; only a user's first order may leave it empty"
+    #expect(InstacartFixture.readError(dir) == expected)
+    #expect(InstacartFixture.readError(dir, threads: 2, parallelThreshold: 0) == expected)
+    let test = try InstacartFixture.folder(InstacartFixture.replacingLine("orders.csv", 6, with: "202,2,test,2,3,12,"))
+    defer { test.remove() }
+    #expect(InstacartFixture.readError(test).hasPrefix("orders.csv:6: column days_since_prior_order: empty on order_number 2"))
+}
+
+@Test func aLastOrderCutInsideItsLastFieldIsAnError() throws {
+    let complete = InstacartFixture.files["orders.csv"]!.trimmingCharacters(in: .newlines)  // ends "...,1,10,1.0"
+    let whole = try InstacartFixture.folder(["orders.csv": complete])
+    defer { whole.remove() }
+    #expect(InstacartFixture.readError(whole) == "no error", "a complete last record without a line end is valid")
+    for cut in 1...3 {
+        let dir = try InstacartFixture.folder(["orders.csv": String(complete.dropLast(cut))])
+        defer { dir.remove() }
+        let error = InstacartFixture.readError(dir)
+        #expect(error.hasPrefix("orders.csv:10: column days_since_prior_order: "), "cut \(cut): \(error)")
+        #expect(error.contains(cut < 3 ? "cut off" : "empty on order_number 4"), "cut \(cut): \(error)")
+    }
+}
+
+@Test func aBinaryFileGivenAsACSVFileSaysWhatItIs() throws {
+    let matrix = Array("RSTKMAT1".utf8) + [2, 0, 0, 0] + Array("{}".utf8) + [UInt8](repeating: 0, count: 64)
+    for (bytes, what) in [(matrix, "a binary RSTKMAT1 matrix"), ([0x1F, 0x8B, 8, 0, 0, 0], "gzip-compressed data"),
+                          (Array("order_id\0,user_id\n".utf8), "binary data (it holds NUL bytes)")] {
+        let dir = try InstacartFixture.folder()
+        defer { dir.remove() }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("orders.csv")))
+        let error = InstacartFixture.readError(dir)
+        #expect(error.hasPrefix("orders.csv: not a CSV file: it looks like \(what)"), "\(error)")
+        #expect(!error.contains("\u{0}"))
+    }
+}
+
+@Test func aHugeOrBinaryFieldIsEchoedCappedAndEscaped() throws {
+    let huge = String(repeating: "9x", count: 5_000_000)
+    let dir = try InstacartFixture.folder(InstacartFixture.replacingLine("orders.csv", 3, with: "102,\(huge),prior,2,1,9,7.0"))
+    defer { dir.remove() }
+    let error = InstacartFixture.readError(dir)
+    #expect(error == "orders.csv:3: column user_id: value \"" + String(repeating: "9x", count: 30) + "... (10000000 bytes)\" is not an integer")
+    let binary = try InstacartFixture.folder(InstacartFixture.replacingLine("orders.csv", 3, with: "102,1,pri\u{0}or\u{1B}[2J,2,1,9,7.0"))
+    defer { binary.remove() }
+    #expect(InstacartFixture.readError(binary) == "orders.csv:3: column eval_set: value pri\\x00or\\x1B[2J is not prior, train or test")
+    let quote = try InstacartFixture.folder(InstacartFixture.replacingLine("products.csv", 3, with: "20,\"" + String(repeating: "y", count: 1000)))
+    defer { quote.remove() }
+    #expect(InstacartFixture.readError(quote).count < 200)
+}
