@@ -57,3 +57,34 @@ import TestSupport
     defer { quote.remove() }
     #expect(InstacartFixture.readError(quote).count < 200)
 }
+
+/// The fixture with user 3 renamed 2147483647 and product 30 renamed 2147483647 everywhere: the
+/// matrix must be the fixture's, with those keys, built in memory sized by the ids present (before
+/// the fix, tables sized by the largest id tried to allocate gigabytes and trapped).
+@Test func theLargestIdsBuildTheSameFeaturesAsSmallOnes() throws {
+    let big = "2147483647"
+    func renamed(_ file: String, _ rename: (inout [String]) -> Void) -> String {
+        InstacartFixture.files[file]!.components(separatedBy: "\n").enumerated().map { k, line in
+            guard k > 0, !line.isEmpty else { return line }
+            var fields = line.components(separatedBy: ",")
+            rename(&fields)
+            return fields.joined(separator: ",")
+        }.joined(separator: "\n")
+    }
+    let changes: [String: String?] = [
+        "orders.csv": renamed("orders.csv") { if $0[1] == "3" { $0[1] = big } },
+        "products.csv": renamed("products.csv") { if $0[0] == "30" { $0[0] = big } },
+        "order_products__prior.csv": renamed("order_products__prior.csv") { if $0[1] == "30" { $0[1] = big } },
+        "order_products__train.csv": renamed("order_products__train.csv") { if $0[1] == "30" { $0[1] = big } },
+    ]
+    let small = try InstacartFixture.folder()
+    let large = try InstacartFixture.folder(changes)
+    defer { small.remove(); large.remove() }
+    let (expected, _) = try ReorderMatrix.build(directory: small.path)
+    let (matrix, _) = try ReorderMatrix.build(directory: large.path)
+    #expect(matrix.features.values.map(\.bitPattern) == expected.features.values.map(\.bitPattern))
+    #expect(matrix.target.map(\.bitPattern) == expected.target.map(\.bitPattern))
+    #expect(matrix.keys.columns[0] == expected.keys.columns[0].map { $0 == 3 ? Int32.max : $0 })
+    #expect(matrix.keys.columns[1] == expected.keys.columns[1].map { $0 == 30 ? Int32.max : $0 })
+    #expect(matrix.keys.columns[1].contains(Int32.max))
+}
