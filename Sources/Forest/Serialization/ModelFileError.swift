@@ -25,6 +25,8 @@ public indirect enum ModelFileError: Error, Equatable, CustomStringConvertible, 
             "not a Restock model file: it looks like \(looksLike), not a model (use it with --matrix, or give the .rf file a train run wrote)"
         case .notAModelFile(nil):
             "not a Restock model file (it does not start with RSTKFRST)"
+        case .truncated(let expected, let actual) where expected == Int.max:
+            "truncated model file: \(actual) bytes where the header announces more than any file holds"
         case .truncated(let expected, let actual):
             "truncated model file: \(actual) bytes where the header announces \(expected)"
         case .unsupportedVersion(let found, let supported):
