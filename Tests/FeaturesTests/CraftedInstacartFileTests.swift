@@ -88,3 +88,16 @@ import TestSupport
     #expect(matrix.keys.columns[1] == expected.keys.columns[1].map { $0 == 30 ? Int32.max : $0 })
     #expect(matrix.keys.columns[1].contains(Int32.max))
 }
+
+@Test func theSixFilesReadFromBytesAsFromAFolder() throws {
+    let files = InstacartFixture.files.mapValues { Array($0.utf8) }
+    let data = try InstacartReader.read(files: files)
+    #expect(data == InstacartFixture.expected)
+    var cut = files
+    cut["orders.csv"] = Array(InstacartFixture.files["orders.csv"]!.trimmingCharacters(in: .newlines).utf8.dropLast(2))
+    #expect(throws: CSVError.self) { try InstacartReader.read(files: cut, threads: 2, parallelThreshold: 0) }
+    cut["orders.csv"] = nil
+    #expect(throws: CSVError(file: "orders.csv", line: nil, column: nil, problem: .missingFile(directory: "<bytes>"))) {
+        try InstacartReader.read(files: cut)
+    }
+}
