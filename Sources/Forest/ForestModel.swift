@@ -95,6 +95,8 @@ public enum ForestError: Error, Equatable, CustomStringConvertible, Sendable {
     case noTrainingRows
     case targetCountMismatch(rows: Int, targets: Int)
     case missingTarget(row: Int)
+    /// A target of ±infinity (row 0-based): no mean, no split gain, no fixed-point sum can hold it.
+    case infiniteTarget(row: Int, value: Float)
     case schemaMismatch(String)
 
     public var description: String {
@@ -103,6 +105,7 @@ public enum ForestError: Error, Equatable, CustomStringConvertible, Sendable {
         case .noTrainingRows: "no training rows"
         case .targetCountMismatch(let rows, let targets): "\(targets) targets for \(rows) rows"
         case .missingTarget(let row): "the target of row \(row + 1) is missing (NaN); drop unlabelled rows before training"
+        case .infiniteTarget(let row, let value): "the target of row \(row + 1) is \(value); targets must be finite numbers"
         case .schemaMismatch(let why): "the matrix's features differ from the model's: \(why)"
         }
     }

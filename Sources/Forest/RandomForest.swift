@@ -100,7 +100,8 @@ public enum RandomForest {
                               importanceSeconds: Elapsed.seconds(t3 - t2))
     }
 
-    /// Throws unless the parameters are valid, there is one finite target per row, at least one row
+    /// Throws unless the parameters are valid, there is one finite target per row (NaN is missing,
+    /// ±infinity has no mean: both are refused, naming the row), at least one row
     /// and at most `TreeGrower.maxFeatureCount` features. O(rows).
     private static func validate(features: borrowing FeatureMatrix, target: [Float], parameters: ForestParameters) throws {
         if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
@@ -111,6 +112,7 @@ public enum RandomForest {
             throw ForestError.invalidParameters("\(p) features; the trainer handles at most \(TreeGrower.maxFeatureCount)")
         }
         if let bad = target.firstIndex(where: { $0.isNaN }) { throw ForestError.missingTarget(row: bad) }
+        if let bad = target.firstIndex(where: { $0.isInfinite }) { throw ForestError.infiniteTarget(row: bad, value: target[bad]) }
     }
 
     /// What growing hands back: tree t in slot t, its impurity decrease per feature at

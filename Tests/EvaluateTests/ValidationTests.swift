@@ -41,3 +41,14 @@ import TestSupport
     #expect(d.rows == [1, 3])
     #expect(isClose(d.meanAbsoluteError, (0.2 + 0.25) / 2))
 }
+
+@Test func demandOfTheLargestItemIdsIsSummedWithoutATableOfThatSize() {
+    let p = [0.5, 0.2, 0.25, 1, 0.125], y = [1.0, 0, 0, 1, 1]
+    let small = DemandAggregation(items: [7, 3, 7, 7, 9], probabilities: p, labels: y)
+    let large = DemandAggregation(items: [Int32.max, 3, Int32.max, Int32.max, 9], probabilities: p, labels: y)
+    #expect(large.items == [3, 9, Int32.max])
+    #expect(large.predicted == [small.predicted[0], small.predicted[2], small.predicted[1]])
+    #expect(large.observed == [small.observed[0], small.observed[2], small.observed[1]])
+    #expect(large.variance == [small.variance[0], small.variance[2], small.variance[1]])
+    #expect(large.rows == [1, 1, 3])
+}

@@ -123,7 +123,8 @@ private func value(_ m: LabelledMatrix, row: Int, _ name: String) -> Float {
     let two = OrderHistory(orders: TinyHistory.orders, prior: TinyHistory.prior, train: TinyHistory.train, parallelAbove: 0)
     #expect(one.itemStart == two.itemStart && one.itemProduct == two.itemProduct)
     #expect(one.itemCart == two.itemCart && one.itemReordered == two.itemReordered)
-    #expect(one.itemProduct == [100, 200, 100, 300, 200, 100, 200, 300])
+    #expect(one.productIDs == [100, 200, 300])
+    #expect(one.itemProduct.map { one.productIDs[Int($0)] } == [100, 200, 100, 300, 200, 100, 200, 300])
 }
 
 @Test func repeatBuyerCountsOrdersWhereverTheProductSitsInTheCart() {

@@ -86,7 +86,7 @@ private func loadError(_ bytes: [UInt8], expectedSchema: FeatureSchema? = nil) -
 }
 
 @Test func notAModelFileIsRecognised() throws {
-    #expect(loadError(Array("user_id,product_id,y\n1,2,0\n".utf8)) == .notAModelFile)
+    #expect(loadError(Array("user_id,product_id,y\n1,2,0\n".utf8)) == .notAModelFile(looksLike: nil))
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     #expect {

@@ -184,6 +184,18 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     #expect(throws: ForestError.missingTarget(row: 3)) { try train(matrix, unlabelled, ForestParameters(treeCount: 1)) }
 }
 
+@Test func infiniteTargetsAreRefusedNotTrapped() throws {
+    let (matrix, y) = ToyData.step(rows: 50, features: 2, seed: 18)
+    for bad in [Float.infinity, -.infinity] {
+        var target = y
+        target[7] = bad
+        #expect(throws: ForestError.infiniteTarget(row: 7, value: bad)) { try train(matrix, target, ForestParameters(treeCount: 2)) }
+    }
+    var huge = y
+    huge[7] = .greatestFiniteMagnitude
+    #expect(throws: Never.self) { try train(matrix, huge, ForestParameters(treeCount: 2)) }
+}
+
 @Test func histogramStrategiesGrowTheSameTrees() throws {
     // 0/1 targets and integer weights: every histogram sum is exact, so subtraction changes nothing
     let (matrix, raw) = ToyData.discrete(rows: 4000, features: 7, distinct: 60, missingRate: 0.05, seed: 19)

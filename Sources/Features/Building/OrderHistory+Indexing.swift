@@ -9,30 +9,26 @@ extension OrderHistory {
 
     /// Groups orders by user (ascending user id, then order_number) and prior rows by order, by
     /// counting sorts. Rows of an order keep their file order (add_to_cart_order in Instacart files).
+    /// Users and products are numbered compactly (`CompactIDs`): every table is sized by the ids
+    /// present, not by the largest id, so a user or product id of 2³¹ − 1 costs nothing more.
     /// Rows whose order_id is unknown are a caller error (the CSV reader rejects them first) and trap.
     /// Cost O(orders · log(orders per user) + rows), two passes over the rows.
     /// - Parameter parallelAbove: prior rows above which the scatter uses two workers.
     public init(orders: OrderTable, prior: OrderProductTable, train: OrderProductTable, parallelAbove: Int = 1 << 20) {
         let n = orders.orderID.count
-        // Dense user numbers.
-        let maxUser = Int(orders.userID.max() ?? 0)
-        var userIndex = [Int32](repeating: -1, count: maxUser + 1)
-        for u in orders.userID { userIndex[Int(u)] = 0 }
-        var sortedUsers: [Int32] = []
-        for u in 0...maxUser where userIndex[u] == 0 {
-            userIndex[u] = Int32(sortedUsers.count)
-            sortedUsers.append(Int32(u))
-        }
-        let userCount = sortedUsers.count
+        // Compact user numbers, ascending by id.
+        let users = CompactIDs(orders.userID)
+        let userOfRow = users.number.withLookup { lookup in orders.userID.map { lookup.row(of: $0) } }
+        let userCount = users.count
         // Order slots grouped by user, each user's orders by order_number.
         var start = [Int32](repeating: 0, count: userCount + 1)
-        for u in orders.userID { start[Int(userIndex[Int(u)]) + 1] += 1 }
+        for u in userOfRow { start[Int(u) + 1] += 1 }
         for i in 0..<userCount { start[i + 1] += start[i] }
         var fill = start
         var slotOfRow = [Int32](repeating: 0, count: n)
         var rowOfSlot = [Int32](repeating: 0, count: n)
         for r in 0..<n {
-            let u = Int(userIndex[Int(orders.userID[r])])
+            let u = Int(userOfRow[r])
             rowOfSlot[Int(fill[u])] = Int32(r)
             fill[u] += 1
         }
@@ -67,14 +63,17 @@ extension OrderHistory {
         for slot in priorSlot { itemStart[Int(slot) + 1] += 1 }
         for s in 0..<n { itemStart[s + 1] += itemStart[s] }
         let rows = prior.orderID.count
+        // Compact product numbers over the prior rows (the only products that can be candidates).
+        let products = CompactIDs(prior.productID)
         var itemProduct = [Int32](repeating: 0, count: rows)
         var itemCart = [Int32](repeating: 0, count: rows)
         var itemReordered = [UInt8](repeating: 0, count: rows)
-        Self.groupRowsBySlot(rowCount: rows, slotOfRow: priorSlot, slotCount: n, slotStart: itemStart,
-                             product: prior.productID, cart: prior.addToCartOrder, reordered: prior.reordered,
-                             intoProduct: &itemProduct, cart: &itemCart, reordered: &itemReordered,
-                             workers: rows > parallelAbove ? 2 : 1)
-        var maxProduct = prior.productID.max() ?? 0
+        products.number.withLookup { productNumber in
+            Self.groupRowsBySlot(rowCount: rows, slotOfRow: priorSlot, slotCount: n, slotStart: itemStart,
+                                 product: prior.productID, productNumber: productNumber, cart: prior.addToCartOrder,
+                                 reordered: prior.reordered, intoProduct: &itemProduct, cart: &itemCart,
+                                 reordered: &itemReordered, workers: rows > parallelAbove ? 2 : 1)
+        }
         // Train rows grouped by user.
         var targetItemStart = [Int32](repeating: 0, count: userCount + 1)
         var userOfSlot = [Int32](repeating: 0, count: n)
@@ -83,14 +82,15 @@ extension OrderHistory {
         for u in 0..<userCount { targetItemStart[u + 1] += targetItemStart[u] }
         var targetFill = targetItemStart
         var targetProducts = [Int32](repeating: 0, count: train.orderID.count)
-        for r in 0..<train.orderID.count {
-            let u = Int(userOfSlot[Int(trainSlot[r])])
-            targetProducts[Int(targetFill[u])] = train.productID[r]
-            targetFill[u] += 1
-            maxProduct = max(maxProduct, train.productID[r])
+        products.number.withLookup { productNumber in
+            for r in 0..<train.orderID.count {
+                let u = Int(userOfSlot[Int(trainSlot[r])])
+                targetProducts[Int(targetFill[u])] = productNumber.row(of: train.productID[r])
+                targetFill[u] += 1
+            }
         }
 
-        self.userIDs = sortedUsers
+        self.userIDs = users.ids
         self.orderStart = start
         self.orderNumber = rowOfSlot.map { Int32(orders.orderNumber[Int($0)]) }
         self.evalSet = rowOfSlot.map { orders.evalSet[Int($0)] }
@@ -104,16 +104,16 @@ extension OrderHistory {
         self.targetSlot = targetSlot
         self.targetItemStart = targetItemStart
         self.targetProducts = targetProducts
-        self.productIDLimit = Int(maxProduct) + 1
+        self.productIDs = products.ids
     }
 
     /// Copies row r of the input columns to the next free place of its slot `slotOfRow[r]` (the places
     /// of slot s start at `slotStart[s]`), so rows end up grouped by slot, file order kept within a
-    /// slot. Split by slot range over `workers`: each scans every row (sequential reads) and writes
+    /// slot; the product id becomes its compact number (`productNumber`). Split by slot range over `workers`: each scans every row (sequential reads) and writes
     /// only the rows of its own slots (disjoint writes). Cost O(rows · workers) reads, O(rows) writes.
     private static func groupRowsBySlot(
         rowCount rows: Int, slotOfRow: UnsafePointer<Int32>, slotCount: Int, slotStart: UnsafePointer<Int32>,
-        product: UnsafePointer<Int32>, cart: UnsafePointer<Int16>, reordered: UnsafePointer<UInt8>,
+        product: UnsafePointer<Int32>, productNumber: IDLookup, cart: UnsafePointer<Int16>, reordered: UnsafePointer<UInt8>,
         intoProduct outProduct: UnsafeMutablePointer<Int32>, cart outCart: UnsafeMutablePointer<Int32>,
         reordered outReordered: UnsafeMutablePointer<UInt8>, workers: Int
     ) {
@@ -134,7 +134,7 @@ extension OrderHistory {
                 let k = Int(s - lo)
                 let at = Int(fill[k])
                 fill[k] += 1
-                outProduct[at] = product[r]
+                outProduct[at] = productNumber.row(of: product[r])
                 outCart[at] = Int32(cart[r])
                 outReordered[at] = reordered[r]
             }

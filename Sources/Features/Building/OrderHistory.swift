@@ -2,7 +2,8 @@
 /// the shape the feature builders walk. Built once from the loaded tables (`OrderHistory.init(...)`),
 /// it holds no `String` and no per-row object.
 ///
-/// Layout: users ascending by id; user u owns order slots `orderStart[u] ..< orderStart[u+1]`,
+/// Layout: users ascending by id (numbered 0..<userCount), products numbered 0..<productCount
+/// ascending by id (`productIDs`); user u owns order slots `orderStart[u] ..< orderStart[u+1]`,
 /// ascending by order_number; a slot's items are `itemStart[s] ..< itemStart[s+1]` (empty for the
 /// `train`/`test` order, whose products are in `targetItemStart`). Memory ≈ 14 bytes per order and
 /// 9 bytes per prior row (≈ 340 MB at full Instacart scale).
@@ -20,6 +21,8 @@ public struct OrderHistory: Sendable {
     public let daysSincePrior: [Float]
     /// `slots + 1` offsets into the item arrays (prior rows only).
     public let itemStart: [Int32]
+    /// Product numbers (indices into `productIDs`), not ids: tables indexed by product are sized
+    /// by the products present.
     public let itemProduct: [Int32]
     public let itemCart: [Int32]
     public let itemReordered: [UInt8]
@@ -27,9 +30,10 @@ public struct OrderHistory: Sendable {
     public let targetSlot: [Int32]
     /// Per user: offsets into `targetProducts` (the products of its train order; empty for test).
     public let targetItemStart: [Int32]
+    /// Product numbers as in `itemProduct`; -1 for a product without prior rows (never a candidate).
     public let targetProducts: [Int32]
-    /// One past the largest product id seen (product arrays are indexed by id).
-    public let productIDLimit: Int
+    /// The products of the prior rows, ascending by id: product number k is `productIDs[k]`.
+    public let productIDs: [Int32]
 
     public static let prior: UInt8 = 0
     public static let train: UInt8 = 1
@@ -37,4 +41,6 @@ public struct OrderHistory: Sendable {
 
     public var userCount: Int { userIDs.count }
     public var slotCount: Int { orderNumber.count }
+    /// Distinct products of the prior rows (the size of every per-product table).
+    public var productCount: Int { productIDs.count }
 }

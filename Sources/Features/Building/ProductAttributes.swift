@@ -1,21 +1,23 @@
-/// Aisle and department of each product, indexed by product id (0 where the id is unknown).
+/// Aisle and department of each product of products.csv, looked up by product id through an
+/// `IDIndex` (dense for Instacart's small ids, binary search for large ones), so memory follows the
+/// number of products, not the largest id.
 public struct ProductAttributes: Sendable {
-    public let aisleID: [Int32]
-    public let departmentID: [Int32]
+    let row: IDIndex
+    let aisleIDs: [Int32]
+    let departmentIDs: [Int32]
 
     public init(_ products: ProductTable) {
         self.init(productID: products.productID, aisleID: products.aisleID, departmentID: products.departmentID)
     }
 
     public init(productID: [Int32], aisleID: [Int32], departmentID: [Int32]) {
-        let limit = Int(productID.max() ?? 0) + 1
-        var aisles = [Int32](repeating: 0, count: limit)
-        var departments = [Int32](repeating: 0, count: limit)
-        for i in productID.indices {
-            aisles[Int(productID[i])] = aisleID[i]
-            departments[Int(productID[i])] = departmentID[i]
-        }
-        self.aisleID = aisles
-        self.departmentID = departments
+        row = IDIndex(ids: productID)
+        aisleIDs = aisleID
+        departmentIDs = departmentID
+    }
+
+    /// The aisle and department of `product`, nil when products.csv does not list it.
+    public func attributes(of product: Int32) -> (aisleID: Int32, departmentID: Int32)? {
+        row.row(of: product).map { (aisleIDs[$0], departmentIDs[$0]) }
     }
 }

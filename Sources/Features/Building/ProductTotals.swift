@@ -89,12 +89,14 @@ struct ProductTotals {
     }
 }
 
-/// The eight product columns of the matrix, per product id, computed once from the totals.
+/// The eight product columns of the matrix, per product number (`OrderHistory.productIDs`),
+/// computed once from the totals.
 struct ProductColumns: Sendable {
     /// Row-major: 8 values per product, in `ReorderFeature` order from p_orders to department_id.
     let values: [Float]
 
-    init(totals: ProductTotals, products: ProductAttributes, productLimit: Int) {
+    init(totals: ProductTotals, products: ProductAttributes, productIDs: [Int32]) {
+        let productLimit = productIDs.count
         var values = [Float](repeating: .nan, count: productLimit * 8)
         for p in 0..<productLimit {
             let rows = Double(totals.rows[p])
@@ -105,8 +107,9 @@ struct ProductColumns: Sendable {
             values[p * 8 + 3] = Float(users)
             values[p * 8 + 4] = users > 0 ? Float(Double(totals.repeatUsers[p]) / users) : .nan
             values[p * 8 + 5] = rows > 0 ? Float(Double(totals.cartSum[p]) / rows) : .nan
-            values[p * 8 + 6] = p < products.aisleID.count ? Float(products.aisleID[p]) : .nan
-            values[p * 8 + 7] = p < products.departmentID.count ? Float(products.departmentID[p]) : .nan
+            let attributes = products.attributes(of: productIDs[p])
+            values[p * 8 + 6] = attributes.map { Float($0.aisleID) } ?? .nan
+            values[p * 8 + 7] = attributes.map { Float($0.departmentID) } ?? .nan
         }
         self.values = values
     }

@@ -21,7 +21,7 @@ public enum ReorderFeatureBuilder {
     public static func build(history h: OrderHistory, products: ProductAttributes, blocks: Int = 64,
                              progress: (@Sendable (Double) -> Void)? = nil) -> LabelledMatrix {
         let userCount = h.userCount
-        let productLimit = max(h.productIDLimit, products.aisleID.count)
+        let productLimit = h.productCount
         let blockCount = max(1, min(blocks, userCount))
         let bounds = (0...blockCount).map { $0 * userCount / blockCount }
 
@@ -35,7 +35,7 @@ public enum ReorderFeatureBuilder {
         let featureCount = ReorderFeature.all.count
 
         // Product columns, computed once.
-        let productColumns = ProductColumns(totals: totals, products: products, productLimit: productLimit)
+        let productColumns = ProductColumns(totals: totals, products: products, productIDs: h.productIDs)
 
         var values = [Float](repeating: .nan, count: rowCount * featureCount)
         var userKey = [Int32](repeating: 0, count: rowCount)
@@ -70,7 +70,8 @@ public enum ReorderFeatureBuilder {
         }
     }
 
-    /// Writes user u's candidate rows, ascending by product id, starting at `firstRow`.
+    /// Writes user u's candidate rows, ascending by product id (product numbers are ascending by
+    /// id), starting at `firstRow`.
     static func writeUser(_ u: Int, history h: OrderHistory, productColumns: ProductColumns, firstRow: Int,
                           scratch s: inout UserScratch, output: RowSink) {
         let slots = Int(h.orderStart[u])..<Int(h.orderStart[u + 1])
@@ -117,7 +118,7 @@ public enum ReorderFeatureBuilder {
             let state = s[p]
             let row = firstRow + offset
             output.users[row] = userID
-            output.products[row] = p32
+            output.products[row] = h.productIDs[p]
             output.target[row] = isTest ? .nan : (state.isTarget ? 1 : 0)
             for (j, v) in userValues.enumerated() { output.set(row, j, v) }
             productColumns.write(product: p, row: row, output: output)

@@ -1,4 +1,4 @@
-/// Per-product state for one user at a time, one 48-byte record per product id in a single buffer
+/// Per-product state for one user at a time, one 48-byte record per product number in a single buffer
 /// (one cache line touched per prior row, not ten arrays), reset through the list of touched
 /// products, so resetting costs O(products of the user), not O(catalogue). Owned by one worker.
 struct UserScratch: ~Copyable {
@@ -70,7 +70,7 @@ struct UserScratch: ~Copyable {
     }
 
     mutating func markTarget(_ p: Int) {
-        if p < limit && !states[p].isTarget {
+        if p >= 0 && p < limit && !states[p].isTarget {
             states[p].isTarget = true
             targets.append(Int32(p))
         }

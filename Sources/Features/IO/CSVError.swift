@@ -1,8 +1,12 @@
+import Tabular
+
 /// A CSV file that cannot be read as the Instacart layout says: a missing or empty file, a wrong
 /// header, a wrong field count, or a field that is not a valid value for its column.
 ///
 /// `description` names the file, the line (1-based, physical lines, the header is line 1), the column
-/// and the offending value, e.g. `orders.csv:17: column order_dow: value 9 is outside 0...6`.
+/// and the offending value, e.g. `orders.csv:17: column order_dow: value 9 is outside 0...6`. Values
+/// taken from the file are held as `EchoedValue` shows them (control and invalid bytes escaped, at
+/// most 60 bytes and the full length), so an error never carries or prints a huge or binary field.
 public struct CSVError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Problem: Equatable, Sendable {
         /// The file does not exist in `directory`.
@@ -25,6 +29,13 @@ public struct CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         case textAfterClosingQuote(value: String)
         /// The file could not be opened or mapped.
         case unreadable(reason: String)
+        /// The file is not text: `looksLike` names what it is (`EchoedValue.binaryFormat`).
+        case binaryFile(looksLike: String)
+        /// A non-first order (order_number > 1) without days_since_prior_order.
+        case missingDaysSincePrior(orderNumber: Int)
+        /// The file ends inside a record: its last line has no line end and is not a complete record.
+        case cutLastRecord(reason: String)
+
     }
 
     public let file: String
@@ -34,6 +45,7 @@ public struct CSVError: Error, CustomStringConvertible, Equatable, Sendable {
     public let column: String?
     public let problem: Problem
 
+    /// `problem`'s values must already be shown through `EchoedValue` (as the scanner does).
     public init(file: String, line: Int?, column: String?, problem: Problem) {
         self.file = file
         self.line = line
@@ -69,16 +81,21 @@ public struct CSVError: Error, CustomStringConvertible, Equatable, Sendable {
             s += "text after the closing quote in field \(value)"
         case .unreadable(let reason):
             s += "cannot read: \(reason)"
+        case .binaryFile(let looksLike):
+            s += "not a CSV file: it looks like \(looksLike)"
+        case .missingDaysSincePrior(let orderNumber):
+            s += "empty on order_number \(orderNumber); only a user's first order may leave it empty"
+        case .cutLastRecord(let reason):
+            s += "the file ends inside its last record (\(reason)); it looks cut off"
         }
         return s
     }
 
-    /// Shows a value so that an empty or blank one is visible: empty -> `""`, otherwise as is,
-    /// cut to 40 characters.
+    /// Shows an (already echoed) value so that an empty or blank one is visible: empty -> `""`,
+    /// quoted when it holds a space or a comma, otherwise as is.
     static func quoted(_ value: String) -> String {
         if value.isEmpty { return "\"\"" }
-        let cut = value.count > 40 ? String(value.prefix(40)) + "..." : value
-        return cut.contains(where: { $0 == " " || $0 == "\t" || $0 == "," }) ? "\"\(cut)\"" : cut
+        return value.contains(where: { $0 == " " || $0 == "," }) ? "\"\(value)\"" : value
     }
 }
 

@@ -1,3 +1,5 @@
+import Tabular
+
 /// A byte-level RFC 4180 record scanner over one file's bytes (or a part of them cut at a line end).
 ///
 /// Fields are separated by `,`, records end with LF, CRLF or the end of the buffer; a field may be
@@ -43,6 +45,13 @@ struct CSVScanner {
     mutating func readHeader() throws(CSVError) {
         if end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { p += 3 }
         recordStart = p
+        // A binary file (a matrix, a model, gzip, NUL bytes in the header line) is named, not dumped.
+        var headerLineEnd = p
+        while headerLineEnd < end && headerLineEnd - p < 4096 && headerLineEnd.pointee != 10 { headerLineEnd += 1 }
+        if let format = EchoedValue.binaryFormat(ofPrefix: UnsafeRawBufferPointer(start: p, count: headerLineEnd - p)) {
+            throw CSVError(file: file, line: nil, column: nil, problem: .binaryFile(looksLike: format))
+        }
+        let headerStart = p
         var names: [String] = []
         var scratch: [UInt8] = []
         while true {
@@ -52,9 +61,12 @@ struct CSVScanner {
             if t == .record { break }
         }
         if names != columns {
+            var headerEnd = headerStart
+            while headerEnd < end && headerEnd.pointee != 10 && headerEnd.pointee != 13 { headerEnd += 1 }
             throw CSVError(
                 file: file, line: 1, column: nil,
-                problem: .wrongHeader(expected: columns.joined(separator: ","), found: names.joined(separator: ",")))
+                problem: .wrongHeader(expected: columns.joined(separator: ","),
+                                      found: Self.shown(headerStart, headerEnd - headerStart, limit: 200)))
         }
     }
 
@@ -182,14 +194,14 @@ struct CSVScanner {
         let fieldStart = p
         var bytes: [UInt8] = []
         let t = try rawField(column: column, into: &bytes)
-        let text = String(decoding: bytes, as: UTF8.self)
         guard let v = Self.parseInteger(bytes) else {
             p = fieldStart
-            throw CSVError(file: file, line: line(at: fieldStart), column: columns[column], problem: .notInteger(value: text))
+            throw CSVError(file: file, line: line(at: fieldStart), column: columns[column],
+                           problem: .notInteger(value: EchoedValue.text(bytes)))
         }
         guard let v, range.contains(v) else {
             p = fieldStart
-            throw rangeError(column: column, value: text, range: "\(range)")
+            throw rangeError(column: column, value: EchoedValue.text(bytes), range: "\(range)")
         }
         try checkFieldCount(t, column: column, next: p)
         return v
@@ -263,11 +275,12 @@ struct CSVScanner {
         }
         guard let v = Double(text), v.isFinite else {
             p = fieldStart
-            throw CSVError(file: file, line: line(at: fieldStart), column: columns[column], problem: .notNumber(value: text))
+            throw CSVError(file: file, line: line(at: fieldStart), column: columns[column],
+                           problem: .notNumber(value: EchoedValue.text(bytes)))
         }
         guard range.contains(Float(v)) else {
             p = fieldStart
-            throw rangeError(column: column, value: text, range: "\(Int(range.lowerBound))...\(Int(range.upperBound))")
+            throw rangeError(column: column, value: EchoedValue.text(bytes), range: "\(Int(range.lowerBound))...\(Int(range.upperBound))")
         }
         try checkFieldCount(t, column: column, next: p)
         return Float(v)
@@ -304,7 +317,8 @@ struct CSVScanner {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let e = EvalSet.allCases.first(where: { $0.name == text }) else {
             p = fieldStart
-            throw CSVError(file: file, line: line(at: recordStart), column: columns[column], problem: .unknownEvalSet(value: text))
+            throw CSVError(file: file, line: line(at: recordStart), column: columns[column],
+                           problem: .unknownEvalSet(value: EchoedValue.text(bytes)))
         }
         try checkFieldCount(t, column: column, next: p)
         return e
@@ -330,7 +344,7 @@ struct CSVScanner {
                 if r >= end {
                     var lineEnd = fieldStart
                     while lineEnd < end && lineEnd.pointee != 10 && lineEnd.pointee != 13 { lineEnd += 1 }
-                    let shown = String(decoding: UnsafeBufferPointer(start: fieldStart, count: min(lineEnd - fieldStart, 40)), as: UTF8.self)
+                    let shown = Self.shown(fieldStart, lineEnd - fieldStart)
                     throw CSVError(
                         file: file, line: line(at: fieldStart), column: columns[column],
                         problem: .unterminatedQuote(value: shown))
@@ -346,7 +360,7 @@ struct CSVScanner {
             guard let (t, length) = terminator(at: q) else {
                 var r = q
                 while r < end && terminator(at: r) == nil { r += 1 }
-                let shown = String(decoding: UnsafeBufferPointer(start: fieldStart, count: min(r - fieldStart, 60)), as: UTF8.self)
+                let shown = Self.shown(fieldStart, r - fieldStart)
                 throw CSVError(
                     file: file, line: line(at: fieldStart), column: columns[column],
                     problem: .textAfterClosingQuote(value: shown))
@@ -363,6 +377,11 @@ struct CSVScanner {
             }
             q += 1
         }
+    }
+
+    /// `count` bytes from `start` as an error shows them (`EchoedValue`).
+    static func shown(_ start: UnsafePointer<UInt8>, _ count: Int, limit: Int = EchoedValue.defaultLimit) -> String {
+        EchoedValue.text(UnsafeRawBufferPointer(start: start, count: count), limit: limit)
     }
 
     // MARK: lines

@@ -38,6 +38,20 @@ public enum InstacartReader {
         directory: String, threads: Int = 2, parallelThreshold: Int = defaultParallelThreshold,
         progress: (InstacartReadProgress) -> Void = { _ in }
     ) throws -> InstacartData {
+        try read(TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold),
+                 progress: progress)
+    }
+
+    /// Reads the six files from bytes in memory, keyed by file name (`InstacartLayout.files`); a
+    /// missing key is a missing file. Same checks and errors as `read(directory:)` (the folder is
+    /// named `<bytes>`): the entry point for tests and fuzz harnesses.
+    public static func read(files: [String: [UInt8]], threads: Int = 1,
+                            parallelThreshold: Int = defaultParallelThreshold) throws -> InstacartData {
+        try read(TableReader(directory: "<bytes>", threads: max(1, threads), parallelThreshold: parallelThreshold,
+                             contents: files))
+    }
+
+    private static func read(_ reader: TableReader, progress: (InstacartReadProgress) -> Void = { _ in }) throws -> InstacartData {
         var data = InstacartData()
         func timed<T>(_ file: String, _ body: () throws -> (T, rows: Int, bytes: Int)) rethrows -> T {
             let start = ContinuousClock.now
@@ -45,7 +59,6 @@ public enum InstacartReader {
             progress(InstacartReadProgress(file: file, rows: rows, bytes: bytes, seconds: Elapsed.seconds(since: start)))
             return value
         }
-        let reader = TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold)
         data.aisles = try timed(InstacartLayout.aisles) {
             let (t, b) = try reader.categories(InstacartLayout.aisles, InstacartLayout.aisleColumns)
             return (t, t.count, b)
@@ -85,6 +98,8 @@ struct TableReader {
     let directory: String
     let threads: Int
     let parallelThreshold: Int
+    /// When set, the files' bytes by name (instead of files in `directory`).
+    var contents: [String: [UInt8]]? = nil
 
     func path(_ file: String) -> String {
         directory.hasSuffix("/") ? directory + file : directory + "/" + file
@@ -94,7 +109,14 @@ struct TableReader {
     func open(_ file: String, columns: [String]) throws -> (MappedFile, Int) {
         let mapped: MappedFile
         do {
-            mapped = try MappedFile(path: path(file))
+            if let contents {
+                guard let bytes = contents[file] else {
+                    throw CSVError(file: file, line: nil, column: nil, problem: .missingFile(directory: directory))
+                }
+                mapped = try MappedFile(path: file, contents: bytes)
+            } else {
+                mapped = try MappedFile(path: path(file))
+            }
         } catch let error as FileError {
             let problem: CSVError.Problem = error.code == ENOENT
                 ? .missingFile(directory: directory) : .unreadable(reason: error.reason)

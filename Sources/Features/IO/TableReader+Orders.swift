@@ -1,7 +1,9 @@
+import Tabular
 import TabularIO
 
 /// orders.csv: parsing and the checks across orders (unique order_id, each user's orders numbered
-/// 1...N, only order N may be train or test).
+/// 1...N, only order N may be train or test, days_since_prior_order present on every order but the
+/// first, a last record not cut).
 extension TableReader {
     /// Returns the table, its order_id index and the file's size in bytes.
     func orders() throws -> (OrderTable, IDIndex, Int) {
@@ -29,11 +31,14 @@ extension TableReader {
         let index = table.rowIndex()
         try checkUnique(index, ids: table.orderID, column: columns[0], in: mapped, file: file, columns: columns)
         try checkUsers(table, in: mapped)
+        try checkLastRecordNotCut(mapped, headerEnd: headerEnd)
         return (table, index, mapped.bytes.count)
     }
 
-    /// Each user's orders, by order_number, must be 1, 2, ..., N, and orders 1..N-1 must be prior.
-    /// O(orders) when the file is sorted by (user_id, order_number), else O(orders log orders).
+    /// Each user's orders, by order_number, must be 1, 2, ..., N, orders 1..N-1 must be prior, and
+    /// every order but the first must have days_since_prior_order (TASK.md: it is empty only for a
+    /// user's first order). O(orders) when the file is sorted by (user_id, order_number), else
+    /// O(orders log orders).
     func checkUsers(_ orders: OrderTable, in mapped: MappedFile) throws {
         let users = UserOrders(orders)
         let columns = Layout.orderColumns
@@ -53,6 +58,11 @@ extension TableReader {
                                 r, column: 3,
                                 .orderNumberGap(userID: Int(users.userIDs[u]), expected: expected, found: Int(number[Int(r)])))
                         }
+                        if expected > 1 && orders.daysSincePrior[Int(r)].isNaN {
+                            throw CSVError(
+                                file: Layout.orders, line: line(ofRecord: Int(r), in: mapped, file: Layout.orders, columns: columns),
+                                column: columns[6], problem: .missingDaysSincePrior(orderNumber: expected))
+                        }
                         if evalSet[Int(r)] != EvalSet.prior.rawValue && expected != rows.count {
                             throw fail(
                                 r, column: 2,
@@ -64,6 +74,45 @@ extension TableReader {
                     }
                 }
             }
+        }
+    }
+}
+
+extension TableReader {
+    /// When orders.csv does not end with a line end, its last record may have been cut inside its
+    /// last field: a cut that leaves the field empty is caught by `checkUsers` (an empty
+    /// days_since_prior_order on a non-first order); this catches a cut that leaves a shorter
+    /// number: the field lacks the one decimal (`30.0` cut to `30.` or `3`) that the record before it
+    /// has. (A file whose values have no decimals cannot show such a cut.) O(length of two lines).
+    func checkLastRecordNotCut(_ mapped: MappedFile, headerEnd: Int) throws {
+        let bytes = mapped.bytes
+        guard let lastByte = bytes.last, lastByte != 10, lastByte != 13 else { return }
+        func lineStart(before end: Int) -> Int {
+            var i = end
+            while i > headerEnd && bytes[i - 1] != 10 { i -= 1 }
+            return i
+        }
+        func lastField(_ start: Int, _ end: Int) -> [UInt8] {
+            var i = end
+            while i > start && bytes[i - 1] != 44 { i -= 1 }
+            return Array(bytes[i..<end])
+        }
+        func hasOneDecimal(_ f: [UInt8]) -> Bool {
+            f.count >= 3 && f[f.count - 2] == 46 && f.last.map { (48...57).contains($0) } == true
+                && f.dropLast(2).allSatisfy { (48...57).contains($0) }
+        }
+        let lastStart = lineStart(before: bytes.count)
+        guard lastStart > headerEnd else { return }
+        var previousEnd = lastStart - 1
+        if previousEnd > headerEnd && bytes[previousEnd - 1] == 13 { previousEnd -= 1 }
+        let previous = lastField(lineStart(before: lastStart - 1), previousEnd)
+        let last = lastField(lastStart, bytes.count)
+        if hasOneDecimal(previous) && !last.isEmpty && !hasOneDecimal(last) {
+            let s = CSVScanner(file: Layout.orders, columns: Layout.orderColumns, bytes: bytes)
+            throw CSVError(
+                file: Layout.orders, line: s.line(at: s.fileStart + lastStart), column: Layout.orderColumns[6],
+                problem: .cutLastRecord(reason: "no line end after \(EchoedValue.text(last)), where the line before ends with "
+                    + EchoedValue.text(previous)))
         }
     }
 }

@@ -10,6 +10,8 @@ import Tabular
 extension ForestModel {
     public static let fileMagic: [UInt8] = Array("RSTKFRST".utf8)
     public static let formatVersion: UInt32 = 1
+    /// The last 4 bytes of every model file, after the CRC.
+    static let fileEnd: [UInt8] = Array("END.".utf8)
     static let headerSize = 32
     static let trailerSize = 8
     static let knownSections: Set<String> = ["SCHM", "BINS", "PARM", "META", "TREE", "IMPT", "ORIG"]
@@ -123,7 +125,7 @@ extension ForestModel {
         }
         var trailer = ByteWriter()
         trailer.append(crc)
-        trailer.bytes.append(contentsOf: Array("END.".utf8))
+        trailer.bytes.append(contentsOf: ForestModel.fileEnd)
         try trailer.bytes.withUnsafeBytes { try sink($0) }
     }
 

@@ -1,8 +1,9 @@
 /// Why a model file could not be read or written. Each case names what is wrong in words a user can
 /// act on; `ModelFileError.at(path:)` adds the file's path.
 public indirect enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// The file does not start with the model magic "RSTKFRST".
-    case notAModelFile
+    /// The file does not start with the model magic "RSTKFRST"; `looksLike` names what it seems to
+    /// be when it is a known binary format (`EchoedValue.binaryFormat`), e.g. a binary matrix.
+    case notAModelFile(looksLike: String?)
     /// The file is shorter than its header says: it was cut off.
     case truncated(expectedBytes: Int, actualBytes: Int)
     /// The file is of a format version this build does not read.
@@ -20,8 +21,12 @@ public indirect enum ModelFileError: Error, Equatable, CustomStringConvertible, 
 
     public var description: String {
         switch self {
-        case .notAModelFile:
+        case .notAModelFile(let looksLike?):
+            "not a Restock model file: it looks like \(looksLike), not a model (use it with --matrix, or give the .rf file a train run wrote)"
+        case .notAModelFile(nil):
             "not a Restock model file (it does not start with RSTKFRST)"
+        case .truncated(let expected, let actual) where expected == Int.max:
+            "truncated model file: \(actual) bytes where the header announces more than any file holds"
         case .truncated(let expected, let actual):
             "truncated model file: \(actual) bytes where the header announces \(expected)"
         case .unsupportedVersion(let found, let supported):

@@ -37,7 +37,9 @@ enum ModelFileReader {
         var head = [UInt8](repeating: 0, count: min(size, ForestModel.headerSize))
         try head.withUnsafeMutableBytes { try stream.fill($0) }
         let prefix = min(head.count, magic.count)
-        if Array(head[0..<prefix]) != Array(magic[0..<prefix]) { throw ModelFileError.notAModelFile }
+        if Array(head[0..<prefix]) != Array(magic[0..<prefix]) {
+            throw ModelFileError.notAModelFile(looksLike: EchoedValue.binaryFormat(of: head))
+        }
         if size < ForestModel.headerSize + ForestModel.trailerSize {
             throw ModelFileError.truncated(expectedBytes: declaredLength(head) ?? ForestModel.headerSize + ForestModel.trailerSize,
                                            actualBytes: size)
@@ -49,7 +51,7 @@ enum ModelFileReader {
         }
         let sectionCount = Int(try header.read(UInt32.self))
         let length = try header.read(UInt64.self)
-        if length > UInt64(size) { throw ModelFileError.truncated(expectedBytes: Int(length), actualBytes: size) }
+        if length > UInt64(size) { throw ModelFileError.truncated(expectedBytes: Int(clamping: length), actualBytes: size) }
         if length < UInt64(size) {
             throw ModelFileError.corrupted("\(size - Int(length)) bytes after the end announced by the header (\(length) bytes)")
         }
@@ -85,6 +87,9 @@ enum ModelFileReader {
         if stored != computed {
             throw ModelFileError.corrupted("checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))")
         }
+        if Array(trailer[4...]) != ForestModel.fileEnd {
+            throw ModelFileError.corrupted("the file does not end with \"END.\" (it ends with \"\(EchoedValue.text(Array(trailer[4...])))\")")
+        }
         return try assemble(payloads: payloads, treeArrays: treeArrays, expectedSchema: expectedSchema)
     }
 
@@ -100,6 +105,10 @@ enum ModelFileReader {
         }
         let names = try section("SCHM") { r -> [String] in
             let count = Int(try r.read(UInt32.self))
+            // Each name takes at least its 4-byte length: bound the count before reserving for it.
+            guard count <= r.remaining / 4 else {
+                throw ModelFileError.corrupted("section SCHM declares \(count) features in \(r.remaining) bytes")
+            }
             return try (0..<count).map { _ in try r.readText() }
         }
         let schema = FeatureSchema(names: names)
@@ -109,7 +118,7 @@ enum ModelFileReader {
         }
         let edges = try section("BINS") { r -> [[Float]] in
             let features = Int(try r.read(UInt32.self))
-            guard features == featureCount else { throw ModelFileError.corrupted("BINS has \(features) features, SCHM has \(featureCount)") }
+            guard features == featureCount, features <= r.remaining / 4 else { throw ModelFileError.corrupted("BINS has \(features) features, SCHM has \(featureCount)") }
             return try (0..<features).map { j in
                 let count = Int(try r.read(UInt32.self))
                 guard count <= 254 else { throw ModelFileError.corrupted("feature \(j) has \(count) bin edges (at most 254)") }
@@ -149,7 +158,7 @@ enum ModelFileReader {
         guard head.count >= 24 else { return nil }
         return head.withUnsafeBytes { raw in
             var r = ByteReader(raw, from: 16, to: 24, section: "header")
-            return (try? r.read(UInt64.self)).map { Int($0) }
+            return (try? r.read(UInt64.self)).map { Int(clamping: $0) }
         }
     }
 
@@ -191,15 +200,18 @@ enum ModelFileReader {
         var trees: [DecisionTree]
 
         static func read<S>(_ stream: inout Stream<S>, length: Int) throws -> TreeArrays {
+            guard length >= 16 else { throw ModelFileError.corrupted("section TREE has \(length) bytes, less than its 16-byte header") }
             let start = stream.offset
             let head = try stream.bytes(16)
             var r = head.withUnsafeBytes { ByteReader($0, from: 0, to: 16, section: "TREE") }
             let treeCount = Int(try r.read(UInt32.self))
             _ = try r.read(UInt32.self)
-            let total = Int(try r.read(UInt64.self))
-            guard treeCount <= length / 4, total <= length / 22 else {
-                throw ModelFileError.corrupted("section TREE declares \(treeCount) trees and \(total) nodes in \(length) bytes")
+            let declaredTotal = try r.read(UInt64.self)
+            // Bounded by the section's bytes before anything is reserved for them (22 bytes per node).
+            guard treeCount <= length / 4, declaredTotal <= UInt64(length / 22) else {
+                throw ModelFileError.corrupted("section TREE declares \(treeCount) trees and \(declaredTotal) nodes in \(length) bytes")
             }
+            let total = Int(declaredTotal)
             let counts = try stream.array(of: UInt32.self, count: treeCount).map(Int.init)
             guard counts.reduce(0, +) == total else { throw ModelFileError.corrupted("tree node counts do not add up to \(total)") }
             _ = try stream.bytes((8 - (stream.offset - start) % 8) % 8)

@@ -35,6 +35,38 @@ public final class MappedFile {
         bytes = UnsafeRawBufferPointer(start: mapped, count: size)
     }
 
+    /// `contents` mapped as if they were the file `path` (for tests and fuzz harnesses: no file of
+    /// that name is needed). The bytes go to an unlinked temporary file in /tmp that is mapped like
+    /// any other, so readers may hand its pages back (`madvise(MADV_DONTNEED)`) and read them again,
+    /// which anonymous memory would not survive. Cost: one write of the bytes.
+    public init(path: String, contents: [UInt8]) throws {
+        self.path = path
+        if contents.isEmpty {
+            address = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        var template = Array("/tmp/restock-bytes-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 { throw FileError(path: path, operation: "create a temporary copy of", errno: errno) }
+        defer { closeDescriptor(fd) }
+        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        var done = 0
+        while done < contents.count {
+            let wrote = contents.withUnsafeBytes { write(fd, $0.baseAddress! + done, contents.count - done) }
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "write a temporary copy of", errno: errno)
+            }
+            done += wrote
+        }
+        guard let mapped = mmap(nil, contents.count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw FileError(path: path, operation: "map", errno: errno)
+        }
+        address = mapped
+        bytes = UnsafeRawBufferPointer(start: mapped, count: contents.count)
+    }
+
     /// Unmaps the file; `bytes` must not be used afterwards. Called again, does nothing.
     public func unmap() {
         if let address { munmap(address, bytes.count) }

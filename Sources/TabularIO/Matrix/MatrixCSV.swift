@@ -41,7 +41,7 @@ public enum MatrixCSV {
                                          targetName: targetName)
         if requireTarget && !layout.hasTarget {
             throw MatrixFileError(path: path, line: 1, column: targetName,
-                                  reason: "no target column (the header has \(layout.names.joined(separator: ",")))")
+                                  reason: "no target column (the header has \(EchoedValue.text(layout.names.joined(separator: ","), limit: 200)))")
         }
 
         // pass 1: count data lines (non-empty)

@@ -24,7 +24,14 @@ public struct MatrixCSVLayout: Sendable {
 
     /// Reads the header line `bytes` (without its newline; a UTF-8 BOM, a trailing CR, spaces
     /// around names and double quotes around a name are removed). `path` is only used in errors.
+    /// A header that starts like a binary format (`EchoedValue.binaryFormat`: a binary RSTKMAT1
+    /// matrix, a model file, NUL bytes) is refused with what it looks like, not with its bytes.
     public init(header bytes: UnsafeBufferPointer<UInt8>, path: String, targetName: String?) throws {
+        if let format = EchoedValue.binaryFormat(ofPrefix: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<min(bytes.count, 4096)])) {
+            let hint = format.contains("RSTKMAT1") ? "; give it as a file (--matrix FILE reads both layouts), not through a pipe"
+                : format.contains("model") ? "; a model goes with --model" : ""
+            throw MatrixFileError(path: path, line: 1, reason: "not a CSV matrix: it looks like \(format)\(hint)")
+        }
         let names = MatrixCSVLayout.headerNames(bytes)
         var roles: [Role] = []
         var keyNames: [String] = [], featureNames: [String] = []
@@ -76,15 +83,9 @@ public struct MatrixCSVLayout: Sendable {
             let length = q - fieldStart
             switch roles[c] {
             case .feature(let j):
-                guard let v = DecimalParser.float(fieldStart, length) else {
-                    throw fieldError(path, line, c, fieldStart, length, "not a number")
-                }
-                values[j * stride + row] = v
+                values[j * stride + row] = try finiteOrMissing(fieldStart, length, path: path, line: line, column: c)
             case .target:
-                guard let v = DecimalParser.float(fieldStart, length) else {
-                    throw fieldError(path, line, c, fieldStart, length, "not a number")
-                }
-                target[row] = v
+                target[row] = try finiteOrMissing(fieldStart, length, path: path, line: line, column: c)
             case .key(let k):
                 guard let v = DecimalParser.int32(fieldStart, length) else {
                     throw fieldError(path, line, c, fieldStart, length, "not a 32-bit integer key")
@@ -98,10 +99,26 @@ public struct MatrixCSVLayout: Sendable {
         }
     }
 
+    /// A feature or target value: a finite number, or NaN for an empty field or `nan`. Infinite
+    /// values (`inf`, or a number beyond Float's range such as `1e39`) are errors: no reader of the
+    /// matrix (trainer, scorer, metrics) has a meaning for them.
+    @inline(__always)
+    private func finiteOrMissing(_ start: UnsafePointer<UInt8>, _ length: Int, path: String, line: Int,
+                                 column: Int) throws(MatrixFileError) -> Float {
+        guard let v = DecimalParser.float(start, length) else {
+            throw fieldError(path, line, column, start, length, "not a number")
+        }
+        if v.isInfinite {
+            throw fieldError(path, line, column, start, length,
+                             "not a finite number (an empty field or nan is a missing value; infinity is not allowed)")
+        }
+        return v
+    }
+
     private func fieldError(_ path: String, _ line: Int, _ column: Int, _ start: UnsafePointer<UInt8>,
                             _ length: Int, _ reason: String) -> MatrixFileError {
         MatrixFileError(path: path, line: line, column: names[column],
-                        value: String(decoding: UnsafeBufferPointer(start: start, count: min(length, 80)), as: UTF8.self),
+                        value: EchoedValue.text(UnsafeRawBufferPointer(start: start, count: length)),
                         reason: reason)
     }
 

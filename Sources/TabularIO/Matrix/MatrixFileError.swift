@@ -1,5 +1,8 @@
+import Tabular
+
 /// A problem in a matrix file (CSV or binary), with where it is: file, line (1-based, CSV only),
-/// column name and the offending text when there is one.
+/// column name and the offending text when there is one. `value` is given as `EchoedValue` shows it
+/// (escaped, capped); the column name is shown through `EchoedValue` too (a header can hold anything).
 public struct MatrixFileError: Error, CustomStringConvertible, Sendable, Equatable {
     public let path: String
     public let line: Int?
@@ -19,7 +22,7 @@ public struct MatrixFileError: Error, CustomStringConvertible, Sendable, Equatab
         var place = path
         if let line { place += ":\(line)" }
         var text = "\(place): \(reason)"
-        if let column { text += " in column \(column)" }
+        if let column { text += " in column \(EchoedValue.text(column))" }
         if let value { text += " (value '\(value)')" }
         return text
     }
