@@ -61,28 +61,31 @@ private func run(_ arguments: [String], stdoutPath: String) throws -> (status: I
 
 // MARK: - 3. two runs writing one path
 
-@Test func twoConcurrentRunsOnOneOutputPathLeaveOneWholeFile() throws {
-    let one = try Workspace(users: 400, seed: 1)
-    defer { one.dir.remove() }
-    let other = try TemporaryDirectory(prefix: "restock-cli-outputs")
-    defer { other.remove() }
-    try Workspace.expectSuccess(["generate", "--users", "400", "--seed", "2", "--out", other.file("data"), "--quiet"])
-    try Workspace.expectSuccess(["features", "--data", other.file("data"), "--out", other.file("m.csv"), "--quiet"])
-    let expected = [try #require(bytes(one.matrix)), try #require(bytes(other.file("m.csv")))]
-    #expect(expected[0] != expected[1])
-
-    let same = one.dir.file("same.csv")
+@Test func twoConcurrentRunsOnOneOutputFolderLeaveOneRunsWholeFiles() throws {
+    // generate writes its six files over the whole run, so two runs overlap for most of it
+    let dir = try TemporaryDirectory(prefix: "restock-cli-outputs")
+    defer { dir.remove() }
+    let seeds = ["1", "2"]
+    for seed in seeds {
+        try Workspace.expectSuccess(["generate", "--users", "3000", "--seed", seed, "--out", dir.file("ref\(seed)"), "--threads", "1", "--quiet"])
+    }
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.file("ref1")).sorted()
+    #expect(files.count == 6)
     for round in 0..<3 {
-        let folders = [one.data, other.file("data")]
+        let same = dir.file("same\(round)")
         let statuses = StatusList()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let result = try? RestockProcess.run(["features", "--data", folders[(i + round) % 2], "--out", same, "--threads", "1", "--quiet"])
+            let result = try? RestockProcess.run(["generate", "--users", "3000", "--seed", seeds[i], "--out", same, "--threads", "1", "--quiet"])
             statuses.append(result?.status ?? -1)
         }
         #expect(statuses.values == [0, 0], "round \(round)")
-        let written = try #require(bytes(same))
-        #expect(written == expected[0] || written == expected[1], "round \(round): the file matches neither run")
-        #expect(one.dir.leftovers().isEmpty)
+        let origins = files.map { name -> [String] in
+            seeds.filter { bytes(dir.file("ref\($0)/\(name)")) == bytes(same + "/" + name) }
+        }
+        // every file is one run's whole file, and all six come from the same run
+        #expect(origins.allSatisfy { !$0.isEmpty }, "round \(round): \(zip(files, origins).map { "\($0): \($1)" })")
+        #expect(seeds.contains { seed in origins.allSatisfy { $0.contains(seed) } }, "round \(round): \(origins)")
+        #expect(TemporaryDirectory.leftovers(in: same).isEmpty)
     }
 }
 
@@ -149,22 +152,28 @@ private final class StatusList: @unchecked Sendable {
 @Test func aNamedPipeOutputIsWrittenThrough() throws {
     let w = try Workspace()
     defer { w.dir.remove() }
-    let fifo = w.dir.file("predictions.fifo")
-    #expect(mkfifo(fifo, 0o600) == 0)
-    let received = Received()
-    let readerDone = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        let handle = FileHandle(forReadingAtPath: fifo)
-        received.set(handle?.readDataToEndOfFile() ?? Data())
-        readerDone.signal()
+    for (name, arguments, magic) in [
+        ("model.fifo", ["train", "--matrix", w.matrix, "--trees", "2", "--permutation-rows", "0", "--model"], "RSTKFRST"),
+        ("predictions.fifo", ["predict", "--model", w.model, "--matrix", w.matrix, "--out"], "prediction\n"),
+    ] {
+        let fifo = w.dir.file(name)
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let received = Received()
+        let readerDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let handle = FileHandle(forReadingAtPath: fifo)
+            received.set(handle?.readDataToEndOfFile() ?? Data())
+            readerDone.signal()
+        }
+        let result = try RestockProcess.run(arguments + [fifo, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // A run that replaced the pipe instead of writing into it leaves the reader waiting for good.
+        try #require(fileKind(fifo) == S_IFIFO, "\(arguments[0]): the named pipe was replaced")
+        let unblock = open(fifo, O_WRONLY | O_NONBLOCK)   // a reader still waiting to open gets end of file
+        if unblock >= 0 { close(unblock) }
+        readerDone.wait()
+        #expect(received.value.starts(with: Data(magic.utf8)), "\(arguments[0]): \(received.value.count) bytes")
     }
-    let result = try RestockProcess.run(["predict", "--model", w.model, "--matrix", w.matrix, "--out", fifo, "--quiet"])
-    #expect(result.status == 0, "\(result.stderr)")
-    readerDone.wait()
-    let text = String(decoding: received.value, as: UTF8.self)
-    #expect(text.hasPrefix("prediction\n"))
-    #expect(text.split(separator: "\n").count == (try String(contentsOfFile: w.matrix, encoding: .utf8)).split(separator: "\n").count)
-    #expect(fileKind(fifo) == S_IFIFO)
     #expect(w.dir.leftovers().isEmpty)
 }
 

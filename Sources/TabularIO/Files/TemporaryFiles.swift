@@ -60,11 +60,22 @@ public final class TemporaryFiles: @unchecked Sendable {
     }
 
     /// Renames each recorded temporary file to its destination, in order, and forgets it; all under
-    /// one hold of the lock, so an interruption sees either none or all of them renamed. Stops at the
-    /// first failed rename and throws it (the files not renamed stay recorded).
+    /// one hold of the lock, so an interruption sees either none or all of them renamed. The
+    /// destinations' folders are also locked (`flock`) for the renames, so that two processes
+    /// publishing groups into one folder (two `generate --out D`) do not interleave their renames:
+    /// the folder ends with one whole group. Stops at the first failed rename and throws it (the
+    /// files not renamed stay recorded).
     public func publish(_ moves: [(temporary: String, destination: String)]) throws {
         lock.lock()
         defer { lock.unlock() }
+        let folders = Set(moves.map { OutputDestination.folder(of: $0.destination) }).sorted()
+        let locks = folders.compactMap { folder -> Int32? in
+            let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            return fd
+        }
+        defer { for fd in locks { close(fd) } }
         if closed, let first = moves.first {
             throw FileError(path: first.destination, operation: "rename to", errno: EINTR)
         }
