@@ -48,7 +48,7 @@ private func run(_ arguments: [String], stdoutPath: String) throws -> (status: I
     let process = Process()
     process.executableURL = URL(fileURLWithPath: RestockProcess.executable)
     process.arguments = arguments
-    let out = try #require(FileHandle(forWritingAtPath: stdoutPath))
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -262,4 +262,20 @@ private func interruptedScore(_ sig: Int32) throws {
         #expect(result.stderr.contains("No space left on device"), "\(arguments): \(result.stderr)")
     }
     #expect(fileKind("/dev/full") == S_IFCHR)
+}
+
+@Test func aFailedWriteOnStandardErrorDoesNotCrashTheCommand() throws {
+    try #require(fileKind("/dev/full") == S_IFCHR, "/dev/full is not a character device here")
+    let w = try Workspace()
+    defer { w.dir.remove() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: RestockProcess.executable)
+    process.arguments = ["stats", "--data", w.data]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+            "reason \(process.terminationReason.rawValue), status \(process.terminationStatus)")
 }
