@@ -155,3 +155,11 @@ private final class ReceivedBytes: @unchecked Sendable {
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return data != nil }
     var value: Data { lock.lock(); defer { lock.unlock() }; return data ?? Data() }
 }
+
+@Test func aMissingFolderIsNamedByTheOutputPath() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("absent/out.csv")
+    let error = #expect(throws: FileError.self) { _ = try AtomicFileWriter(path: path) }
+    #expect(error?.description == "cannot create \(path): No such file or directory")
+}

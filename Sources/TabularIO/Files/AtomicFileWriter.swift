@@ -54,7 +54,12 @@ public final class AtomicFileWriter {
             if fd < 0 { throw FileError(path: path, operation: "open", errno: errno) }
         } else {
             temporaryPath = target.temporaryPath()
-            fd = try registry.create(temporaryPath)
+            do {
+                fd = try registry.create(temporaryPath)
+            } catch let error as FileError {
+                // name what the user gave (a missing folder, no permission), not the temporary name
+                throw FileError(path: path, operation: "create", errno: error.code)
+            }
         }
         isStream = target.isStream
         closesDescriptor = true
