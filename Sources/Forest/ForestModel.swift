@@ -49,7 +49,7 @@ public struct FeatureImportances: Sendable, Equatable, Codable {
 
 /// A trained Random Forest: the feature schema it expects, its bins, hyperparameters, metadata,
 /// trees, importances and, when known, its origin. `version` names its content. Save and load with `serialized()` / `init(serialized:)` or
-/// `write(to:)` / `load(from:)`; the format is documented in models/FORMAT.md.
+/// `write(into:)` (Serve's `write(to:)` writes a file) / `load(from:)`; the format is documented in models/FORMAT.md.
 public struct ForestModel: Sendable, Equatable {
     public let schema: FeatureSchema
     public let binMapper: BinMapper

@@ -14,7 +14,7 @@ import TabularIO
 /// the rows to temporary buckets by order-id range (`SpillBuckets`); (5) each bucket is read back,
 /// counting-sorted by order id (stable, so add_to_cart_order stays in order), formatted in parallel
 /// and appended to the prior/train files in bucket order. (6) All six files are written as
-/// `<name>.partial` and renamed together at the end (`AtomicFileWriter`).
+/// temporary files beside their names and renamed together at the end (`AtomicFileWriter`).
 ///
 /// Determinism: user u draws only from streams derived from (seed, u), order ids from (seed), and the
 /// files are assembled in a fixed order, so the output is byte-identical for any thread count, block

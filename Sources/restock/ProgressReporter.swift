@@ -26,16 +26,16 @@ final class ProgressReporter: @unchecked Sendable {
             let width = 30
             let filled = percent * width / 100
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)%".utf8))
+            Log.raw("\r\(label) [\(bar)] \(percent)%")
         } else {
             let step = percent / 10 * 10
             guard step > lastShown else { return }
             lastShown = step
-            FileHandle.standardError.write(Data("\(label): \(step)%\n".utf8))
+            Log.raw("\(label): \(step)%\n")
         }
     }
 
     func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal { Log.raw("\n") }
     }
 }

@@ -24,12 +24,12 @@ import Testing
 }
 
 @Test func failedWriteLeavesNoCompleteLookingFolder() throws {
-    // the last file cannot be created (a folder is in its way): nothing may be renamed into place
+    // the last file cannot be written (a folder is in its way): nothing may be renamed into place
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     try FileManager.default.createDirectory(
-        atPath: dir.file("order_products__train.csv.partial"), withIntermediateDirectories: false)
+        atPath: dir.file("order_products__train.csv"), withIntermediateDirectories: false)
     #expect(throws: FileError.self) { try InstacartWriter.write(InstacartFixture.expected, to: dir.path) }
     let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-    #expect(names == ["order_products__train.csv.partial"])
+    #expect(names == ["order_products__train.csv"])
 }

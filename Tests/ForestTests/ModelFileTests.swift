@@ -29,8 +29,7 @@ private func loadError(_ bytes: [UInt8], expectedSchema: FeatureSchema? = nil) -
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let path = dir.file("model.rf")
-    try model.write(to: path)
-    #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    try model.save(to: path)
     let loaded = try ForestModel.load(from: path, expectedSchema: matrix.schema)
     #expect(loaded == model)
     #expect(try loaded.predict(matrix) == (try model.predict(matrix)))
@@ -104,4 +103,11 @@ private func loadError(_ bytes: [UInt8], expectedSchema: FeatureSchema? = nil) -
         for _ in 0..<8 { crc = (crc & 1) != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
     }
     #expect(CRC32.checksum(long) == crc ^ 0xFFFF_FFFF)
+}
+
+extension ForestModel {
+    /// Writes the model's bytes to `path` (Forest writes no files; Serve's `write(to:)` is the atomic one).
+    func save(to path: String) throws {
+        try Data(serialized()).write(to: URL(fileURLWithPath: path))
+    }
 }

@@ -80,7 +80,7 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], parameters: ForestPara
     let model = try train(matrix, y)
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    try model.write(to: dir.file("m.rf"))
+    try model.save(to: dir.file("m.rf"))
     let loaded = try ForestModel.load(from: dir.file("m.rf"))
     #expect(loaded.origin == origin)
     #expect(loaded == model)

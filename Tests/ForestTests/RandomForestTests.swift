@@ -114,8 +114,8 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], _ parameters: ForestPa
     let parameters = ForestParameters(treeCount: 12, minSamplesLeaf: 3, seed: 42)
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    try train(matrix, y, parameters, threads: 1, permutationRows: 300).write(to: dir.file("one.rf"))
-    try train(matrix, y, parameters, threads: 2, permutationRows: 300).write(to: dir.file("two.rf"))
+    try train(matrix, y, parameters, threads: 1, permutationRows: 300).save(to: dir.file("one.rf"))
+    try train(matrix, y, parameters, threads: 2, permutationRows: 300).save(to: dir.file("two.rf"))
     let one = try Data(contentsOf: dir.url.appendingPathComponent("one.rf"))
     let two = try Data(contentsOf: dir.url.appendingPathComponent("two.rf"))
     #expect(one.count > 1000)

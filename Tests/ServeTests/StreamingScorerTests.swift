@@ -39,7 +39,7 @@ private func scoreFile(_ model: ForestModel, _ input: String, _ output: String, 
         let printed = Double(lines[r + 1].split(separator: ",")[2])!
         #expect(abs(printed - Double(expected[r])) <= 5e-6 * max(Double(expected[r]), 1e-30) + 1e-12)
     }
-    #expect(!FileManager.default.fileExists(atPath: dir.file("out.csv.partial")))
+    #expect(dir.leftovers().isEmpty)
 }
 
 @Test func chunkSizeAndThreadsDoNotChangeTheOutput() throws {
@@ -75,7 +75,7 @@ private func scoreFile(_ model: ForestModel, _ input: String, _ output: String, 
     let run = ScoringRun(modelPath: try writeModel(model, dir), input: .matrix(input), outPath: dir.file("out.csv"))
     #expect(throws: ScoringError.schemaMismatch(input: input, difference: "missing x2; unexpected extra")) { _ = try run.run() }
     #expect(!FileManager.default.fileExists(atPath: dir.file("out.csv")))
-    #expect(!FileManager.default.fileExists(atPath: dir.file("out.csv.partial")))
+    #expect(dir.leftovers().isEmpty)
 
     let reordered = try dir.write("order.csv", "user_id,product_id,x1,x0,x2,x3\n")
     let error = #expect(throws: ScoringError.self) { _ = try ScoringRun(modelPath: try writeModel(model, dir), input: .matrix(reordered), outPath: dir.file("out.csv")).run() }
@@ -102,7 +102,7 @@ private func scoreFile(_ model: ForestModel, _ input: String, _ output: String, 
                              chunkRows: chunkRows)
         #expect(throws: MatrixFileError(path: input, line: 302, column: "x1", value: "oops", reason: "not a number")) { _ = try run.run() }
         #expect(!FileManager.default.fileExists(atPath: dir.file("out.csv")))
-        #expect(!FileManager.default.fileExists(atPath: dir.file("out.csv.partial")))
+        #expect(dir.leftovers().isEmpty)
         // an existing output file is left as it was
         let keep = ScoringRun(modelPath: try writeModel(model, dir), input: .matrix(input), outPath: dir.file("kept.csv"), chunkRows: chunkRows)
         #expect(throws: MatrixFileError.self) { _ = try keep.run() }

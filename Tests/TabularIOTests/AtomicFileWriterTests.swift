@@ -17,10 +17,11 @@ import Testing
     try writer.write(csvField: "Bread, \"Rye\"")
     try writer.flush()
     #expect(!FileManager.default.fileExists(atPath: path))
-    #expect(FileManager.default.fileExists(atPath: path + ".partial"))
+    #expect(FileManager.default.fileExists(atPath: writer.temporaryPath))
+    #expect(dir.leftovers().count == 1 && dir.leftovers()[0].hasPrefix(".out.csv."), "\(dir.leftovers())")
     try writer.commit()
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n-1234567,15.0,\"Bread, \"\"Rye\"\"\"")
-    #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    #expect(dir.leftovers().isEmpty)
 }
 
 @Test func abandonedWriterRemovesItsTemporaryFile() throws {
@@ -32,5 +33,5 @@ import Testing
         try writer.write("partial")
     }
     #expect(!FileManager.default.fileExists(atPath: path))
-    #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    #expect(dir.leftovers().isEmpty)
 }

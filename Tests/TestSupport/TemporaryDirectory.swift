@@ -22,6 +22,15 @@ public struct TemporaryDirectory: Sendable {
         return path
     }
 
+    /// The names of the temporary files writers left in the folder (`AtomicFileWriter`'s
+    /// `.<name>.<pid>.<random>.partial`, or the older `<name>.partial`), sorted.
+    public func leftovers() -> [String] { Self.leftovers(in: path) }
+
+    /// The `.partial` files in the folder at `path`, sorted.
+    public static func leftovers(in path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".partial") }.sorted()
+    }
+
     public func remove() {
         try? FileManager.default.removeItem(at: url)
     }

@@ -9,9 +9,9 @@ import TabularIO
 /// LF line ends, RFC 4180 quoting of names that need it, days_since_prior_order as `15.0` and empty
 /// for NaN, as the Kaggle files are).
 ///
-/// All six files are written to `<name>.partial` through `AtomicFileWriter` and renamed together only
+/// All six files are written to temporary files (`.<name>.<pid>.<random>.partial`) through `AtomicFileWriter` and renamed together only
 /// after every one has been written and synced, so an interrupted run never leaves a folder that
-/// looks complete (it may leave `.partial` files, and a failed run removes its own). Cost: O(bytes),
+/// looks complete (a killed run may leave temporary files; a failed or interrupted one removes its own). Cost: O(bytes),
 /// one buffered `write(2)` per MiB.
 public enum InstacartWriter {
     /// Writes the six files into `directory`, creating the folder (not its parents) if needed.

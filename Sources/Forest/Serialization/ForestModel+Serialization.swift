@@ -20,7 +20,7 @@ extension ForestModel {
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(fileLength)
-        streamBytes { out.append(contentsOf: $0) }
+        write(into: { out.append(contentsOf: $0) })
         return out
     }
 
@@ -85,8 +85,9 @@ extension ForestModel {
     }
 
     /// Hands the file's bytes to `sink` in order, in pieces (no copy of the trees is made), computing
-    /// the CRC on the way. O(file size), constant extra memory.
-    func streamBytes(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    /// the CRC on the way: the way to write a model file (Serve's `ForestModel.write(to:)` hands it
+    /// an atomic file writer; Forest itself writes no file). O(file size), constant extra memory.
+    public func write(into sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let (before, treeLength, after) = sections()
         var crc: UInt32 = 0
         func emit(_ bytes: UnsafeRawBufferPointer) throws {
@@ -141,15 +142,6 @@ extension ForestModel {
     public init(serialized bytes: [UInt8], expectedSchema: FeatureSchema? = nil) throws {
         var source = MemoryByteSource(bytes: bytes)
         self = try ModelFileReader.read(&source, expectedSchema: expectedSchema)
-    }
-
-    /// Writes the model to `path` atomically (to `path.partial`, then renamed).
-    public func write(to path: String) throws {
-        do {
-            try ModelFileIO.writeAtomically(to: path) { sink in try streamBytes(sink) }
-        } catch let error as ModelFileError {
-            throw ModelFileError.file(path: path, error)
-        }
     }
 
     /// Reads a model file; `expectedSchema`, when given, must equal the model's feature schema.

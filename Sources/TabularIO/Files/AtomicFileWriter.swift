@@ -4,18 +4,29 @@ import Glibc
 import Darwin
 #endif
 
-/// A buffered byte writer that writes to `<path>.partial` and renames to `path` only in `commit()`,
-/// so an interrupted run never leaves a file that looks complete. Appending formats integers and
-/// floats straight into the buffer (no `String` per field). Not thread-safe: one writer per thread.
+/// A buffered byte writer that writes to a temporary file beside its destination and renames it
+/// into place only in `commit()`, so an interrupted run never leaves a file that looks complete.
+/// Appending formats integers and floats straight into the buffer (no `String` per field). Not
+/// thread-safe: one writer per thread.
+///
+/// Where the bytes go is `OutputDestination`'s decision: the temporary name is unique per writer
+/// (`.<name>.<pid>.<random>.partial`, created with `O_EXCL`), so two runs writing one path each
+/// rename a whole file of their own and the last rename wins; a symbolic link is followed and its
+/// target replaced (the link stays); a device, a named pipe or a socket (/dev/null, /dev/full, a
+/// FIFO) is written in place, never replaced, and a failed write there (ENOSPC on /dev/full) is
+/// thrown like any other. Temporary files are recorded in `TemporaryFiles.shared`, so that an
+/// executable can remove them when it is interrupted.
 ///
 /// `standardOutput()` gives the same buffered writer over standard output, for commands whose
-/// `--out -` streams into a pipe, and a path that is a device or a pipe (/dev/null, a FIFO) is
-/// written in place rather than replaced: for these streams `commit()` only flushes and nothing
-/// can be taken back.
+/// `--out -` streams into a pipe: for streams `commit()` only flushes and nothing can be taken back.
 ///
 /// Cost: one `write(2)` per `bufferSize` bytes; formatting an integer is O(digits).
 public final class AtomicFileWriter {
+    /// The output path as given.
     public let path: String
+    /// The file that `commit()` leaves complete: `path` with symbolic links followed.
+    public let destination: String
+    /// The file being written: a fresh name beside `destination`, or `destination` itself for a stream.
     public let temporaryPath: String
     private var fd: Int32
     private var buffer: UnsafeMutablePointer<UInt8>
@@ -27,24 +38,30 @@ public final class AtomicFileWriter {
     /// `commit()` only flushes, and nothing written can be taken back.
     public let isStream: Bool
     private let closesDescriptor: Bool
+    private let registry: TemporaryFiles
 
-    /// Opens `<path>.partial` for writing (truncating it). When `path` exists and is not a regular
-    /// file (a device or a pipe), it is opened and written in place instead, never replaced.
-    public init(path: String, bufferSize: Int = 1 << 20) throws {
+    /// Opens a fresh temporary file beside `path` (links followed) for writing; when `path` is a
+    /// device, a pipe or a socket it is opened and written in place instead, never replaced. A
+    /// folder is refused. `registry` records the temporary file while it exists.
+    public init(path: String, bufferSize: Int = 1 << 20, registry: TemporaryFiles = .shared) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-            if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, operation: "write", errno: EISDIR) }
-            temporaryPath = path
-            fd = open(path, O_WRONLY | O_CLOEXEC)
+        self.registry = registry
+        let target = try OutputDestination(path)
+        destination = target.path
+        if target.isStream {
+            temporaryPath = target.path
+            fd = open(target.path, O_WRONLY | O_CLOEXEC)
             if fd < 0 { throw FileError(path: path, operation: "open", errno: errno) }
-            isStream = true
         } else {
-            temporaryPath = path + ".partial"
-            fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            if fd < 0 { throw FileError(path: temporaryPath, operation: "create", errno: errno) }
-            isStream = false
+            temporaryPath = target.temporaryPath()
+            do {
+                fd = try registry.create(temporaryPath)
+            } catch let error as FileError {
+                // name what the user gave (a missing folder, no permission), not the temporary name
+                throw FileError(path: path, operation: "create", errno: error.code)
+            }
         }
+        isStream = target.isStream
         closesDescriptor = true
         capacity = max(bufferSize, 64)
         buffer = .allocate(capacity: capacity)
@@ -52,7 +69,9 @@ public final class AtomicFileWriter {
 
     private init(standardOutputBufferSize bufferSize: Int) {
         path = "-"
+        destination = "-"
         temporaryPath = "-"
+        registry = .shared
         fd = 1
         capacity = max(bufferSize, 64)
         buffer = .allocate(capacity: capacity)
@@ -161,18 +180,23 @@ public final class AtomicFileWriter {
             finished = true
             return
         }
-        if fsync(fd) != 0 { throw FileError(path: temporaryPath, operation: "sync", errno: errno) }
+        if fsync(fd) != 0 { throw FileError(path: path, operation: "sync", errno: errno) }
         close(fd)
         finished = true
-        if rename(temporaryPath, path) != 0 { throw FileError(path: path, operation: "rename to", errno: errno) }
+        do {
+            try registry.publish([(temporaryPath, destination)])
+        } catch {
+            registry.remove(temporaryPath)
+            throw error
+        }
     }
 
     /// Flushes and closes the temporary file without renaming it (for a caller that renames a
-    /// group of files together, see `AtomicFileWriter.renameAll`).
+    /// group of files together, see `AtomicFileWriter.renameAll`); a stream is flushed and done.
     public func finishWithoutRename() throws {
-        precondition(!isStream, "AtomicFileWriter: a stream has no temporary file")
+        if isStream { return try commit() }
         try flush()
-        if fsync(fd) != 0 { throw FileError(path: temporaryPath, operation: "sync", errno: errno) }
+        if fsync(fd) != 0 { throw FileError(path: path, operation: "sync", errno: errno) }
         close(fd)
         finished = true
     }
@@ -187,14 +211,15 @@ public final class AtomicFileWriter {
         }
         if !finished { close(fd) }
         finished = true
-        unlink(temporaryPath)
+        registry.remove(temporaryPath)
     }
 
-    /// Renames each finished writer's temporary file to its final name.
+    /// Renames each finished writer's temporary file to its destination (streams have none), all
+    /// under one hold of the registry's lock: an interruption sees none or all of them renamed.
     public static func renameAll(_ writers: [AtomicFileWriter]) throws {
-        for w in writers where rename(w.temporaryPath, w.path) != 0 {
-            throw FileError(path: w.path, operation: "rename to", errno: errno)
-        }
+        let files = writers.filter { !$0.isStream }
+        guard let registry = files.first?.registry else { return }
+        try registry.publish(files.map { ($0.temporaryPath, $0.destination) })
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
@@ -203,7 +228,7 @@ public final class AtomicFileWriter {
             let n = systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileError(path: temporaryPath, operation: "write", errno: errno)
+                throw FileError(path: path, operation: "write", errno: errno)
             }
             offset += n
         }

@@ -36,7 +36,7 @@ struct ClickHouseBenchCommand: Job {
         for _ in 0..<`repeat` {
             let m = try benchmark.run(rows: rows)
             if !context.json {
-                print("insert_s=\(m.insertSeconds) select_s=\(m.selectSeconds) rows=\(m.rows) insert_bytes=\(m.insertBytes) select_bytes=\(m.selectBytes)")
+                try StandardOutput.print("insert_s=\(m.insertSeconds) select_s=\(m.selectSeconds) rows=\(m.rows) insert_bytes=\(m.insertBytes) select_bytes=\(m.selectBytes)")
             }
             runs.append(["insert_seconds": .number(m.insertSeconds), "select_seconds": .number(m.selectSeconds), "rows": .int(m.rows),
                          "insert_bytes": .int(m.insertBytes), "select_bytes": .int(m.selectBytes)])

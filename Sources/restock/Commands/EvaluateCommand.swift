@@ -34,6 +34,7 @@ struct EvaluateCommand: Job {
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] { input.datasets }
+    var plannedOutputs: [JobDataset] { report.map { [.file($0, option: "--report")] } ?? [] }
 
     @Option(help: "Also write a Markdown notebook with SVG figures to this file.")
     var report: String?
@@ -53,7 +54,7 @@ struct EvaluateCommand: Job {
         let result = try CrossValidatedComparison(configuration).run(matrix, progress: context.messages)
         let seconds = Elapsed.seconds(since: started)
         let summary = EvaluationSummary(result: result, seconds: seconds)
-        if !context.json { print(summary.table()) }
+        if !context.json { try StandardOutput.print(summary.table()) }
         var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
             + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
         if let report = self.report {

@@ -54,6 +54,7 @@ struct FeaturesCommand: Job {
         return JobDataset.clickHouseTables(url: clickhouse.url ?? "", database: clickhouse.databaseName)
     }
 
+    var plannedOutputs: [JobDataset] { [.file(out, option: "--out")] }
     var writesToStandardOutput: Bool { out == "-" }
 
     func validate() throws {
@@ -63,7 +64,7 @@ struct FeaturesCommand: Job {
 
     func run() throws {
         if printSQL {
-            print(ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql").script)
+            try StandardOutput.print(ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql").script)
             return
         }
         try JobRunner(command: Self.jobName, options: job).run(self)

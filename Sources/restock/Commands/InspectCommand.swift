@@ -15,14 +15,14 @@ struct InspectCommand: Job {
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { [.file(model)] }
+    var plannedInputs: [JobDataset] { [.file(model, option: "--model")] }
 
     func execute(_ context: JobContext) throws -> JobReport {
         let (path, holder) = try MatrixInput.readablePath(model, option: "--model", context: context)
         let loaded = try withExtendedLifetime(holder) { try ForestModel.load(from: path) }
         let version = loaded.version.description
         let modelReport = ModelReport(loaded)
-        if !context.json { print(modelReport.text()) }
+        if !context.json { try StandardOutput.print(modelReport.text()) }
         var report = JobReport(summary: "\(model): \(loaded.trees.count) trees, \(loaded.schema.count) features, target '\(loaded.metadata.targetName)' (\(version))")
         var input = JobDataset.file(model)
         input.modelVersion = version

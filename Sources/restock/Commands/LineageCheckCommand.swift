@@ -30,10 +30,10 @@ struct LineageCheckCommand: ParsableCommand {
             ((try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]).flatMap { ($0["run"] as? [String: Any])?["runId"] as? String }
         })
         if problems.isEmpty {
-            print("\(file): \(lines.count) events of \(runs.count) runs, all valid OpenLineage 2-0-2 run events, each run START then COMPLETE or FAIL")
+            try StandardOutput.print("\(file): \(lines.count) events of \(runs.count) runs, all valid OpenLineage 2-0-2 run events, each run START then COMPLETE or FAIL")
             return
         }
-        for problem in problems { print("\(file): \(problem)") }
+        for problem in problems { try StandardOutput.print("\(file): \(problem)") }
         Log.stderr("restock lineage-check: \(problems.count) problems in \(lines.count) events")
         throw ExitCode(ExitStatus.badInput.rawValue)
     }

@@ -29,7 +29,7 @@ struct MatrixSourceOptions: ParsableArguments {
     var datasets: [JobDataset] {
         if let data { return JobDataset.dataFolder(data) }
         if let url = clickhouse.url { return JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
-        return [.file(matrix ?? "-")]
+        return [.file(matrix ?? "-", option: "--matrix")]
     }
 
     /// Reads or builds the matrix. `requireTarget`: a matrix file must have a target column.

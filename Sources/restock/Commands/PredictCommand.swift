@@ -37,7 +37,8 @@ struct PredictCommand: Job {
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { [.file(model), .file(matrix)] }
+    var plannedInputs: [JobDataset] { [.file(model, option: "--model"), .file(matrix, option: "--matrix")] }
+    var plannedOutputs: [JobDataset] { [.file(out, option: "--out")] }
     var writesToStandardOutput: Bool { out == "-" }
 
     func execute(_ context: JobContext) throws -> JobReport {

@@ -61,10 +61,14 @@ struct RecommendCommand: Job {
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] {
-        var inputs: [JobDataset] = [.file(model)]
+        var inputs: [JobDataset] = [.file(model, option: "--model")]
         if let data { inputs += JobDataset.dataFolder(data) }
         if let url = clickhouse.url { inputs += JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
         return inputs
+    }
+
+    var plannedOutputs: [JobDataset] {
+        [out.map { JobDataset.file($0, option: "--out") }, baskets.map { JobDataset.file($0, option: "--baskets") }].compactMap { $0 }
     }
 
     var writesToStandardOutput: Bool { out == "-" || baskets == "-" }
@@ -108,9 +112,9 @@ struct RecommendCommand: Job {
         }
         let destination = toTable.map { "\(clickhouse.databaseName).\($0)" } ?? (out! == "-" ? "standard output" : out!)
         if top > 0 && !context.json && !writesToStandardOutput {
-            print("top \(min(top, result.recommendations.count)) of \(result.recommendations.count) products by expected demand "
+            try StandardOutput.print("top \(min(top, result.recommendations.count)) of \(result.recommendations.count) products by expected demand "
                 + "(service level \(serviceLevel), model \(result.modelVersion)):")
-            print(RecommendationWriter.table(result.recommendations, top: top))
+            try StandardOutput.print(RecommendationWriter.table(result.recommendations, top: top))
         }
         var report = JobReport(summary: "\(result.candidateRows) candidate rows of \(result.users) users -> \(result.recommendations.count) products in \(destination)"
             + (baskets.map { "; \(result.baskets) baskets in \($0 == "-" ? "standard output" : $0)" } ?? "")

@@ -61,7 +61,8 @@ struct ScoreCommand: Job {
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { [.file(model)] + input.datasets }
+    var plannedInputs: [JobDataset] { [.file(model, option: "--model")] + input.datasets }
+    var plannedOutputs: [JobDataset] { out.map { [.file($0, option: "--out")] } ?? [] }
 
     var writesToStandardOutput: Bool { out == "-" }
 

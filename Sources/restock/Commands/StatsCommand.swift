@@ -60,7 +60,7 @@ struct StatsCommand: Job {
         }
         let loaded = clock.now
         let statistics = InstacartStatistics(data)
-        if !context.json { print(statistics.table(), terminator: "") }
+        if !context.json { try StandardOutput.print(statistics.table(), terminator: "") }
         if timing {
             Log.stderr("load_seconds \(Elapsed.seconds(loaded - start))")
             Log.stderr("stats_seconds \(Elapsed.seconds(clock.now - loaded))")

@@ -49,6 +49,9 @@ struct SweepCommand: Job {
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] { input.datasets }
+    var plannedOutputs: [JobDataset] {
+        [.file(out + "/best.rf", option: "--out"), report.map { .file($0, option: "--report") }].compactMap { $0 }
+    }
 
     func validate() throws {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
@@ -73,9 +76,9 @@ struct SweepCommand: Job {
             .run(matrix, dataFingerprint: fingerprint, progress: context.messages)
         let board = HyperparameterSweep.leaderboard(entries, metric: metric)
         if !context.json {
-            print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
+            try StandardOutput.print("rank  \(metric.padding(toLength: 12, withPad: " ", startingAt: 0))  seconds  configuration")
             for (i, e) in board.enumerated() {
-                print(String(format: "%4d  %12.4f  %7.0f  ", i + 1, e.metrics[metric] ?? Double.nan, e.seconds) + e.key)
+                try StandardOutput.print(String(format: "%4d  %12.4f  %7.0f  ", i + 1, e.metrics[metric] ?? Double.nan, e.seconds) + e.key)
             }
         }
         var report = JobReport(summary: "swept \(entries.count) configurations, \(folds) folds; no configuration finished")

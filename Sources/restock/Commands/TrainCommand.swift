@@ -46,6 +46,7 @@ struct TrainCommand: Job {
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] { input.datasets }
+    var plannedOutputs: [JobDataset] { [.file(model, option: "--model")] }
 
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
     var histograms: String = HistogramStrategy.subtraction.rawValue

@@ -9,7 +9,7 @@ import TabularIO
 import Warehouse
 
 /// The exit codes of every command (sysexits.h): 0 ok, 1 a runtime error, 64 a usage error (bad
-/// options, from the argument parser, or options that clash with what an output folder holds, as a
+/// options, from the argument parser; an output file that is an input; or options that clash with what an output folder holds, as a
 /// sweep of another run), 65 bad input data (a file, matrix, model or table that does
 /// not hold what it must), 74 an I/O error (a file or a server that cannot be read or written).
 enum ExitStatus: Int32 {

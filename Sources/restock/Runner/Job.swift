@@ -11,6 +11,10 @@ protocol Job: ParsableCommand {
     /// The datasets the job will read, known from its options (the lineage START event lists them).
     var plannedInputs: [JobDataset] { get }
 
+    /// The files the job will write, known from its options, each with the option that named it.
+    /// The runner refuses a run where one of them is an input or another output (`OutputOverlap`).
+    var plannedOutputs: [JobDataset] { get }
+
     /// True when the job writes its data to standard output (`--out -`): then `--json` is refused.
     var writesToStandardOutput: Bool { get }
 
@@ -20,6 +24,7 @@ protocol Job: ParsableCommand {
 
 extension Job {
     var plannedInputs: [JobDataset] { [] }
+    var plannedOutputs: [JobDataset] { [] }
     var writesToStandardOutput: Bool { false }
 
     /// "generate", "features", ...: the command's name, and the lineage job name's suffix.

@@ -18,17 +18,19 @@ struct JobDataset {
     var rows: Int?
     var bytes: Int?
     var modelVersion: String?
+    /// The command-line option that named it ("--out"), for messages; not part of the summaries.
+    var option: String?
 
-    /// A file, its path made absolute; "-" stays "-".
-    static func file(_ path: String, columns: [(name: String, type: String)] = [], rows: Int? = nil) -> JobDataset {
-        JobDataset(location: .file(path == "-" ? "-" : absolute(path)), columns: columns, rows: rows)
+    /// A file, its path made absolute; "-" stays "-". `option` is the option that named it.
+    static func file(_ path: String, option: String? = nil, columns: [(name: String, type: String)] = [], rows: Int? = nil) -> JobDataset {
+        JobDataset(location: .file(path == "-" ? "-" : absolute(path)), columns: columns, rows: rows, option: option)
     }
 
     /// The six files of an Instacart-layout data folder, with their columns and the types their
     /// values must have (those of the ClickHouse tables they load into).
-    static func dataFolder(_ directory: String) -> [JobDataset] {
+    static func dataFolder(_ directory: String, option: String? = "--data") -> [JobDataset] {
         InstacartSchema.tables.map { table in
-            .file(directory + "/" + table.file, columns: table.columns.map { ($0.name, $0.type) })
+            .file(directory + "/" + table.file, option: option, columns: table.columns.map { ($0.name, $0.type) })
         }
     }
 

@@ -9,7 +9,8 @@ import Darwin
 
 /// Standard input, or a named pipe such as bash's `<(...)`, as a regular file, for readers that map
 /// their input or read it twice (binary matrices, models): the bytes are copied once into a temporary
-/// file that is removed when this value is released. Cost: one pass over the input and its size on
+/// file that is removed when this value is released (or when the run is interrupted: it is recorded
+/// in `TemporaryFiles.shared`). Cost: one pass over the input and its size on
 /// the temporary disk.
 final class StandardInputFile {
     let path: String
@@ -25,6 +26,7 @@ final class StandardInputFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 { throw FileError(path: directory, operation: "create a temporary file in", errno: errno) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        TemporaryFiles.shared.record(path)
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total = 0
@@ -46,7 +48,7 @@ final class StandardInputFile {
         if total == 0 { throw StandardInputError(option: option, reason: source == "-" ? "standard input is empty" : "\(source) is empty") }
     }
 
-    deinit { unlink(path) }
+    deinit { TemporaryFiles.shared.remove(path) }
 }
 
 /// Standard input could not serve as an option's input.
