@@ -103,7 +103,7 @@ public enum RandomForest {
     /// Throws unless the parameters are valid, there is one finite target per row, at least one row
     /// and at most `TreeGrower.maxFeatureCount` features. O(rows).
     private static func validate(features: borrowing FeatureMatrix, target: [Float], parameters: ForestParameters) throws {
-        if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
+        if let problem = parameters.problem(featureCount: features.featureCount) { throw ForestError.invalidParameters(problem) }
         let n = features.rowCount, p = features.featureCount
         if target.count != n { throw ForestError.targetCountMismatch(rows: n, targets: target.count) }
         if n == 0 { throw ForestError.noTrainingRows }

@@ -20,12 +20,12 @@ struct EvaluateCommand: Job {
 
     @OptionGroup var input: MatrixSourceOptions
 
-    @Option(help: "Number of folds (fold = user_id % folds).")
+    @Option(parsing: .unconditional, help: "Number of folds (fold = user_id % folds).")
     var folds = 5
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -39,8 +39,8 @@ struct EvaluateCommand: Job {
     var report: String?
 
     func validate() throws {
-        if folds < 2 { throw ValidationError("--folds must be at least 2") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try OptionCheck.atLeast(2, folds, "--folds")
+        try OptionCheck.threads(threadsOption)
     }
 
     func execute(_ context: JobContext) throws -> JobReport {

@@ -23,10 +23,10 @@ struct SweepCommand: Job {
     @Option(help: "The grid: space-separated name=v1,v2,... terms.")
     var grid: String
 
-    @Option(help: "Run only N configurations drawn at random (seeded) from the grid.")
+    @Option(parsing: .unconditional, help: "Run only N configurations drawn at random (seeded) from the grid.")
     var random: Int?
 
-    @Option(help: "Number of folds (fold = user_id % folds).")
+    @Option(parsing: .unconditional, help: "Number of folds (fold = user_id % folds).")
     var folds = 3
 
     @Option(help: "Output folder for sweep.csv and best.rf.")
@@ -37,7 +37,7 @@ struct SweepCommand: Job {
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(name: .customLong("threads"), help: "Worker threads for each forest (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads for each forest (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -51,9 +51,10 @@ struct SweepCommand: Job {
     var plannedInputs: [JobDataset] { input.datasets }
 
     func validate() throws {
-        if folds < 2 { throw ValidationError("--folds must be at least 2") }
+        try OptionCheck.atLeast(2, folds, "--folds")
+        try OptionCheck.threads(threadsOption)
         if !SweepLog.metricNames.contains(metric) { throw ValidationError("--metric must be one of \(SweepLog.metricNames.joined(separator: ", "))") }
-        if let random, random < 1 { throw ValidationError("--random must be at least 1") }
+        if let random { try OptionCheck.atLeast(1, random, "--random") }
         do { _ = try SweepGrid(parsing: grid) } catch { throw ValidationError("\(error)") }
     }
 
