@@ -57,7 +57,7 @@ struct EvaluateCommand: Job {
         var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
             + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
         if let report = self.report {
-            let notebook = EvaluationNotebook(result: result, command: CommandLine.arguments, version: RestockVersion.string,
+            let notebook = EvaluationNotebook(result: result, command: RedactedCommandLine.arguments, version: RestockVersion.string,
                                               seconds: seconds, dataDescription: input.description)
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: report)
             context.message("wrote \(report)")

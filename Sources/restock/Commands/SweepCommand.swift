@@ -93,7 +93,7 @@ struct SweepCommand: Job {
                                              parameters: parameters,
                                              options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow(),
                                                                       origin: ModelOrigin(dataFingerprint: fingerprint,
-                                                                                          commandLine: CommandLine.arguments,
+                                                                                          commandLine: RedactedCommandLine.arguments,
                                                                                           toolVersion: RestockVersion.string)))
         let bestPath = out + "/best.rf"
         try trained.model.write(to: bestPath)
@@ -106,7 +106,7 @@ struct SweepCommand: Job {
         report.summary = "swept \(entries.count) configurations, \(folds) folds; best \(best.key) (\(metric) "
             + "\(String(format: "%.4f", best.metrics[metric] ?? Double.nan))) -> \(bestPath) (\(version))"
         if let path = self.report {
-            let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: CommandLine.arguments,
+            let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: RedactedCommandLine.arguments,
                                          version: RestockVersion.string, dataDescription: input.description, rows: labelled.rowCount)
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: path)
             context.message("wrote \(path)")

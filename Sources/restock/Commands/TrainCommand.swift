@@ -71,7 +71,7 @@ struct TrainCommand: Job {
             + "in \(Elapsed.format(readSeconds)) s; target '\(matrix.targetName)'"
             + (labelled < matrix.rowCount ? "; skipping \(matrix.rowCount - labelled) rows with an empty target" : ""))
         var run = TrainingRun(modelPath: model, parameters: forest.parameters, threads: threads, permutationRows: permutationRows,
-                              trainedAt: date ?? TrainingDate.fromEnvironmentOrNow(), commandLine: CommandLine.arguments,
+                              trainedAt: date ?? TrainingDate.fromEnvironmentOrNow(), commandLine: RedactedCommandLine.arguments,
                               toolVersion: RestockVersion.string)
         run.histograms = HistogramStrategy(rawValue: histograms) ?? .subtraction
         run.sparseNodeLimit = sparseNodeLimit
