@@ -46,6 +46,7 @@ struct EvaluateCommand: Job {
     func execute(_ context: JobContext) throws -> JobReport {
         let started = ContinuousClock.now
         let matrix = try input.load(threads: threads, context: context)
+        try forest.check(featureCount: matrix.features.featureCount)
         var configuration = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         configuration.folds = folds
         configuration.forest = forest.parameters

@@ -43,6 +43,14 @@ struct ForestOptions: ParsableArguments {
         })
     }
 
+    /// Throws a usage error when `--max-features` is a count above the `featureCount` features of
+    /// the matrix read (a fraction always fits). Called once the matrix is known.
+    func check(featureCount: Int) throws {
+        if maxFeatures > 1, maxFeatures > Double(featureCount) {
+            throw UsageError("--max-features \(OptionCheck.text(maxFeatures)) is more than the \(featureCount) features of the matrix")
+        }
+    }
+
     /// Every range `ForestParameters.problem()` checks, in option names; `--max-features` against
     /// the feature count is checked by the forest once the matrix is read.
     func validate() throws {

@@ -63,6 +63,7 @@ struct SweepCommand: Job {
         let configurations = random.map { parsed.randomConfigurations($0, seed: forest.seed) } ?? parsed.configurations()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let matrix = try input.load(threads: threads, context: context)
+        try forest.check(featureCount: matrix.features.featureCount)
         let fingerprint = matrix.fingerprint()
         var comparison = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         comparison.folds = folds

@@ -64,6 +64,7 @@ struct TrainCommand: Job {
     func execute(_ context: JobContext) throws -> JobReport {
         let readStart = ContinuousClock.now
         let matrix = try input.load(threads: threads, context: context, requireTarget: true)
+        try forest.check(featureCount: matrix.features.featureCount)
         let readSeconds = Elapsed.seconds(since: readStart)
         let columns = JobDataset.matrixColumns(matrix)
         let labelled = matrix.labelledRows.count
