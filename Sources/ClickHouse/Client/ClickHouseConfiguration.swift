@@ -57,7 +57,9 @@ public struct ClickHouseConfiguration: Sendable, CustomStringConvertible, Custom
     /// Seconds without one byte moving (sent or received, headers included) before the client
     /// asks the server, on a second connection, whether the request's `query_id` is still running
     /// (`system.processes`). Yes: the wait goes on for another `stallTimeout` (a long `CREATE TABLE
-    /// ... AS SELECT` sends nothing until it is done; 18.16 sends no progress headers). No answer
+    /// ... AS SELECT` sends nothing until it is done; 18.16 sends no `X-ClickHouse-Progress` headers
+    /// for SELECT or INSERT, with or without `wait_end_of_query`, and on current servers they would
+    /// commit the 200 status before an error could become a status). No answer
     /// within `stallTimeout`, or not running: the request fails with `TransportError.timedOut`. So a
     /// server that accepts and never answers is given up after about twice this. The server goes on
     /// running an abandoned query unless `maxExecutionTime` stops it.
