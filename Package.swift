@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Generator", "Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "HTTPClient", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: []),
-        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Lineage", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Lineage", "HTTPClient", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
     ]
 )

@@ -90,10 +90,22 @@ public struct ForestParameters: Sendable, Equatable, Codable {
         return min(max(1, raw), max(1, featureCount))
     }
 
+    /// `problem()`, and a `maxFeatures` count above `featureCount` (a fraction always fits).
+    public func problem(featureCount: Int) -> String? {
+        if let problem = problem() { return problem }
+        if maxFeatures > 1, maxFeatures > Double(featureCount) {
+            return "maxFeatures \(Int(maxFeatures)) is more than the \(featureCount) features of the matrix"
+        }
+        return nil
+    }
+
     /// Nil when the parameters are usable, else the first problem in words.
     public func problem() -> String? {
         if treeCount < 1 { return "treeCount must be at least 1 (got \(treeCount))" }
         if !(maxFeatures > 0) || !maxFeatures.isFinite { return "maxFeatures must be above 0 (got \(maxFeatures))" }
+        if maxFeatures > 1, maxFeatures != maxFeatures.rounded(.down) {
+            return "maxFeatures above 1 is a number of features and must be whole (got \(maxFeatures))"
+        }
         if minSamplesLeaf < 1 { return "minSamplesLeaf must be at least 1 (got \(minSamplesLeaf))" }
         if maxDepth < 0 { return "maxDepth must be 0 (unlimited) or more (got \(maxDepth))" }
         if !(2...255).contains(maxBins) { return "maxBins must be in 2...255 (got \(maxBins))" }

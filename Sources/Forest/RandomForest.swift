@@ -104,7 +104,7 @@ public enum RandomForest {
     /// ±infinity has no mean: both are refused, naming the row), at least one row
     /// and at most `TreeGrower.maxFeatureCount` features. O(rows).
     private static func validate(features: borrowing FeatureMatrix, target: [Float], parameters: ForestParameters) throws {
-        if let problem = parameters.problem() { throw ForestError.invalidParameters(problem) }
+        if let problem = parameters.problem(featureCount: features.featureCount) { throw ForestError.invalidParameters(problem) }
         let n = features.rowCount, p = features.featureCount
         if target.count != n { throw ForestError.targetCountMismatch(rows: n, targets: target.count) }
         if n == 0 { throw ForestError.noTrainingRows }

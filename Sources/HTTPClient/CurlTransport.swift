@@ -30,9 +30,11 @@ public struct CurlTransport: HTTPTransport {
             ccurl_setopt_str(handle, CURLOPT_URL, request.url)
             ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-            // Stall detection: the progress callback aborts when no byte has moved in either direction
-            // for stallTimeout seconds (curl's LOW_SPEED_* averages over ~5 s, too coarse for this).
+            // Stall detection: the progress callback aborts when no byte (body or header) has moved in
+            // either direction for stallTimeout seconds and `stillWorking` does not vouch for the server
+            // (curl's LOW_SPEED_* averages over whole seconds and cannot ask the server).
             exchange.stallTimeout = request.stallTimeout
+            exchange.stillWorking = request.stillWorking
             ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
             ccurl_setopt_xferinfofn(handle, CurlCallbacks.progress)
             ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, 256 << 10)
@@ -71,8 +73,12 @@ public struct CurlTransport: HTTPTransport {
             }
             if let error = exchange.callbackError { throw error }
             if exchange.stalled {
-                throw TransportError(kind: .timedOut, message: "no data moved for \(request.stallTimeout) s",
-                                     url: Self.redacted(request.url))
+                let seconds = request.stallTimeout.plainText
+                let message = request.stillWorking == nil
+                    ? "no byte moved for \(seconds) s"
+                    : "no byte moved for \(seconds) s and the server did not confirm within \(seconds) s that it is still "
+                        + "working on the request (stall timeout)"
+                throw TransportError(kind: .timedOut, message: message, url: Self.redacted(request.url))
             }
             if code != CURLE_OK {
                 let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -95,10 +101,16 @@ public struct CurlTransport: HTTPTransport {
         }
     }
 
-    /// The URL with any `user:password@` removed, for messages.
+    /// The URL for messages: without `user:password@` (up to the last `@` before the query) and
+    /// without the query (which may carry a password, and carries the SQL of an INSERT).
     static func redacted(_ url: String) -> String {
-        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+        var text = Substring(url)
+        if let question = text.firstIndex(of: "?") { text = text[..<question] }
+        guard let scheme = text.firstRange(of: "://") else { return String(text) }
+        if let at = text[scheme.upperBound...].lastIndex(of: "@") {
+            text = text[..<scheme.upperBound] + text[text.index(after: at)...]
+        }
+        return String(text)
     }
 }
 
@@ -112,12 +124,16 @@ final class CurlExchange {
     var headDelivered = false
     var callbackError: Error?
     var stallTimeout = Double.infinity
+    var stillWorking: (@Sendable () -> Bool)?
     var stalled = false
+    /// Header bytes received so far (curl's progress counts body bytes only).
+    var headerBytes = 0
     private var lastMoved = -1
     private var lastMovedAt = ContinuousClock.now
 
     /// Called by the progress callback with the bytes moved so far; true when the transfer has
-    /// been idle for longer than `stallTimeout`.
+    /// been idle for longer than `stallTimeout` and `stillWorking` (asked then, once per idle
+    /// period) does not say the server is busy with it.
     func isStalled(moved: Int) -> Bool {
         let now = ContinuousClock.now
         if moved != lastMoved {
@@ -126,8 +142,13 @@ final class CurlExchange {
             return false
         }
         let idle = now - lastMovedAt
-        stalled = Double(idle.components.seconds) + Double(idle.components.attoseconds) * 1e-18 > stallTimeout
-        return stalled
+        guard Double(idle.components.seconds) + Double(idle.components.attoseconds) * 1e-18 > stallTimeout else { return false }
+        if let stillWorking, stillWorking() {
+            lastMovedAt = ContinuousClock.now
+            return false
+        }
+        stalled = true
+        return true
     }
 
     init(onHead: @escaping (HTTPResponseHead) throws -> Void, onBody: @escaping (UnsafeRawBufferPointer) throws -> Void,
@@ -164,6 +185,7 @@ enum CurlCallbacks {
     static let header: curl_write_callback = { pointer, size, count, context in
         let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
         let bytes = size * count
+        exchange.headerBytes += bytes
         let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             exchange.headers = [:]          // a new response (after a redirect or 100 Continue)
@@ -187,7 +209,7 @@ enum CurlCallbacks {
 
     static let progress: curl_xferinfo_callback = { context, _, downloaded, _, uploaded in
         let exchange = Unmanaged<CurlExchange>.fromOpaque(context!).takeUnretainedValue()
-        return exchange.isStalled(moved: downloaded + uploaded) ? 1 : 0
+        return exchange.isStalled(moved: Int(downloaded + uploaded) + exchange.headerBytes) ? 1 : 0
     }
 
     static let read: curl_read_callback = { buffer, size, count, context in
@@ -215,5 +237,12 @@ extension String {
 extension Substring {
     fileprivate func trimmingCharacters(in set: String) -> String {
         String(self).trimmingCharacters(in: set)
+    }
+}
+
+extension Double {
+    /// The number without a trailing ".0" for whole values ("1", "0.5").
+    fileprivate var plainText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
     }
 }

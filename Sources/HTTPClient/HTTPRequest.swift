@@ -10,13 +10,18 @@ public struct HTTPRequest: Sendable {
     public var body: HTTPBody?
     /// Seconds to wait for the TCP connection.
     public var connectTimeout: Double
-    /// Seconds without a single byte moving in either direction before the request is abandoned
-    /// (a stall timeout, not a total one: long streams are fine while data flows).
+    /// Seconds without a single byte moving in either direction (headers included) before the
+    /// request is abandoned, unless `stillWorking` says otherwise (a stall timeout, not a total one:
+    /// long streams are fine while data flows).
     public var stallTimeout: Double
     /// Close the connection with a TCP reset (`SO_LINGER {1, 0}`) instead of a FIN. For uploads whose
     /// server takes an early end of the body for a complete one (ClickHouse 18.16 commits a cut-off
     /// INSERT body that ends with FIN): an aborted transfer or a killed process then cannot commit.
     public var abortiveClose: Bool
+    /// Asked (on the transfer's thread) when no byte has moved for `stallTimeout` seconds: true
+    /// means the server is still working on the request (a long computation that sends nothing
+    /// meanwhile), and the wait starts again; false or nil ends the request as timed out.
+    public var stillWorking: (@Sendable () -> Bool)?
 
     public init(url: String, method: Method = .get, headers: [(name: String, value: String)] = [],
                 body: HTTPBody? = nil, connectTimeout: Double = 10, stallTimeout: Double = 300,

@@ -1,4 +1,5 @@
 @testable import HTTPClient
+import Foundation
 import TestSupport
 import Testing
 
@@ -76,9 +77,48 @@ import Testing
 }
 
 @Test func credentialsAreRedactedFromMessages() {
-    #expect(CurlTransport.redacted("http://user:secret@127.0.0.1:8123/?q=1") == "http://127.0.0.1:8123/?q=1")
+    #expect(CurlTransport.redacted("http://user:secret@127.0.0.1:8123/?q=1") == "http://127.0.0.1:8123/")
+    #expect(CurlTransport.redacted("http://user:se@cret@127.0.0.1:8123/?password=secret") == "http://127.0.0.1:8123/")
 }
 
 final class Counter: @unchecked Sendable {
     var value = 0
+}
+
+final class CallCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+}
+
+/// A server that computes longer than the stall timeout before answering: while `stillWorking`
+/// vouches for it the wait goes on, and the answer arrives.
+@Test func aStallVouchedForByStillWorkingKeepsWaiting() throws {
+    let server = try LoopbackHTTPServer { _ in
+        usleep(2_500_000)
+        return .init(body: "done")
+    }
+    defer { server.stop() }
+    let asked = CallCounter()
+    var request = HTTPRequest(url: server.url, method: .post, body: .bytes(Array("x".utf8)), stallTimeout: 0.5)
+    request.stillWorking = { asked.increment(); return true }
+    var received: [UInt8] = []
+    let head = try CurlTransport().perform(request) { received += $0 }
+    #expect(head.status == 200)
+    #expect(String(decoding: received, as: UTF8.self) == "done")
+    #expect(asked.value >= 1)
+}
+
+/// The same server when nobody vouches for it: the request ends as timed out, after one question.
+@Test func aStallNotVouchedForTimesOut() throws {
+    let server = try SilentTCPListener()
+    defer { server.stop() }
+    let asked = CallCounter()
+    var request = HTTPRequest(url: server.url, method: .post, body: .bytes(Array("x".utf8)), stallTimeout: 0.5)
+    request.stillWorking = { asked.increment(); return false }
+    let error = try #require(throws: TransportError.self) { _ = try CurlTransport().perform(request) { _ in } }
+    #expect(error.kind == .timedOut)
+    #expect(error.description.contains("did not confirm"), "\(error)")
+    #expect(asked.value == 1)
 }

@@ -25,11 +25,12 @@ extension ClickHouseClient {
         parameters += settings.parameters
         if let format { parameters.append(("default_format", format)) }
         if sqlInURL { parameters.append(("query", sql)) }
-        let request = HTTPRequest(
+        var request = HTTPRequest(
             url: url(parameters), method: .post, headers: configuration.authenticationHeaders,
             body: sqlInURL ? body : .bytes(Array(sql.utf8)),
             connectTimeout: configuration.connectTimeout, stallTimeout: configuration.stallTimeout,
             abortiveClose: abortiveClose)
+        request.stillWorking = { [self] in isRunning(queryID: queryID) }
 
         var head: HTTPResponseHead?
         var accepted = false
@@ -102,8 +103,29 @@ extension ClickHouseClient {
         }
     }
 
+    /// The configuration's URL with its `urlParameters` (those the request does not set itself)
+    /// and then `parameters`, every name and value percent-encoded, joined by `&`.
     func url(_ parameters: [(name: String, value: String)]) -> String {
-        configuration.url + "/?" + parameters.map { "\($0.name)=\(Self.percentEncoded($0.value))" }.joined(separator: "&")
+        let own = Set(parameters.map(\.name))
+        let all = configuration.urlParameters.filter { !own.contains($0.name) } + parameters
+        return configuration.url + "/?" + all.map { "\(Self.percentEncoded($0.name))=\(Self.percentEncoded($0.value))" }
+            .joined(separator: "&")
+    }
+
+    /// Whether the server lists `queryID` in `system.processes`, asked on a connection of its own
+    /// when a request has moved no byte for `stallTimeout` seconds. False when the server does not
+    /// answer within `stallTimeout` (a hung server) or answers anything but a count above 0.
+    /// Cost: one small round trip.
+    func isRunning(queryID: String) -> Bool {
+        let sql = "SELECT count() FROM system.processes WHERE query_id = \(SQLLiteral.string(queryID))"
+        let probe = HTTPRequest(url: configuration.url + "/", method: .post, headers: configuration.authenticationHeaders,
+                                body: .bytes(Array(sql.utf8)), connectTimeout: configuration.connectTimeout,
+                                stallTimeout: configuration.stallTimeout)
+        var answer: [UInt8] = []
+        guard let head = try? transport.perform(probe, onBody: { chunk in
+            if answer.count < 64 { answer += chunk.prefix(64 - answer.count) }
+        }), head.status == 200 else { return false }
+        return (Int(String(decoding: answer, as: UTF8.self).filter { !$0.isWhitespace }) ?? 0) > 0
     }
 
     /// Every byte but the unreserved `A-Z a-z 0-9 - . _ ~` as `%XX`.

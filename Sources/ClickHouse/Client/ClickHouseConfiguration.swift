@@ -42,18 +42,28 @@ public struct ClickHouseConfiguration: Sendable, CustomStringConvertible, Custom
 
     /// The server's HTTP address, e.g. `http://127.0.0.1:8123`, without credentials or query.
     public var url: String
+    /// The user; nil sends none, or `default` when a password is set (ClickHouse's own default).
     public var user: String?
     public var password: String?
     /// Default database of unqualified names (the `database` URL parameter, which 18.16 honours;
     /// it ignores the `X-ClickHouse-Database` header).
     public var database: String?
+    /// Query parameters of the URL given to `init` other than `user` and `password` (e.g.
+    /// `max_threads=2`), sent with every request unless the request sets the same name itself.
+    public var urlParameters: [(name: String, value: String)] = []
     public var authentication: Authentication = .headers
     /// Seconds to wait for the TCP connection.
     public var connectTimeout: Double = 5
-    /// Seconds without one byte moving before a request is abandoned. A statement that computes
-    /// longer than this before answering (a large `CREATE TABLE ... AS SELECT`) needs more; the
-    /// server goes on running an abandoned query unless `maxExecutionTime` stops it.
-    public var stallTimeout: Double = 300
+    /// Seconds without one byte moving (sent or received, headers included) before the client
+    /// asks the server, on a second connection, whether the request's `query_id` is still running
+    /// (`system.processes`). Yes: the wait goes on for another `stallTimeout` (a long `CREATE TABLE
+    /// ... AS SELECT` sends nothing until it is done; 18.16 sends no `X-ClickHouse-Progress` headers
+    /// for SELECT or INSERT, with or without `wait_end_of_query`, and on current servers they would
+    /// commit the 200 status before an error could become a status). No answer
+    /// within `stallTimeout`, or not running: the request fails with `TransportError.timedOut`. So a
+    /// server that accepts and never answers is given up after about twice this. The server goes on
+    /// running an abandoned query unless `maxExecutionTime` stops it.
+    public var stallTimeout: Double = 60
     public var retry = RetryPolicy()
     /// Settings sent with every request (per-call settings override them).
     public var settings = ClickHouseSettings()
@@ -63,34 +73,34 @@ public struct ClickHouseConfiguration: Sendable, CustomStringConvertible, Custom
     /// one row per byte). Turn off only for many small queries whose columns are known.
     public var verifyColumnTypes = true
 
-    /// Credentials in the URL (`http://user:password@host:port`) are moved to `user` and
-    /// `password` (percent-decoded) unless given explicitly; a trailing `/` is dropped.
+    /// Takes `url` apart as `ClickHouseURL` describes: credentials before the last `@` and the
+    /// `user`/`password` query parameters become `user` and `password` (the arguments win when
+    /// given), other query parameters go to `urlParameters`, a trailing `/` is dropped. A URL that
+    /// cannot be used (no http(s) scheme, a bad port) leaves `url` at an address that fails to
+    /// connect and never shows the original: use `init(validating:...)` to get the reason instead.
     public init(url: String, user: String? = nil, password: String? = nil, database: String? = nil) {
-        var address = url
-        var urlUser: String?
-        var urlPassword: String?
-        if let scheme = address.firstRange(of: "://"),
-           let at = address[scheme.upperBound...].firstIndex(of: "@"),
-           !address[scheme.upperBound..<at].contains("/") {
-            let userInfo = address[scheme.upperBound..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                urlUser = Self.percentDecoded(userInfo[..<colon])
-                urlPassword = Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
-            } else {
-                urlUser = Self.percentDecoded(userInfo)
-            }
-            address = String(address[..<scheme.upperBound]) + String(address[address.index(after: at)...])
-        }
-        while address.hasSuffix("/") { address.removeLast() }
-        self.url = address
-        self.user = user ?? urlUser
-        self.password = password ?? urlPassword
+        let parsed = ClickHouseURL(parsing: url)
+        self.url = parsed.base
+        self.user = user ?? parsed.user
+        self.password = password ?? parsed.password
         self.database = database
+        self.urlParameters = parsed.parameters.map { ($0.name, $0.value) }
     }
 
+    /// `init(url:user:password:database:)` that throws `ClickHouseURLError` (which never quotes the
+    /// URL) when the URL is unusable.
+    public init(validating url: String, user: String? = nil, password: String? = nil, database: String? = nil) throws {
+        if let problem = ClickHouseURL(parsing: url).problem { throw ClickHouseURLError(reason: problem) }
+        self.init(url: url, user: user, password: password, database: database)
+    }
+
+    /// The user the server sees: `user`, else `default` when only a password is set.
+    public var effectiveUser: String? { user ?? (password == nil ? nil : "default") }
+
+    /// "url [user u [(password set)]] [database d]": never the password, nor the URL parameters.
     public var description: String {
         var text = url
-        if let user { text += " user \(user)" + (password.map { $0.isEmpty ? "" : " (password set)" } ?? "") }
+        if let user = effectiveUser { text += " user \(user)" + (password.map { $0.isEmpty ? "" : " (password set)" } ?? "") }
         if let database { text += " database \(database)" }
         return text
     }
@@ -100,28 +110,13 @@ public struct ClickHouseConfiguration: Sendable, CustomStringConvertible, Custom
 
     /// The authentication headers for a request.
     var authenticationHeaders: [(name: String, value: String)] {
-        guard let user else { return [] }
+        guard let user = effectiveUser else { return [] }
         switch authentication {
         case .headers:
             return [("X-ClickHouse-User", user), ("X-ClickHouse-Key", password ?? "")]
         case .basic:
             return [("Authorization", "Basic " + Self.base64(Array("\(user):\(password ?? "")".utf8)))]
         }
-    }
-
-    static func percentDecoded(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func base64(_ bytes: [UInt8]) -> String {
@@ -139,4 +134,10 @@ public struct ClickHouseConfiguration: Sendable, CustomStringConvertible, Custom
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// Why a ClickHouse URL cannot be used. The reason never quotes the URL (it may hold a password).
+public struct ClickHouseURLError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let reason: String
+    public var description: String { "the ClickHouse URL \(reason)" }
 }

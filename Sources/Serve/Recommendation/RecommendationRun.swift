@@ -78,6 +78,7 @@ public struct RecommendationRun: Sendable {
             return Elapsed.seconds(d)
         }
         let model = try ForestModel.load(from: c.modelPath)
+        try PredictionRange.requireProbabilities(model, path: c.modelPath)
         let version = model.version.description
         let data = try InstacartReader.read(directory: c.dataDirectory, threads: c.threads)
         let read = lap()

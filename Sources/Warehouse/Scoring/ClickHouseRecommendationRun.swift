@@ -66,6 +66,7 @@ public struct ClickHouseRecommendationRun: Sendable {
             return d
         }
         let model = try ForestModel.load(from: modelPath)
+        try PredictionRange.requireProbabilities(model, path: modelPath)
         let version = model.version.description
         let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
         try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],

@@ -16,13 +16,14 @@ struct ClickHouseBenchCommand: Job {
         shouldDisplay: false)
 
     @Option(help: "ClickHouse HTTP URL.") var url: String
-    @Option(help: "Rows to insert and read back.") var rows = 5_000_000
+    @Option(parsing: .unconditional, help: "Rows to insert and read back.") var rows = 5_000_000
     @Option(help: "Database of the table (created if missing).") var database = "bench"
     @Option(help: "Table (dropped and recreated).") var table = "bench_client"
-    @Option(help: "Repetitions.") var `repeat` = 1
+    @Option(parsing: .unconditional, help: "Repetitions.") var `repeat` = 1
 
     func validate() throws {
-        guard rows > 0, `repeat` > 0 else { throw ValidationError("--rows and --repeat must be positive") }
+        try OptionCheck.atLeast(1, rows, "--rows")
+        try OptionCheck.atLeast(1, `repeat`, "--repeat")
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be an http(s) URL") }
     }
 

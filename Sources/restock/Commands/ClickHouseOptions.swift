@@ -4,12 +4,14 @@ import Foundation
 
 /// Where a command finds ClickHouse: `--clickhouse URL [--database NAME]`, with credentials from
 /// `--clickhouse-user`/`--clickhouse-password`, else RESTOCK_CLICKHOUSE_USER /
-/// RESTOCK_CLICKHOUSE_PASSWORD, else the URL's `user:password@`. Shared by every command that reads
-/// or writes ClickHouse (`@OptionGroup var clickhouse: ClickHouseOptions`). The password is sent in
-/// a request header only and never printed: `description` leaves it out.
+/// RESTOCK_CLICKHOUSE_PASSWORD, else the URL's `user:password@` or `?user=...&password=...`
+/// (`ClickHouseConfiguration(url:)`). A password without a user is sent for user `default`, as
+/// ClickHouse itself does. Shared by every command that reads or writes ClickHouse
+/// (`@OptionGroup var clickhouse: ClickHouseOptions`). The password is sent in a request header
+/// only and never printed: `url` and `description` leave it out, and so do URL errors.
 struct ClickHouseOptions: ParsableArguments {
     @Option(name: .customLong("clickhouse"), help: ArgumentHelp("ClickHouse HTTP URL, e.g. http://127.0.0.1:8123.", valueName: "url"))
-    var url: String?
+    var givenURL: String?
 
     @Option(help: ArgumentHelp("ClickHouse database of the Instacart tables (default: instacart).", valueName: "name"))
     var database: String?
@@ -18,23 +20,37 @@ struct ClickHouseOptions: ParsableArguments {
     var user: String?
 
     @Option(name: .customLong("clickhouse-password"),
-            help: "ClickHouse password (prefer RESTOCK_CLICKHOUSE_PASSWORD: options are visible to other local users).")
+            help: "ClickHouse password, for --clickhouse-user or else user default (prefer RESTOCK_CLICKHOUSE_PASSWORD: options are visible to other local users).")
     var password: String?
 
-    static let defaultDatabase = "instacart"
+    @Option(name: .customLong("clickhouse-stall-timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds without a byte from or to ClickHouse before Restock asks the server whether the statement is still running; it gives up when the server does not confirm within as many seconds.",
+                               valueName: "seconds"))
+    var stallTimeout = Self.defaultStallTimeout
 
-    var isGiven: Bool { url != nil }
+    static let defaultDatabase = "instacart"
+    /// A minute of silence: a live server answers the `system.processes` check in milliseconds, so
+    /// this only bounds how long a dead or hung one is waited for (about twice this).
+    static let defaultStallTimeout = 60.0
+
+    var isGiven: Bool { givenURL != nil }
+    /// The server's address as `--clickhouse` gave it, without credentials or query parameters:
+    /// the form every message, report and lineage event uses.
+    var url: String? { givenURL.map { ClickHouseConfiguration(url: $0).url } }
     var databaseName: String { database ?? Self.defaultDatabase }
 
     func validate() throws {
-        if let url {
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw ValidationError("--clickhouse must be an http:// or https:// URL, not '\(url)'")
+        if let givenURL {
+            do {
+                _ = try ClickHouseConfiguration(validating: givenURL)
+            } catch let error as ClickHouseURLError {
+                throw ValidationError("--clickhouse: \(error)")
             }
         } else if database != nil || user != nil || password != nil {
             throw ValidationError("--database, --clickhouse-user and --clickhouse-password need --clickhouse URL")
         }
         if let database, database.isEmpty { throw ValidationError("--database must not be empty") }
+        try OptionCheck.above(0, stallTimeout, "--clickhouse-stall-timeout")
     }
 
     /// Throws unless `name` is a plain table name: a letter or `_`, then letters, digits and `_`
@@ -48,11 +64,12 @@ struct ClickHouseOptions: ParsableArguments {
         }
     }
 
-    /// A client for the URL. `stallTimeout` is how long a statement may compute before its answer
-    /// starts (feature queries at full scale take minutes on 18.16).
-    func client(stallTimeout: Double = 1800) -> ClickHouseClient {
+    /// A client for the URL with `--clickhouse-stall-timeout`. A statement may compute for longer
+    /// (feature queries at full scale take minutes on 18.16): the client asks the server whether it
+    /// still runs (`ClickHouseConfiguration.stallTimeout`).
+    func client() -> ClickHouseClient {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = ClickHouseConfiguration(url: url ?? "", user: user ?? environment["RESTOCK_CLICKHOUSE_USER"],
+        var configuration = ClickHouseConfiguration(url: givenURL ?? "", user: user ?? environment["RESTOCK_CLICKHOUSE_USER"],
                                                     password: password ?? environment["RESTOCK_CLICKHOUSE_PASSWORD"])
         configuration.stallTimeout = stallTimeout
         return ClickHouseClient(configuration: configuration)

@@ -20,12 +20,12 @@ struct EvaluateCommand: Job {
 
     @OptionGroup var input: MatrixSourceOptions
 
-    @Option(help: "Number of folds (fold = user_id % folds).")
+    @Option(parsing: .unconditional, help: "Number of folds (fold = user_id % folds).")
     var folds = 5
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -40,13 +40,14 @@ struct EvaluateCommand: Job {
     var report: String?
 
     func validate() throws {
-        if folds < 2 { throw ValidationError("--folds must be at least 2") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try OptionCheck.atLeast(2, folds, "--folds")
+        try OptionCheck.threads(threadsOption)
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
         let started = ContinuousClock.now
         let matrix = try input.load(threads: threads, context: context)
+        try forest.check(featureCount: matrix.features.featureCount)
         var configuration = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         configuration.folds = folds
         configuration.forest = forest.parameters
@@ -58,7 +59,7 @@ struct EvaluateCommand: Job {
         var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
             + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
         if let report = self.report {
-            let notebook = EvaluationNotebook(result: result, command: CommandLine.arguments, version: RestockVersion.string,
+            let notebook = EvaluationNotebook(result: result, command: RedactedCommandLine.arguments, version: RestockVersion.string,
                                               seconds: seconds, dataDescription: input.description)
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: report)
             context.message("wrote \(report)")

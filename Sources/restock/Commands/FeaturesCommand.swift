@@ -38,7 +38,7 @@ struct FeaturesCommand: Job {
     @Option(help: "csv or binary (default: binary when --out ends in .bin, else csv).")
     var format: Format?
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -59,7 +59,7 @@ struct FeaturesCommand: Job {
 
     func validate() throws {
         if (data == nil) == !clickhouse.isGiven { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try OptionCheck.threads(threadsOption)
     }
 
     func run() throws {

@@ -24,19 +24,19 @@ struct GenerateCommand: Job {
             """
     )
 
-    @Option(help: "Number of users (206209 is the size of the real dataset).")
+    @Option(parsing: .unconditional, help: "Number of users (206209 is the size of the real dataset).")
     var users: Int
 
-    @Option(help: "Master random seed.")
+    @Option(parsing: .unconditional, help: "Master random seed.")
     var seed: UInt64 = 1
 
     @Option(help: "Output folder (created if missing).")
     var out: String
 
-    @Option(help: "Share of users whose last order is a 'test' order (the rest get 'train').")
+    @Option(parsing: .unconditional, help: "Share of users whose last order is a 'test' order (the rest get 'train').")
     var testFraction: Double = GeneratorConfiguration.kaggleTestFraction
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -50,9 +50,9 @@ struct GenerateCommand: Job {
     @OptionGroup var job: JobOptions
 
     func validate() throws {
-        if users < 1 { throw ValidationError("--users must be at least 1.") }
-        if !(0...1).contains(testFraction) { throw ValidationError("--test-fraction must be between 0 and 1.") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        try OptionCheck.atLeast(1, users, "--users")
+        try OptionCheck.within(0...1, testFraction, "--test-fraction")
+        try OptionCheck.threads(threadsOption)
     }
 
     func execute(_ context: JobContext) throws -> JobReport {

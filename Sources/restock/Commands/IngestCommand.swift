@@ -26,16 +26,16 @@ struct IngestCommand: Job {
 
     @OptionGroup var clickhouse: ClickHouseOptions
 
-    @Option(name: .customLong("threads"), help: "Worker threads for reading the files (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads for reading the files (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    @Option(help: ArgumentHelp("INSERTs running at once (big tables are cut into row ranges).", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("INSERTs running at once (big tables are cut into row ranges).", visibility: .hidden))
     var connections = 2
 
-    @Option(help: ArgumentHelp("Fault tests: stop writing order_products__prior after this many rows and wait to be killed.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fault tests: stop writing order_products__prior after this many rows and wait to be killed.",
                                visibility: .hidden))
     var pauseAfterRows: Int?
 
@@ -45,8 +45,9 @@ struct IngestCommand: Job {
 
     func validate() throws {
         if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if connections < 1 { throw ValidationError("--connections must be at least 1") }
+        try OptionCheck.threads(threadsOption)
+        try OptionCheck.atLeast(1, connections, "--connections")
+        if let pauseAfterRows { try OptionCheck.atLeast(0, pauseAfterRows, "--pause-after-rows") }
     }
 
     func execute(_ context: JobContext) throws -> JobReport {

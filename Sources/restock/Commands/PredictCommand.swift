@@ -22,17 +22,18 @@ struct PredictCommand: Job {
     @Option(help: "Output CSV with one column 'prediction'; - writes to standard output.")
     var out: String
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    @Option(help: ArgumentHelp("Rows per scoring block (0 = automatic), for benchmarks.", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Rows per scoring block (0 = automatic), for benchmarks.", visibility: .hidden))
     var blockRows = 0
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try OptionCheck.threads(threadsOption)
+        try OptionCheck.atLeast(0, blockRows, "--block-rows")
     }
 
     @OptionGroup var job: JobOptions

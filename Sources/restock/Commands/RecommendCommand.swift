@@ -34,7 +34,7 @@ struct RecommendCommand: Job {
 
     @OptionGroup var clickhouse: ClickHouseOptions
 
-    @Option(help: "Service level: the probability that the stock covers the demand (0.5 to 0.9999).")
+    @Option(parsing: .unconditional, help: "Service level: the probability that the stock covers the demand (0.5 to 0.9999).")
     var serviceLevel = 0.95
 
     @Option(help: "Output CSV, one line per product; - writes to standard output.")
@@ -49,10 +49,10 @@ struct RecommendCommand: Job {
     @Option(help: "Next orders to cover: all (train and test orders) or test (only the unlabelled ones).")
     var horizon = RecommendationRun.Horizon.all.rawValue
 
-    @Option(help: "Recommendations to print on standard output (0 prints none; none are printed when --out, --baskets or --json use standard output).")
+    @Option(parsing: .unconditional, help: "Recommendations to print on standard output (0 prints none; none are printed when --out, --baskets or --json use standard output).")
     var top = 20
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -87,10 +87,10 @@ struct RecommendCommand: Job {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
             try ClickHouseOptions.checkTableName(toTable)
         }
-        if !(serviceLevel >= 0.5 && serviceLevel <= 0.9999) { throw ValidationError("--service-level must be between 0.5 and 0.9999") }
+        try OptionCheck.within(0.5...0.9999, serviceLevel, "--service-level")
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if top < 0 { throw ValidationError("--top must be 0 or more") }
+        try OptionCheck.threads(threadsOption)
+        try OptionCheck.atLeast(0, top, "--top")
     }
 
     func execute(_ context: JobContext) throws -> JobReport {

@@ -43,19 +43,19 @@ struct ScoreCommand: Job {
     @Option(help: ArgumentHelp("ClickHouse table to publish the scores into (with --clickhouse).", valueName: "name"))
     var toTable: String?
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    @Option(help: "Rows per chunk (memory is about chunk rows x columns x 4 bytes, twice).")
+    @Option(parsing: .unconditional, help: "Rows per chunk (memory is about chunk rows x columns x 4 bytes, twice).")
     var chunkRows = 65_536
 
-    @Option(help: ArgumentHelp("Fault tests: abort the upload to --to-table after this many rows.", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fault tests: abort the upload to --to-table after this many rows.", visibility: .hidden))
     var failAfterRows: Int?
 
-    @Option(help: ArgumentHelp("Fault tests: stop the upload to --to-table after this many rows and wait to be killed.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fault tests: stop the upload to --to-table after this many rows and wait to be killed.",
                                visibility: .hidden))
     var pauseAfterRows: Int?
 
@@ -76,8 +76,10 @@ struct ScoreCommand: Job {
         if (failAfterRows != nil || pauseAfterRows != nil) && toTable == nil {
             throw ValidationError("--fail-after-rows and --pause-after-rows need --to-table")
         }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if chunkRows < 1 { throw ValidationError("--chunk-rows must be at least 1") }
+        try OptionCheck.threads(threadsOption)
+        try OptionCheck.atLeast(1, chunkRows, "--chunk-rows")
+        if let failAfterRows { try OptionCheck.atLeast(0, failAfterRows, "--fail-after-rows") }
+        if let pauseAfterRows { try OptionCheck.atLeast(0, pauseAfterRows, "--pause-after-rows") }
     }
 
     static let scoreColumns: [(name: String, type: String)] = [("user_id", "Int32"), ("product_id", "Int32"), ("probability", "Float32")]

@@ -23,10 +23,10 @@ struct SweepCommand: Job {
     @Option(help: "The grid: space-separated name=v1,v2,... terms.")
     var grid: String
 
-    @Option(help: "Run only N configurations drawn at random (seeded) from the grid.")
+    @Option(parsing: .unconditional, help: "Run only N configurations drawn at random (seeded) from the grid.")
     var random: Int?
 
-    @Option(help: "Number of folds (fold = user_id % folds).")
+    @Option(parsing: .unconditional, help: "Number of folds (fold = user_id % folds).")
     var folds = 3
 
     @Option(help: "Output folder for sweep.csv and best.rf.")
@@ -37,7 +37,7 @@ struct SweepCommand: Job {
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(name: .customLong("threads"), help: "Worker threads for each forest (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads for each forest (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
@@ -54,9 +54,10 @@ struct SweepCommand: Job {
     }
 
     func validate() throws {
-        if folds < 2 { throw ValidationError("--folds must be at least 2") }
+        try OptionCheck.atLeast(2, folds, "--folds")
+        try OptionCheck.threads(threadsOption)
         if !SweepLog.metricNames.contains(metric) { throw ValidationError("--metric must be one of \(SweepLog.metricNames.joined(separator: ", "))") }
-        if let random, random < 1 { throw ValidationError("--random must be at least 1") }
+        if let random { try OptionCheck.atLeast(1, random, "--random") }
         do { _ = try SweepGrid(parsing: grid) } catch { throw ValidationError("\(error)") }
     }
 
@@ -65,6 +66,7 @@ struct SweepCommand: Job {
         let configurations = random.map { parsed.randomConfigurations($0, seed: forest.seed) } ?? parsed.configurations()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let matrix = try input.load(threads: threads, context: context)
+        try forest.check(featureCount: matrix.features.featureCount)
         let fingerprint = matrix.fingerprint()
         var comparison = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         comparison.folds = folds
@@ -95,7 +97,7 @@ struct SweepCommand: Job {
                                              parameters: parameters,
                                              options: TrainingOptions(threads: threads, trainedAt: TrainingDate.fromEnvironmentOrNow(),
                                                                       origin: ModelOrigin(dataFingerprint: fingerprint,
-                                                                                          commandLine: CommandLine.arguments,
+                                                                                          commandLine: RedactedCommandLine.arguments,
                                                                                           toolVersion: RestockVersion.string)))
         let bestPath = out + "/best.rf"
         try trained.model.write(to: bestPath)
@@ -108,7 +110,7 @@ struct SweepCommand: Job {
         report.summary = "swept \(entries.count) configurations, \(folds) folds; best \(best.key) (\(metric) "
             + "\(String(format: "%.4f", best.metrics[metric] ?? Double.nan))) -> \(bestPath) (\(version))"
         if let path = self.report {
-            let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: CommandLine.arguments,
+            let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: RedactedCommandLine.arguments,
                                          version: RestockVersion.string, dataDescription: input.description, rows: labelled.rowCount)
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: path)
             context.message("wrote \(path)")

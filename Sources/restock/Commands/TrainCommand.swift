@@ -27,13 +27,13 @@ struct TrainCommand: Job {
 
     @OptionGroup var forest: ForestOptions
 
-    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threadsOption: Int?
 
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    @Option(help: "Out-of-bag rows sampled for permutation importances; 0 skips them.")
+    @Option(parsing: .unconditional, help: "Out-of-bag rows sampled for permutation importances; 0 skips them.")
     var permutationRows = 5000
 
     @Flag(inversion: .prefixedNo,
@@ -51,18 +51,21 @@ struct TrainCommand: Job {
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
     var histograms: String = HistogramStrategy.subtraction.rawValue
 
-    @Option(help: ArgumentHelp("Nodes with fewer rows use sparse histograms, for benchmarks.", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Nodes with fewer rows use sparse histograms, for benchmarks.", visibility: .hidden))
     var sparseNodeLimit = 256
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if permutationRows < 0 { throw ValidationError("--permutation-rows must be 0 or more") }
+        try OptionCheck.threads(threadsOption)
+        try OptionCheck.atLeast(0, permutationRows, "--permutation-rows")
+        try OptionCheck.atLeast(0, sparseNodeLimit, "--sparse-node-limit")
+        if let date { try OptionCheck.isoDate(date, "--date") }
         if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
         let readStart = ContinuousClock.now
         let matrix = try input.load(threads: threads, context: context, requireTarget: true)
+        try forest.check(featureCount: matrix.features.featureCount)
         let readSeconds = Elapsed.seconds(since: readStart)
         let columns = JobDataset.matrixColumns(matrix)
         let labelled = matrix.labelledRows.count
@@ -70,7 +73,7 @@ struct TrainCommand: Job {
             + "in \(Elapsed.format(readSeconds)) s; target '\(matrix.targetName)'"
             + (labelled < matrix.rowCount ? "; skipping \(matrix.rowCount - labelled) rows with an empty target" : ""))
         var run = TrainingRun(modelPath: model, parameters: forest.parameters, threads: threads, permutationRows: permutationRows,
-                              trainedAt: date ?? TrainingDate.fromEnvironmentOrNow(), commandLine: CommandLine.arguments,
+                              trainedAt: date ?? TrainingDate.fromEnvironmentOrNow(), commandLine: RedactedCommandLine.arguments,
                               toolVersion: RestockVersion.string)
         run.histograms = HistogramStrategy(rawValue: histograms) ?? .subtraction
         run.sparseNodeLimit = sparseNodeLimit

@@ -25,6 +25,8 @@ enum ExitStatus: Int32 {
         case is CSVError, is DataError, is MatrixFileError, is ModelFileError, is ScoringError, is ReorderMatrixSourceError,
              is InstacartIngestError, is StandardInputError:
             return .badInput
+        case is NotAProbabilityModelError:
+            return .badInput
         case is FileError, is TransportError:
             return .inputOutput
         case is UsageError, is ValidationError, is SweepLogError:
