@@ -44,8 +44,10 @@ public struct PublishLock: Sendable {
                 break
             } catch let error as ClickHouseError where error.code == 57 {
                 guard let holder = try holder(client, table: name) else { continue }  // dropped meanwhile: retry
-                let sameProcessNumber = holder.host == owner.host && holder.pid == owner.pid && holder.runID != owner.runID
-                if sameProcessNumber || RunOwner.isDead(host: holder.host, pid: holder.pid) {
+                // A holder with this process's number: an earlier process that had the same pid, or a
+                // run of this process whose release failed (the server was down); stale unless live here.
+                let thisProcess = holder.host == owner.host && holder.pid == getpid() && !ActiveRuns.shared.contains(holder.runID)
+                if thisProcess || RunOwner.isDead(host: holder.host, pid: holder.pid) {
                     if try breakStale(client, holder: holder) {
                         progress?("broke the stale lock \(database).\(name) of \(holder.owner.description): that process is gone")
                     }
@@ -61,6 +63,7 @@ public struct PublishLock: Sendable {
                 usleep(200_000)
             }
         }
+        ActiveRuns.shared.insert(owner.runID)
         try? client.execute("INSERT INTO \(qualified) (run_id, host, pid, started) VALUES (\(SQLLiteral.string(owner.runID)), "
                             + "\(SQLLiteral.string(owner.host)), \(owner.pid), \(owner.started))")
     }
@@ -68,6 +71,7 @@ public struct PublishLock: Sendable {
     /// Drops the lock table if this run holds it (best effort: a lock left by a failed release is
     /// broken by the next run of this host, since this process will be gone).
     public func release(_ client: ClickHouseClient) {
+        ActiveRuns.shared.remove(owner.runID)
         guard let holder = try? holder(client, table: name), holder.runID == owner.runID else { return }
         try? client.execute("DROP TABLE IF EXISTS \(qualified)")
     }
@@ -90,12 +94,17 @@ public struct PublishLock: Sendable {
             switch column {
             case "run_id": holder.runID = value
             case "host": holder.host = value
-            case "pid": holder.pid = Int32(value) ?? 0
-            case "started": holder.started = Int(value) ?? 0
+            case "pid": holder.pid = Int32(Self.firstInteger(value)) ?? 0
+            case "started": holder.started = Int(Self.firstInteger(value)) ?? 0
             default: break
             }
         }
         return found ? holder : nil
+    }
+
+    /// The first run of digits of `text` (18.16 prints a UInt32 default as `CAST(1234, 'UInt32')`).
+    static func firstInteger(_ text: String) -> String {
+        String(text.drop { !$0.isASCII || !$0.isNumber }.prefix { $0.isASCII && $0.isNumber })
     }
 
     /// Renames the lock away, checks that the renamed table is the stale holder's (not a lock that
@@ -114,4 +123,16 @@ public struct PublishLock: Sendable {
         try? client.execute("RENAME TABLE \(SQLLiteral.qualifiedName(database, aside)) TO \(qualified)")
         return false
     }
+}
+
+/// The run ids of the locks this process holds (so that a lock held by this pid but by no live run
+/// of it, left by a release that failed, is recognised as stale).
+final class ActiveRuns: @unchecked Sendable {
+    static let shared = ActiveRuns()
+    private let lock = NSLock()
+    private var ids: Set<String> = []
+
+    func insert(_ id: String) { lock.lock(); ids.insert(id); lock.unlock() }
+    func remove(_ id: String) { lock.lock(); ids.remove(id); lock.unlock() }
+    func contains(_ id: String) -> Bool { lock.lock(); defer { lock.unlock() }; return ids.contains(id) }
 }
