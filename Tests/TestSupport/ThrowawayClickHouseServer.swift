@@ -41,6 +41,25 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
         for _ in 0..<200 where kill(pid, 0) == 0 { usleep(25_000) }
     }
 
+    /// A clean restart: scripts/clickhouse stop (SIGTERM, waits for the exit) and start again on the
+    /// same port and data folder.
+    public func restartCleanly() throws {
+        let (status, messages) = try Self.runScript(["stop", "--dir", directory])
+        if status != 0 { throw ServerError(message: "scripts/clickhouse stop exited with \(status): \(messages)") }
+        try restart()
+    }
+
+    /// True when a clickhouse-server binary is installed (CLICKHOUSE_SERVER, PATH or /usr/sbin), so
+    /// that a test can start a server of its own.
+    public static var isAvailable: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if let given = environment["CLICKHOUSE_SERVER"], !given.isEmpty { return FileManager.default.isExecutableFile(atPath: given) }
+        let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin"]
+        return folders.contains { FileManager.default.isExecutableFile(atPath: $0 + "/clickhouse-server") }
+    }
+
+    public static let skipReason = "clickhouse-server is not installed, so the fault tests that start their own server are skipped"
+
     /// Starts the server again on the same port and data folder.
     public func restart() throws {
         let (status, messages) = try Self.runScript(["start", "--port", String(port), "--dir", directory])
