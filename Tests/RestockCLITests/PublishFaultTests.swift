@@ -13,7 +13,7 @@ import TestSupport
 /// more server restart, and that a rerun then succeeds, publishes the new content and leaves no
 /// load, old, lock or intermediate table behind. Each test prints its rows of the fault matrix
 /// (`scripts/bench/fault_matrix` collects them).
-@Suite(.serialized, .enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
+@Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
 struct PublishFaultTests {
     enum Fault: String, CaseIterable, Sendable {
         case killClient = "kill -9 client"
