@@ -36,7 +36,7 @@ struct PublishRestartTests {
         }
     }
 
-    /// Finding 1: a re-ingest, then a clean restart and a kill -9 of the server: every table holds
+    /// Finding 1: a re-ingest, then a kill -9 of the server and a clean restart: every table holds
     /// the rows of the last ingest once (18.16 brought the parts replaced by REPLACE PARTITION back).
     @Test func reingestSurvivesRestartsWithoutDoubling() throws {
         let s = try Setup()
@@ -46,11 +46,11 @@ struct PublishRestartTests {
         let expected = try IngestCommandTests.fingerprints(reference)
         for _ in 0..<2 { #expect(try s.ingest(s.dataA, db).status == 0) }
         #expect(try IngestCommandTests.fingerprints(db) == expected)
-        try s.server.restartCleanly()
-        #expect(try IngestCommandTests.fingerprints(db) == expected, "after a clean restart")
         try s.server.killHard()
         try s.server.restart()
         #expect(try IngestCommandTests.fingerprints(db) == expected, "after kill -9 and a start")
+        try s.server.restartCleanly()
+        #expect(try IngestCommandTests.fingerprints(db) == expected, "after a clean restart")
     }
 
     /// Finding 1 for `score --to-table`: a rerun of the same model version, then restarts.
@@ -70,11 +70,11 @@ struct PublishRestartTests {
         #expect(try RestockProcess.run(score).status == 0)
         let once = try state()
         #expect(try RestockProcess.run(score).status == 0)
-        try s.server.restartCleanly()
-        #expect(try state() == once, "after a clean restart")
         try s.server.killHard()
         try s.server.restart()
         #expect(try state() == once, "after kill -9 and a start")
+        try s.server.restartCleanly()
+        #expect(try state() == once, "after a clean restart")
     }
 
     /// Finding 2: the six tables of two ingests mixed by hand (as a run killed inside its swap
