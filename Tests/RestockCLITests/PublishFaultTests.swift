@@ -31,7 +31,7 @@ struct PublishFaultTests {
         let dataA: String, dataB: String, modelA: String, modelB: String
         let templateA: ClickHouseTestDatabase, templateB: ClickHouseTestDatabase
 
-        init(users: Int = 300) throws {
+        init(users: Int = 200) throws {
             server = try ThrowawayClickHouseServer()
             dir = try TemporaryDirectory(prefix: "restock-fault")
             dataA = dir.file("a")
