@@ -27,7 +27,7 @@ extension ReorderMatrix {
     /// Builds the same matrix as `build(directory:)` (same rows in the same order, same columns, same
     /// values bit for bit: see `ReorderFeatureSQL`) from the tables `restock ingest` loaded into
     /// `database`. The work runs on the server as one `CREATE TABLE ... ENGINE = Memory AS SELECT`
-    /// per step of `ReorderFeatureSQL` (intermediate tables named `restock_tmp_<random>_<step>`,
+    /// per step of `ReorderFeatureSQL` (intermediate tables named `restock_tmp_<host>_<pid>_<run>_<step>`,
     /// dropped at the end, also after an error) and one SELECT streamed as RowBinary straight into
     /// the column-major matrix; the row count is checked against the server's count. NaN has one bit
     /// pattern (`Float.nan`) whatever the server sends.

@@ -13,7 +13,7 @@ import TabularIO
 /// The candidate rows' features are computed by the server (`ReorderFeatureSQL`) and streamed out
 /// as RowBinary in chunks of `chunkRows` rows (`ReorderMatrix.stream`); each chunk is scored by the
 /// forest (`ForestPredictor`, over `threads`). To a table: the scored rows (user_id, product_id,
-/// probability Float32, model_version) go into a streaming RowBinary INSERT into the run's stage
+/// probability Float32, model_version) go into a streaming RowBinary INSERT into the run's load
 /// table on a second connection (the run's load table, `ModelVersionTable.begin`), then
 /// `ModelVersionPublication.publish` checks its count against the rows sent, carries the other
 /// model versions over and swaps it in with one RENAME (restart-proof; see `ModelVersionTable`). The
@@ -46,8 +46,8 @@ public struct ClickHouseScoringRun: Sendable {
     public var handoffCapacity = 2
     /// Rows written per call of the INSERT's producer.
     var batchRows = 8192
-    /// Settings of the INSERT into the stage (tests make its blocks small, so that the server
-    /// commits parts of a failing upload into the stage).
+    /// Settings of the INSERT into the load table (tests make its blocks small, so that the server
+    /// commits parts of a failing upload into the load table).
     public var insertSettings = ClickHouseSettings()
     /// Called from inside the INSERT's producer after each batch of rows with the rows written so
     /// far (table output). An error it throws aborts the upload midway and is rethrown by `run`:
@@ -142,22 +142,22 @@ public struct ClickHouseScoringRun: Sendable {
     }
 
     /// The table output as a producer-consumer pipeline: the reader thread streams and scores the
-    /// chunks into the handoff, this thread uploads them into the stage, then publishes the stage.
+    /// chunks into the handoff, this thread uploads them into the load table, then publishes it.
     private func toTable(_ table: ModelVersionTable, version: String, scorer: StreamingScorer,
                          progress: (@Sendable (String) -> Void)?) throws -> Summary {
         try ReorderMatrix.checkTablesExist(client, database: database)
         let publication = try table.begin(client, version: version, owner: owner, lockWait: lockWait, fault: fault, progress: progress)
-        let stage = publication.loadTable
+        let load = publication.loadTable
         let handoff = ChunkHandoff<ScoredRows>(capacity: handoffCapacity)
         let reader = ScoringReader(client: client, database: database, chunkRows: chunkRows, scorer: scorer, handoff: handoff)
         reader.start(progress: progress)
         var summary = Summary()
         do {
-            let sent = try upload(handoff, into: stage, columns: table.insertColumns, version: version,
+            let sent = try upload(handoff, into: load, columns: table.insertColumns, version: version,
                                   summary: &summary, progress: progress)
             let result = try reader.join()
             guard result.rows == sent else {
-                throw PublishError.countMismatch(table: "\(database).\(stage)", sent: result.rows, counted: sent)
+                throw PublishError.countMismatch(table: "\(database).\(load)", sent: result.rows, counted: sent)
             }
             try publish(publication, rows: sent, summary: &summary, progress: progress)
             summary.rows = sent
@@ -173,10 +173,10 @@ public struct ClickHouseScoringRun: Sendable {
         }
     }
 
-    /// Uploads the scored chunks of `handoff` into the stage as one streaming INSERT, `batchRows`
+    /// Uploads the scored chunks of `handoff` into the load table as one streaming INSERT, `batchRows`
     /// rows per call of its producer (calling `rowsWritten` after each), and returns the rows sent.
     /// The feature steps run before the first chunk: the INSERT is opened only once there is one.
-    private func upload(_ handoff: ChunkHandoff<ScoredRows>, into stage: String, columns: [ClickHouseColumn],
+    private func upload(_ handoff: ChunkHandoff<ScoredRows>, into load: String, columns: [ClickHouseColumn],
                         version: String, summary: inout Summary, progress: (@Sendable (String) -> Void)?) throws -> Int {
         guard let first = try handoff.take() else { return 0 }
         let clock = ContinuousClock()
@@ -186,12 +186,12 @@ public struct ClickHouseScoringRun: Sendable {
             try userHook?(rows)
             if midLoad.set() { fault?(.midLoad) }
         }
-        let transfer = try client.insert(into: stage, database: database, columns: columns, settings: insertSettings) { writer in
+        let transfer = try client.insert(into: load, database: database, columns: columns, settings: insertSettings) { writer in
             try rows.writeBatch(into: &writer)
         }
         summary.insert = Elapsed.seconds(clock.now - insertStart)
         summary.insertBytes = transfer.bytes
-        progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(stage) "
+        progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(load) "
             + "in \(Self.format(summary.insert)) s")
         return rows.sent
     }
