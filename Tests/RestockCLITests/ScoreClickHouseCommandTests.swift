@@ -97,7 +97,7 @@ struct ScoreClickHouseCommandTests {
     }
 
     /// The client is SIGKILLed with its upload open (more than 1 MiB of it sent): the published
-    /// rows stay as they were, and the next run replaces the stale stage and publishes once.
+    /// rows stay as they were, and the next run drops the stale load table and lock and publishes once.
     @Test func killedClientMidUploadLeavesTheTableAsItWas() throws {
         let s = try Setup(users: 800, seed: 77)
         let first = try s.restock(["score", "--model", s.model, "--clickhouse", "URL", "--database", "DB", "--to-table", "scores"])
@@ -109,11 +109,11 @@ struct ScoreClickHouseCommandTests {
         running.kill()
         #expect(paused, "the upload never paused: \(running.stderr)")
         #expect(try s.fingerprint("scores") == before)
-        #expect(try s.db.tableNames().contains { $0.hasPrefix("scores__stage_") }, "a killed client cannot drop its stage")
+        #expect(try s.db.tableNames().contains { $0.hasPrefix("scores__load_") }, "a killed client cannot drop its load table")
         let again = try s.restock(["score", "--model", s.model, "--clickhouse", "URL", "--database", "DB", "--to-table", "scores"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try s.fingerprint("scores") == before)
-        #expect(try !s.db.tableNames().contains { $0.hasPrefix("scores__stage_") })
+        #expect(try !s.db.tableNames().contains { $0.hasPrefix("scores__load_") })
     }
 
     @Test func recommendFromClickHouseEqualsTheFolderAndPublishes() throws {

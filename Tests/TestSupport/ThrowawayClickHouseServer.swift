@@ -41,6 +41,28 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
         for _ in 0..<200 where kill(pid, 0) == 0 { usleep(25_000) }
     }
 
+    /// A clean restart: scripts/clickhouse stop (SIGTERM, waits for the exit) and start again on the
+    /// same port and data folder. False when the server did not exit within scripts/clickhouse's 20 s
+    /// and was killed (SIGKILL) instead.
+    @discardableResult
+    public func restartCleanly() throws -> Bool {
+        let (status, messages) = try Self.runScript(["stop", "--dir", directory])
+        if status != 0 { throw ServerError(message: "scripts/clickhouse stop exited with \(status): \(messages)") }
+        try restart()
+        return !messages.contains("sending SIGKILL")
+    }
+
+    /// True when a clickhouse-server binary is installed (CLICKHOUSE_SERVER, PATH or /usr/sbin), so
+    /// that a test can start a server of its own.
+    public static var isAvailable: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if let given = environment["CLICKHOUSE_SERVER"], !given.isEmpty { return FileManager.default.isExecutableFile(atPath: given) }
+        let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin"]
+        return folders.contains { FileManager.default.isExecutableFile(atPath: $0 + "/clickhouse-server") }
+    }
+
+    public static let skipReason = "clickhouse-server is not installed, so the fault tests that start their own server are skipped"
+
     /// Starts the server again on the same port and data folder.
     public func restart() throws {
         let (status, messages) = try Self.runScript(["start", "--port", String(port), "--dir", directory])
@@ -54,18 +76,38 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs scripts/clickhouse; returns its exit status and what it wrote to stderr.
+    /// Runs scripts/clickhouse; returns its exit status and what it wrote to stderr. Spawned with an
+    /// empty signal mask and default signal actions: the test runner blocks SIGTERM among others,
+    /// and a server that inherited that mask would ignore scripts/clickhouse stop's SIGTERM (it was
+    /// then killed after 20 s, so a "clean" restart was a SIGKILL).
     static func runScript(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: messages, as: UTF8.self))
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("restock-ch-\(UUID().uuidString).err").path
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), all = sigset_t()
+        sigemptyset(&empty)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([script] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script, &actions, &attributes, argv, environ)
+        if spawned != 0 { throw ServerError(message: "cannot run \(script): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let messages = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), messages)
     }
 
     public struct ServerError: Error, CustomStringConvertible {

@@ -77,10 +77,11 @@ struct ClickHouseScoringTests {
         var fresh = f.scoring(f.modelA, into: "fresh")
         fresh.rowsWritten = InjectedFault.after(3000)
         #expect(throws: InjectedFault(rows: 3000)) { _ = try fresh.run() }
-        #expect(try f.fingerprint("fresh") == "", "a first run that failed published nothing")
+        #expect(try !f.db.tableNames().contains("fresh"), "a first run that failed published nothing")
+        #expect(try f.db.tableNames() == (InstacartSchema.tables.map(\.name) + ["predictions"]).sorted(), "and left nothing behind")
     }
 
-    /// An upload cut after the server committed blocks of it: the stage holds part of the rows (the
+    /// An upload cut after the server committed blocks of it: the load table holds part of the rows (the
     /// partial-commit trap of INSERTs above one block), the live table none of them. 18.16 reads an
     /// INSERT body in 1 MiB pieces, so the cut comes after more than three of them.
     @Test func uploadCutAfterCommittedBlocksPublishesNothing() throws {
@@ -91,8 +92,8 @@ struct ClickHouseScoringTests {
         var cut = f.scoring(f.modelB, chunkRows: 65_536)
         cut.insertSettings = ClickHouseSettings(maxInsertBlockSize: 10_000, minInsertBlockSizeRows: 0, minInsertBlockSizeBytes: 0)
         cut.dropsStageOnFailure = false
-        let stage = SQLLiteral.qualifiedName(
-            f.db.name, ModelVersionTable.predictions(database: f.db.name, name: "predictions").stageName(version: try f.version(f.modelB)))
+        cut.owner = RunOwner(runID: "0000cafe", host: "test", pid: 0, started: 0)
+        let stage = SQLLiteral.qualifiedName(f.db.name, TableSwap.loadName("predictions", runID: "0000cafe"))
         let client = f.db.client
         @Sendable func staged() -> Int {
             Int((try? client.queryText("SELECT count() FROM \(stage)"))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
@@ -108,7 +109,7 @@ struct ClickHouseScoringTests {
         #expect(stagedRows > 0 && stagedRows < 140_000, "the server committed \(stagedRows) rows of the cut upload into the stage")
         #expect(try f.fingerprint() == before)
         _ = try f.scoring(f.modelB).run()
-        #expect(try f.fingerprint() == before, "the next run drops the old stage")
+        #expect(try f.fingerprint() == before, "the next run drops the old load table")
         #expect(try f.db.tableNames() == (InstacartSchema.tables.map(\.name) + ["predictions"]).sorted())
     }
 

@@ -27,7 +27,7 @@ extension ReorderMatrix {
     /// Builds the same matrix as `build(directory:)` (same rows in the same order, same columns, same
     /// values bit for bit: see `ReorderFeatureSQL`) from the tables `restock ingest` loaded into
     /// `database`. The work runs on the server as one `CREATE TABLE ... ENGINE = Memory AS SELECT`
-    /// per step of `ReorderFeatureSQL` (intermediate tables named `restock_tmp_<random>_<step>`,
+    /// per step of `ReorderFeatureSQL` (intermediate tables named `restock_tmp_<host>_<pid>_<run>_<step>`,
     /// dropped at the end, also after an error) and one SELECT streamed as RowBinary straight into
     /// the column-major matrix; the row count is checked against the server's count. NaN has one bit
     /// pattern (`Float.nan`) whatever the server sends.
@@ -50,16 +50,21 @@ extension ReorderMatrix {
         }
     }
 
-    /// Checks that `database` holds the Instacart tables, runs the intermediate steps of
-    /// `ReorderFeatureSQL` (tables `restock_tmp_<random>_<step>`), counts the rows the final SELECT
-    /// will return, and calls `body` with the SQL, that count and the timings so far (it adds its
-    /// own). The intermediate tables are dropped when `body` returns or throws, and after a failed step.
+    /// Checks that `database` holds the six Instacart tables of one ingest (`checkTablesExist`), drops
+    /// the `restock_tmp_*` tables of dead runs (`FeatureTempTables`), runs the intermediate steps of
+    /// `ReorderFeatureSQL` (tables `restock_tmp_<host>_<pid>_<run>_<step>`), counts the rows the final
+    /// SELECT will return, and calls `body` with the SQL, that count and the timings so far (it adds
+    /// its own). The load ids of the six tables are checked again after the steps and after `body`:
+    /// an ingest that swapped the tables meanwhile fails the build (`.changedDuringRead`) instead of
+    /// mixing two data sets. The intermediate tables are dropped when `body` returns or throws, and
+    /// after a failed step.
     static func withFeatureTables<R>(clickhouse client: ClickHouseClient, database: String,
                                      progress: (@Sendable (String) -> Void)?,
                                      _ body: (ReorderFeatureSQL, Int, inout ClickHouseTimings) throws -> R) throws -> (R, ClickHouseTimings) {
-        try checkTablesExist(client, database: database)
-        var generator = SystemRandomNumberGenerator()
-        let sql = ReorderFeatureSQL(database: database, prefix: "restock_tmp_" + String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16))
+        let loadID = try checkTablesExist(client, database: database)
+        let dead = try FeatureTempTables.dropDead(client, database: database)
+        if !dead.isEmpty { progress?("dropped \(dead.count) intermediate tables of dead runs: \(dead.joined(separator: ", "))") }
+        let sql = ReorderFeatureSQL(database: database, prefix: FeatureTempTables.prefix(for: RunOwner.current()))
         // Drop what was (or may have been) created: the steps attempted, also after an error.
         var attempted = 0
         defer {
@@ -74,19 +79,34 @@ extension ReorderMatrix {
             timings.steps.append((step, Elapsed.seconds(clock.now - start)))
             progress?("step \(step): \(Elapsed.format(Elapsed.seconds(clock.now - start))) s")
         }
+        try checkUnchanged(client, database: database, loadID: loadID)
         let expected = Int(try client.queryText(sql.countStatement).filter { !$0.isWhitespace }) ?? 0
         let result = try body(sql, expected, &timings)
+        try checkUnchanged(client, database: database, loadID: loadID)
         return (result, timings)
     }
 
-    /// Throws `.missingTables` unless `database` holds the tables of `InstacartSchema`.
-    public static func checkTablesExist(_ client: ClickHouseClient, database: String) throws {
-        var present: Set<String> = []
-        try client.selectTabSeparated("SELECT name FROM system.tables WHERE database = \(SQLLiteral.string(database))") {
-            if let name = $0.first ?? nil { present.insert(name) }
-        }
-        let missing = InstacartSchema.tables.map(\.name).filter { !present.contains($0) }
+    /// Throws `.changedDuringRead` unless the six tables still carry `loadID`.
+    static func checkUnchanged(_ client: ClickHouseClient, database: String, loadID: String?) throws {
+        let now = try checkTablesExist(client, database: database)
+        if now != loadID { throw ReorderMatrixSourceError.changedDuringRead(database: database) }
+    }
+
+    /// Throws `.missingTables` unless `database` holds the tables of `InstacartSchema`, and
+    /// `.mixedLoads` unless all six carry the same load id (`LoadMarker`; tables without one are of
+    /// an ingest from before load ids, accepted only if all six lack one). Returns the common load
+    /// id (nil for such old tables). Two queries on system tables, no data read.
+    @discardableResult
+    public static func checkTablesExist(_ client: ClickHouseClient, database: String) throws -> String? {
+        let names = InstacartSchema.tables.map(\.name)
+        let ids = try LoadMarker.loadIDs(client, database: database, tables: names)
+        let missing = names.filter { ids[$0] == nil }
         if !missing.isEmpty { throw ReorderMatrixSourceError.missingTables(database: database, missing) }
+        let distinct = Set(names.map { ids[$0] ?? nil })
+        if distinct.count > 1 {
+            throw ReorderMatrixSourceError.mixedLoads(database: database, names.map { "\($0): \((ids[$0] ?? nil) ?? "no load id")" })
+        }
+        return distinct.first ?? nil
     }
 
     /// Reads `select` (user_id, product_id as UInt32, then the features and y as Float32) into a
@@ -134,6 +154,10 @@ public enum ReorderMatrixSourceError: Error, CustomStringConvertible, Sendable, 
     case missingTables(database: String, [String])
     /// The server sent another number of matrix rows than it counted before.
     case rowCount(expected: Int, received: Int)
+    /// The six tables come from different ingests (each table with its load id).
+    case mixedLoads(database: String, [String])
+    /// An ingest swapped the tables while the features were being computed.
+    case changedDuringRead(database: String)
 
     public var description: String {
         switch self {
@@ -141,6 +165,12 @@ public enum ReorderMatrixSourceError: Error, CustomStringConvertible, Sendable, 
             "ClickHouse database \(database) has no table \(tables.joined(separator: ", ")); load the data with `restock ingest` first"
         case .rowCount(let expected, let received):
             "the ClickHouse feature query returned \(received) rows where \(expected) were counted (was the data changed meanwhile?)"
+        case .mixedLoads(let database, let tables):
+            "the six Instacart tables of ClickHouse database \(database) come from different ingests (\(tables.joined(separator: ", "))): "
+                + "an ingest was interrupted while publishing; run `restock ingest` again before reading them"
+        case .changedDuringRead(let database):
+            "the Instacart tables of ClickHouse database \(database) were replaced by an ingest while the features were "
+                + "computed; nothing was written, run the command again"
         }
     }
 }

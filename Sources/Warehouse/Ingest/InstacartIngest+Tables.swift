@@ -15,7 +15,7 @@ extension InstacartIngest {
         }
     }
 
-    /// Streams rows `rows` of `table` from `data` into its stage table in one INSERT; returns the
+    /// Streams rows `rows` of `table` from `data` into its load table in one INSERT; returns the
     /// rows sent.
     func load(_ table: InstacartSchema.Table, _ data: InstacartData, rows: Range<Int>) throws -> Int {
         switch table.name {
@@ -28,11 +28,11 @@ extension InstacartIngest {
         }
     }
 
-    /// One INSERT into the stage of `table` of rows `rows`, `write(writer, i)` writing row i.
+    /// One INSERT into the load table of `table` of rows `rows`, `write(writer, i)` writing row i.
     func insert(_ table: InstacartSchema.Table, _ rows: Range<Int>, write: (inout RowBinaryWriter, Int) -> Void) throws -> Int {
         var next = rows.lowerBound
         let batch = batchRows
-        let summary = try client.insert(into: InstacartSchema.stageName(table), database: database, columns: table.insertColumns) { writer in
+        let summary = try client.insert(into: loadName(table), database: database, columns: table.insertColumns) { writer in
             let end = min(next + batch, rows.upperBound)
             while next < end {
                 write(&writer, next)

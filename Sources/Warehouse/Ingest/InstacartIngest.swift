@@ -4,29 +4,34 @@ import Features
 import Foundation
 import Tabular
 
-/// Loads an Instacart-layout dataset into ClickHouse so that each live table changes all at once or
-/// not at all, and none changes before all six are loaded and checked: `restock ingest`.
+/// Loads an Instacart-layout dataset into ClickHouse so that the six live tables change together
+/// or not at all, and survive any server restart in the state they were published in: `restock ingest`.
 ///
 /// Steps: (1) read and check the six files with `InstacartReader` (a bad file fails here, before
-/// anything is sent); (2) create the database and the live tables if missing (`InstacartSchema`)
-/// and check that existing ones have the schema's columns; (3) recreate one stage table per live
-/// table (`<table>__stage`) and stream the columns into it as RowBinary (two INSERTs at a time,
-/// the big tables cut into row ranges, so the server works on two cores); (4) check that
-/// `SELECT count()` of every stage table equals the rows sent; (5) swap each stage into its live
-/// table with `ALTER TABLE live REPLACE PARTITION tuple() FROM stage` (atomic per table, a few ms
-/// each, only after all six stages checked out); (6) drop the stage tables.
+/// anything is sent); (2) create the database if missing and take the lock table
+/// `restock_ingest__lock` (`PublishLock`: one ingest per database at a time, bounded wait
+/// `lockWait`, a dead run's lock broken); (3) repair and drop what killed runs left (`TableSwap.
+/// cleanLeftovers`: `<table>__load_*`, `<table>__old_*`, the `<table>__stage` of earlier versions,
+/// `restock_tmp_*` of dead runs) and check that existing live tables have the schema's columns;
+/// (4) create one fresh load table per live table, `<table>__load_<run>`, carrying the run's
+/// `LoadMarker`, and stream the columns into them as RowBinary (two INSERTs at a time, the big
+/// tables cut into row ranges, so the server works on two cores); (5) check that `SELECT count()`
+/// of every load table equals the rows sent; (6) swap all six in with ONE `RENAME TABLE` statement
+/// (live → `__old_<run>`, load → live; a few ms); (7) drop the `__old_<run>` tables and the lock.
 ///
-/// So re-running never duplicates (the live content is replaced, not appended), and a failure
-/// before step 5 (bad file, killed client, killed server, network error, count mismatch) leaves
-/// the live tables as they were: the INSERTs only ever touch stage tables, and an aborted upload
-/// is closed with a reset so the server does not commit a cut body (CLICKHOUSE.md §2.8). The six
-/// swaps are six statements: a crash in the milliseconds between the first and the last leaves some
-/// tables new and some old until the ingest is run again. One ingest per database at a time (they
-/// share the stage tables).
+/// So re-running never duplicates (the live tables are replaced whole), a failure before step 6
+/// (bad file, killed client, killed server, network error, count mismatch) leaves the live tables
+/// as they were (the INSERTs only touch load tables; an aborted upload is closed with a reset so
+/// the server does not commit a cut body, CLICKHOUSE.md §2.8), and a restart at any moment keeps
+/// exactly the old or exactly the new tables: RENAME moves metadata and data folders, unlike 18.16's
+/// `REPLACE PARTITION`, whose replaced parts came back after a restart (`TableSwap`). A server
+/// killed inside the RENAME itself may leave some tables renamed: the six then carry different load
+/// ids, readers refuse them (`ReorderMatrix.checkTablesExist`) and the next ingest repairs them.
 ///
 /// Cost: reading is O(bytes) (see `InstacartReader`); loading is O(rows) on the client (11 bytes
-/// per order_products row, no text formatting) and bound by the server's MergeTree writes.
-/// Memory: the data set in columns (about 430 MB at full scale) plus the client's upload buffer.
+/// per order_products row, no text formatting) and bound by the server's MergeTree writes; the
+/// lock, cleanup and swap are a few small DDL statements. Memory: the data set in columns (about
+/// 430 MB at full scale) plus the client's upload buffer.
 public struct InstacartIngest: Sendable {
     /// Rows and seconds per table, and the time of each stage.
     public struct Summary: Sendable {
@@ -45,6 +50,15 @@ public struct InstacartIngest: Sendable {
     /// the rows this INSERT has written so far (for progress, and for the fault tests, which stop a
     /// load midway). INSERTs run concurrently: it may be called from several threads at once.
     public var rowsWritten: (@Sendable (_ table: String, _ rows: Int) -> Void)?
+    /// Called at each `PublishStep` (fault tests); nil in normal use.
+    public var fault: PublishFaultHook?
+    /// Seconds to wait for another run's lock before refusing (`PublishError.lockHeld`).
+    public var lockWait = 120.0
+    /// Who runs (its run id names the load tables and marks them); nil: this process, a fresh run
+    /// id per `run`.
+    public var owner: RunOwner?
+    /// The run id of the run under way (set on the copy that loads).
+    var runID = ""
     /// INSERTs running at once, each on its own connection (the server works on each in a thread
     /// of its own, so two keep both cores of a small machine busy).
     public var connections = 2
@@ -52,6 +66,9 @@ public struct InstacartIngest: Sendable {
     public var splitRows = 1 << 20
     /// Rows written per producer call (a few KiB to a few hundred KiB of RowBinary).
     var batchRows = 8192
+
+    /// The lock table of ingests into a database.
+    public static let lockName = "restock_ingest__lock"
 
     public init(client: ClickHouseClient, database: String = "instacart") {
         self.client = client
@@ -76,30 +93,50 @@ public struct InstacartIngest: Sendable {
         let clock = ContinuousClock()
         var summary = Summary()
         var start = clock.now
-        try prepare()
-        let loads = try loadStages(data)
-        for table in InstacartSchema.tables {
-            let (sent, elapsed) = loads[table.name] ?? (0, 0)
-            let counted = try count(InstacartSchema.stageName(table))
-            guard counted == sent, sent == Self.rowCount(table, data) else {
-                throw InstacartIngestError(database: database, table: table.name, problem: .countMismatch(sent: sent, counted: counted))
+        let owner = self.owner ?? RunOwner.current()
+        let swap = TableSwap(database: database, tables: InstacartSchema.tables.map(\.name), runID: owner.runID)
+        try client.execute("CREATE DATABASE IF NOT EXISTS \(SQLLiteral.identifier(database))")
+        let lock = PublishLock(database: database, name: Self.lockName, owner: owner)
+        try lock.acquire(client, wait: lockWait, progress: progress)
+        defer { lock.release(client) }
+        try prepare(swap)
+        fault?(.beforeLoad)
+        var loader = self
+        loader.runID = owner.runID
+        let midLoad = OnceFlag(), fault = self.fault, userHook = rowsWritten
+        loader.rowsWritten = { table, rows in
+            userHook?(table, rows)
+            if midLoad.set() { fault?(.midLoad) }
+        }
+        do {
+            for table in InstacartSchema.tables {
+                try client.execute(table.createStatement(database: database, name: swap.loadName(table.name), loadID: owner.runID))
             }
-            summary.rows.append((table.name, sent, elapsed))
+            let loads = try loader.loadStages(data)
+            for table in InstacartSchema.tables {
+                let (sent, elapsed) = loads[table.name] ?? (0, 0)
+                let counted = try count(swap.loadName(table.name))
+                guard counted == sent, sent == Self.rowCount(table, data) else {
+                    throw InstacartIngestError(database: database, table: table.name, problem: .countMismatch(sent: sent, counted: counted))
+                }
+                summary.rows.append((table.name, sent, elapsed))
+            }
+        } catch {
+            swap.dropLoads(client)
+            throw error
         }
         summary.loadSeconds = Elapsed.seconds(clock.now - start)
+        fault?(.afterCheck)
         start = clock.now
-        for table in InstacartSchema.tables {
-            try client.execute("ALTER TABLE \(qualified(table.name)) REPLACE PARTITION tuple() FROM \(qualified(InstacartSchema.stageName(table)))")
-        }
+        try swap.swap(client)
         summary.swapSeconds = Elapsed.seconds(clock.now - start)
-        progress?("swapped the six stage tables into \(database) in \(Elapsed.format(summary.swapSeconds)) s")
-        for table in InstacartSchema.tables {
-            try client.execute("DROP TABLE IF EXISTS \(qualified(InstacartSchema.stageName(table)))")
-        }
+        progress?("swapped the six load tables of run \(owner.runID) into \(database) in one RENAME in \(Elapsed.format(summary.swapSeconds)) s")
+        fault?(.afterPublish)
+        try swap.dropOld(client)
         return summary
     }
 
-    /// Runs the INSERTs into the stage tables, `connections` at a time: tables above `splitRows`
+    /// Runs the INSERTs into the load tables, `connections` at a time: tables above `splitRows`
     /// rows as `connections` INSERTs of consecutive row ranges, the biggest first. Returns rows sent
     /// and seconds (first INSERT start to last INSERT end) per table; throws the first error after
     /// every INSERT has ended.
@@ -123,7 +160,7 @@ public struct InstacartIngest: Sendable {
                     let sent = try load(table, data, rows: rows)
                     let end = Elapsed.seconds(clock.now - origin)
                     state.finished(table.name, rows: sent, from: begin, to: end)
-                    progress?("loaded rows \(rows.lowerBound)..<\(rows.upperBound) of \(database).\(InstacartSchema.stageName(table)) "
+                    progress?("loaded rows \(rows.lowerBound)..<\(rows.upperBound) of \(database).\(loadName(table)) "
                         + "in \(Elapsed.format(end - begin)) s")
                 } catch {
                     state.failed(error)
@@ -133,21 +170,22 @@ public struct InstacartIngest: Sendable {
         return try state.result()
     }
 
-    /// Creates the database and missing live tables, checks existing ones, recreates the stages.
-    func prepare() throws {
-        try client.execute("CREATE DATABASE IF NOT EXISTS \(SQLLiteral.identifier(database))")
-        for table in InstacartSchema.tables {
-            try client.execute(table.createStatement(database: database, ifNotExists: true))
-            try checkStructure(table)
-        }
-        for table in InstacartSchema.tables {
-            let stage = InstacartSchema.stageName(table)
-            try client.execute("DROP TABLE IF EXISTS \(qualified(stage))")
-            try client.execute(table.createStatement(database: database, name: stage))
-        }
+    /// With the lock held: repairs and drops what killed runs left (see the type), and checks the
+    /// structure of the live tables that exist.
+    func prepare(_ swap: TableSwap) throws {
+        let cleaned = try swap.cleanLeftovers(client, extraPrefixes: [Self.lockName + "_stale_"])
+        if !cleaned.isEmpty { progress?("cleaned up after an interrupted run: \(cleaned.joined(separator: ", "))") }
+        let dead = try FeatureTempTables.dropDead(client, database: database)
+        if !dead.isEmpty { progress?("dropped intermediate tables of dead runs: \(dead.joined(separator: ", "))") }
+        let existing = Set(try TableSwap.tableNames(client, database: database).map(\.name))
+        for table in InstacartSchema.tables where existing.contains(table.name) { try checkStructure(table) }
     }
 
-    /// Throws `.structureMismatch` unless the live table has exactly the schema's columns and types.
+    /// The load table of `table` in this run.
+    func loadName(_ table: InstacartSchema.Table) -> String { TableSwap.loadName(table.name, runID: runID) }
+
+    /// Throws `.structureMismatch` unless the live table has exactly the schema's columns and types
+    /// (besides its `LoadMarker` column).
     func checkStructure(_ table: InstacartSchema.Table) throws {
         var found: [(name: String, type: String)] = []
         try client.selectTabSeparated("DESCRIBE TABLE \(qualified(table.name))") { fields in
@@ -161,7 +199,7 @@ public struct InstacartIngest: Sendable {
                 problems.append("no column \(column.name)")
             }
         }
-        for extra in found where !table.columns.contains(where: { $0.name == extra.name }) {
+        for extra in found where !table.columns.contains(where: { $0.name == extra.name }) && extra.name != LoadMarker.column {
             problems.append("extra column \(extra.name)")
         }
         if !problems.isEmpty {

@@ -9,8 +9,7 @@ import Features
 /// `Enum8('prior' = 0, 'train' = 1, 'test' = 2)` (the codes of `EvalSet`); order_number and
 /// add_to_cart_order are UInt16 (the reader's limit is 32,767); days_since_prior_order is
 /// Nullable(Float32), NULL for an empty field (never 0: 18.16 would read an empty CSV field as 0).
-/// Engines are new-syntax MergeTree without partitions, so `REPLACE PARTITION tuple()` swaps a
-/// whole table; no LowCardinality, CODEC or other type 18.16 lacks (CLICKHOUSE.md §3).
+/// Engines are new-syntax MergeTree without partitions; no LowCardinality, CODEC or other type 18.16 lacks (CLICKHOUSE.md §3).
 public enum InstacartSchema {
     /// One column: its name, its type as ClickHouse prints it in `DESCRIBE TABLE`, and the RowBinary
     /// type the client writes into it.
@@ -30,9 +29,11 @@ public enum InstacartSchema {
         /// The MergeTree sorting key.
         public let orderBy: [String]
 
-        /// `CREATE TABLE [IF NOT EXISTS] database.name (...) ENGINE = MergeTree() ORDER BY (...)`.
-        public func createStatement(database: String, name: String? = nil, ifNotExists: Bool = false) -> String {
-            let columnList = columns.map { "\(SQLLiteral.identifier($0.name)) \($0.type)" }.joined(separator: ", ")
+        /// `CREATE TABLE [IF NOT EXISTS] database.name (...) ENGINE = MergeTree() ORDER BY (...)`, with
+        /// the `LoadMarker` column of run `loadID` when given.
+        public func createStatement(database: String, name: String? = nil, ifNotExists: Bool = false, loadID: String? = nil) -> String {
+            let columnList = (columns.map { "\(SQLLiteral.identifier($0.name)) \($0.type)" }
+                + (loadID.map { [LoadMarker.definition(runID: $0)] } ?? [])).joined(separator: ", ")
             let key = orderBy.map(SQLLiteral.identifier).joined(separator: ", ")
             return "CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(SQLLiteral.qualifiedName(database, name ?? self.name)) "
                 + "(\(columnList)) ENGINE = MergeTree() ORDER BY (\(key))"
@@ -84,9 +85,6 @@ public enum InstacartSchema {
 
     /// The six tables, in the order the files are read.
     public static let tables: [Table] = [aisles, departments, products, orders, priorProducts, trainProducts]
-
-    /// The stage table of `table` that an ingest loads before swapping it in.
-    public static func stageName(_ table: Table) -> String { table.name + "__stage" }
 
     /// The whole schema as a script, one statement per line (for `clickhouse-client --multiquery`
     /// and the benchmark's peer load).

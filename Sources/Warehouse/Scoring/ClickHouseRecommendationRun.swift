@@ -18,9 +18,10 @@ import TabularIO
 /// bit for bit those of `recommend --data` on the same data. Names, aisles and departments are read
 /// from ClickHouse (`ProductCatalog.load(clickhouse:)`). To a table: `ModelVersionTable.
 /// stockRecommendations` (product_id, product_name, aisle, department, expected_demand, stddev,
-/// recommended_stock, service_level, model_version), loaded into the run's stage, count-checked
-/// and swapped in with `REPLACE PARTITION '<version>'`; re-running a version replaces its rows
-/// (whatever the service level or horizon), other versions stay.
+/// recommended_stock, service_level, model_version), loaded into the run's load table,
+/// count-checked and swapped in with one RENAME, the other versions carried over
+/// (`ModelVersionTable`); re-running a version replaces its rows (whatever the service level or
+/// horizon), other versions stay, and no server restart undoes it.
 ///
 /// With `basketsPath`, each user's expected-F1 basket is chosen as soon as the user's rows end (the
 /// stream is ordered by user) and written out (`BasketStream`): the same file as `--data` gives.
@@ -42,6 +43,12 @@ public struct ClickHouseRecommendationRun: Sendable {
     public var horizon: RecommendationRun.Horizon
     public var threads: Int
     public var chunkRows: Int
+    /// Called at each `PublishStep` of a table output (fault tests).
+    public var fault: PublishFaultHook?
+    /// Seconds to wait for another run publishing into the same table (`PublishLock`).
+    public var lockWait = 120.0
+    /// Who runs; nil: this process with a fresh run id.
+    public var owner: RunOwner?
 
     public init(modelPath: String, client: ClickHouseClient, database: String, output: Output, serviceLevel: Double = 0.95,
                 horizon: RecommendationRun.Horizon = .all, threads: Int = 1, chunkRows: Int = 65_536) {
@@ -72,10 +79,10 @@ public struct ClickHouseRecommendationRun: Sendable {
         try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
                          input: "the features computed in ClickHouse")
         try ReorderMatrix.checkTablesExist(client, database: database)
-        var table: ModelVersionTable?
+        var publication: ModelVersionPublication?
         if case .table(let name) = output {
-            table = ModelVersionTable.stockRecommendations(database: database, name: name)
-            try table!.prepare(client, version: version)
+            publication = try ModelVersionTable.stockRecommendations(database: database, name: name)
+                .begin(client, version: version, owner: owner, lockWait: lockWait, fault: fault, progress: progress)
         }
         var writers: [AtomicFileWriter] = []
         do {
@@ -116,7 +123,7 @@ public struct ClickHouseRecommendationRun: Sendable {
                 writers.insert(writer, at: 0)
                 try RecommendationWriter.write(recommendations, to: writer)
             case .table:
-                try insert(recommendations, into: table!, version: version)
+                try insert(recommendations, into: publication!)
             }
             for writer in writers { try writer.finishWithoutRename() }
             try AtomicFileWriter.renameAll(writers)
@@ -126,7 +133,7 @@ public struct ClickHouseRecommendationRun: Sendable {
                 modelVersion: version, seconds: (read, timings.total - timings.handler, predict, write))
         } catch {
             for writer in writers { writer.abandon() }
-            if let table { try? table.dropStage(client, version: version) }
+            publication?.abandon(client)
             throw error
         }
     }
@@ -142,10 +149,12 @@ public struct ClickHouseRecommendationRun: Sendable {
         return next
     }
 
-    /// Loads the recommendations into the stage of `table` and publishes them.
-    private func insert(_ recommendations: [StockRecommendation], into table: ModelVersionTable, version: String) throws {
+    /// Loads the recommendations into the run's load table and publishes them.
+    private func insert(_ recommendations: [StockRecommendation], into publication: ModelVersionPublication) throws {
         var next = 0
-        let sent = try client.insert(into: table.stageName(version: version), database: database, columns: table.insertColumns) { w in
+        let fault = self.fault
+        var loadStarted = false
+        let sent = try client.insert(into: publication.loadTable, database: database, columns: publication.table.insertColumns) { w in
             let end = min(next + 4096, recommendations.count)
             while next < end {
                 let r = recommendations[next]
@@ -160,8 +169,12 @@ public struct ClickHouseRecommendationRun: Sendable {
                 w.writeString(r.modelVersion)
                 next += 1
             }
+            if !loadStarted {
+                loadStarted = true
+                fault?(.midLoad)
+            }
             return next < recommendations.count
         }.rows
-        try table.publish(client, version: version, rowsSent: sent)
+        try publication.publish(client, rowsSent: sent)
     }
 }

@@ -13,9 +13,10 @@ import TabularIO
 /// The candidate rows' features are computed by the server (`ReorderFeatureSQL`) and streamed out
 /// as RowBinary in chunks of `chunkRows` rows (`ReorderMatrix.stream`); each chunk is scored by the
 /// forest (`ForestPredictor`, over `threads`). To a table: the scored rows (user_id, product_id,
-/// probability Float32, model_version) go into a streaming RowBinary INSERT into the run's stage
-/// table on a second connection, then `ModelVersionTable.publish` checks the stage's count against
-/// the rows sent and swaps the partition of this model version in (`REPLACE PARTITION`). The
+/// probability Float32, model_version) go into a streaming RowBinary INSERT into the run's load
+/// table on a second connection (the run's load table, `ModelVersionTable.begin`), then
+/// `ModelVersionPublication.publish` checks its count against the rows sent, carries the other
+/// model versions over and swaps it in with one RENAME (restart-proof; see `ModelVersionTable`). The
 /// SELECT (plus scoring) runs on a thread of its own and hands scored chunks over a `ChunkHandoff`
 /// of `handoffCapacity` chunks to the INSERT, so reading, scoring and writing overlap; the INSERT
 /// is opened only when the first chunk is scored (the feature steps before it take a while at full
@@ -25,7 +26,7 @@ import TabularIO
 ///
 /// Failure: the model's features are checked against the SQL's before anything is created; any
 /// failure after that (server error, count mismatch, cut upload) leaves the live table as it was
-/// (only the stage was written; it is dropped when possible).
+/// (only the load table was written; it is dropped when possible, else by the next run).
 ///
 /// Memory: the packed trees, one chunk being decoded (4 bytes × 33 columns × chunkRows), the chunk
 /// being scored, up to `handoffCapacity` scored chunks (12 bytes a row) and curl's buffers, whatever
@@ -45,15 +46,21 @@ public struct ClickHouseScoringRun: Sendable {
     public var handoffCapacity = 2
     /// Rows written per call of the INSERT's producer.
     var batchRows = 8192
-    /// Settings of the INSERT into the stage (tests make its blocks small, so that the server
-    /// commits parts of a failing upload into the stage).
+    /// Settings of the INSERT into the load table (tests make its blocks small, so that the server
+    /// commits parts of a failing upload into the load table).
     public var insertSettings = ClickHouseSettings()
     /// Called from inside the INSERT's producer after each batch of rows with the rows written so
     /// far (table output). An error it throws aborts the upload midway and is rethrown by `run`:
     /// the fault tests cut uploads with it (`restock score --fail-after-rows`, `--pause-after-rows`).
     public var rowsWritten: (@Sendable (_ rows: Int) throws -> Void)?
-    /// Drop the stage table after a failure (off only in the test that looks into it).
+    /// Drop the load table after a failure (off only in the test that looks into it).
     var dropsStageOnFailure = true
+    /// Called at each `PublishStep` of a table output (fault tests).
+    public var fault: PublishFaultHook?
+    /// Seconds to wait for another run publishing into the same table (`PublishLock`).
+    public var lockWait = 120.0
+    /// Who runs; nil: this process with a fresh run id.
+    public var owner: RunOwner?
 
     public init(modelPath: String, client: ClickHouseClient, database: String, output: Output,
                 threads: Int = 1, chunkRows: Int = 65_536) {
@@ -87,7 +94,7 @@ public struct ClickHouseScoringRun: Sendable {
         /// From the INSERT's request to its end (table output).
         public var insert = 0.0
         public var insertBytes = 0
-        /// Count check, REPLACE PARTITION and the stage's drop (table output).
+        /// Count check, carrying the other versions over, the RENAME swap and the drops (table output).
         public var publish = 0.0
         public var seconds = 0.0
         public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
@@ -135,65 +142,69 @@ public struct ClickHouseScoringRun: Sendable {
     }
 
     /// The table output as a producer-consumer pipeline: the reader thread streams and scores the
-    /// chunks into the handoff, this thread uploads them into the stage, then publishes the stage.
+    /// chunks into the handoff, this thread uploads them into the load table, then publishes it.
     private func toTable(_ table: ModelVersionTable, version: String, scorer: StreamingScorer,
                          progress: (@Sendable (String) -> Void)?) throws -> Summary {
         try ReorderMatrix.checkTablesExist(client, database: database)
-        try table.prepare(client, version: version)
-        let stage = table.stageName(version: version)
+        let publication = try table.begin(client, version: version, owner: owner, lockWait: lockWait, fault: fault, progress: progress)
+        let load = publication.loadTable
         let handoff = ChunkHandoff<ScoredRows>(capacity: handoffCapacity)
         let reader = ScoringReader(client: client, database: database, chunkRows: chunkRows, scorer: scorer, handoff: handoff)
         reader.start(progress: progress)
         var summary = Summary()
         do {
-            let sent = try upload(handoff, into: stage, columns: table.insertColumns, version: version,
+            let sent = try upload(handoff, into: load, columns: table.insertColumns, version: version,
                                   summary: &summary, progress: progress)
             let result = try reader.join()
             guard result.rows == sent else {
-                throw PublishError.countMismatch(table: "\(database).\(stage)", sent: result.rows, counted: sent)
+                throw PublishError.countMismatch(table: "\(database).\(load)", sent: result.rows, counted: sent)
             }
-            try publish(table, version: version, rows: sent, summary: &summary, progress: progress)
+            try publish(publication, rows: sent, summary: &summary, progress: progress)
             summary.rows = sent
             summary.add(result)
             return summary
         } catch {
             handoff.cancel()
             _ = try? reader.join()
-            if dropsStageOnFailure { try? table.dropStage(client, version: version) }
+            publication.abandon(client, dropLoad: dropsStageOnFailure)
             // The reader's own error explains a cut stream better than the INSERT's cancellation.
             if error is CancellationError, let readerError = reader.failure { throw readerError }
             throw error
         }
     }
 
-    /// Uploads the scored chunks of `handoff` into the stage as one streaming INSERT, `batchRows`
+    /// Uploads the scored chunks of `handoff` into the load table as one streaming INSERT, `batchRows`
     /// rows per call of its producer (calling `rowsWritten` after each), and returns the rows sent.
     /// The feature steps run before the first chunk: the INSERT is opened only once there is one.
-    private func upload(_ handoff: ChunkHandoff<ScoredRows>, into stage: String, columns: [ClickHouseColumn],
+    private func upload(_ handoff: ChunkHandoff<ScoredRows>, into load: String, columns: [ClickHouseColumn],
                         version: String, summary: inout Summary, progress: (@Sendable (String) -> Void)?) throws -> Int {
         guard let first = try handoff.take() else { return 0 }
         let clock = ContinuousClock()
         let insertStart = clock.now
-        var rows = ScoredRowsUpload(first: first, handoff: handoff, version: version, batchRows: batchRows,
-                                    rowsWritten: rowsWritten)
-        let transfer = try client.insert(into: stage, database: database, columns: columns, settings: insertSettings) { writer in
+        let midLoad = OnceFlag(), fault = self.fault, userHook = rowsWritten
+        var rows = ScoredRowsUpload(first: first, handoff: handoff, version: version, batchRows: batchRows) { rows in
+            try userHook?(rows)
+            if midLoad.set() { fault?(.midLoad) }
+        }
+        let transfer = try client.insert(into: load, database: database, columns: columns, settings: insertSettings) { writer in
             try rows.writeBatch(into: &writer)
         }
         summary.insert = Elapsed.seconds(clock.now - insertStart)
         summary.insertBytes = transfer.bytes
-        progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(stage) "
+        progress?("inserted \(transfer.rows) rows (\(transfer.bytes >> 20) MiB) into \(database).\(load) "
             + "in \(Self.format(summary.insert)) s")
         return rows.sent
     }
 
-    /// Checks the stage's count and swaps it in as the model version's partition.
-    private func publish(_ table: ModelVersionTable, version: String, rows: Int, summary: inout Summary,
+    /// Checks the load table's count and swaps it in (`ModelVersionPublication.publish`).
+    private func publish(_ publication: ModelVersionPublication, rows: Int, summary: inout Summary,
                          progress: (@Sendable (String) -> Void)?) throws {
         let clock = ContinuousClock()
         let publishStart = clock.now
-        try table.publish(client, version: version, rowsSent: rows)
+        try publication.publish(client, rowsSent: rows)
         summary.publish = Elapsed.seconds(clock.now - publishStart)
-        progress?("published \(rows) rows of \(version) into \(database).\(table.name) in \(Self.format(summary.publish)) s")
+        progress?("published \(rows) rows of \(publication.version) into \(database).\(publication.table.name) "
+            + "in \(Self.format(summary.publish)) s")
     }
 
     static func format(_ s: Double) -> String { String(format: "%.2f", s) }

@@ -1,20 +1,30 @@
 import ClickHouse
 import Foundation
 
-/// A ClickHouse table of model outputs with one partition per model version, published atomically:
+/// A ClickHouse table of model outputs with one partition per model version, published so that a
+/// run replaces exactly its version's rows, all at once, in a way no server restart can undo:
 /// `ENGINE = MergeTree() PARTITION BY model_version ORDER BY (model_version, <key>)`.
 ///
-/// Publishing a run: `prepare` creates the table if missing (and refuses one with another
-/// structure), then recreates the run's stage table `<name>__stage_<version>` (same DDL); the run
-/// INSERTs into the stage only; `publish` checks that the stage's `count()` equals the rows sent,
-/// swaps the stage's partition in with `ALTER TABLE <name> REPLACE PARTITION '<version>' FROM
-/// <stage>` (one atomic metadata operation, a few ms whatever the row count) and drops the stage.
-/// So re-running a version replaces its rows and never duplicates them, other versions' partitions
-/// are never touched, and a run that fails before the swap (an upload cut midway, a count mismatch,
-/// a killed client: a big INSERT commits per block of 1,048,576 rows, CLICKHOUSE.md §2.6) changes
-/// only its stage table. The partition column is in the sorting key (so `FINAL` never merges across
-/// versions, CLICKHOUSE.md §3). Two runs of the same version into the same table at once share a
-/// stage and must not overlap.
+/// Publishing a run (`begin`, then `ModelVersionPublication.publish`): refuse a reserved name
+/// (`ReservedNames`); create the database if missing; take the lock table `<name>__lock`
+/// (`PublishLock`: one publishing run per table at a time, bounded wait); repair and drop what
+/// killed runs left (`TableSwap.cleanLeftovers`: `<name>__load_*`, `<name>__old_*`, the
+/// `<name>__stage_*` of earlier versions); refuse a live table of another structure; create the
+/// run's fresh load table `<name>__load_<run>` (same DDL plus the run's `LoadMarker`). The run
+/// INSERTs into the load table only. `publish` checks that its `count()` equals the rows sent, then
+/// copies every OTHER model_version partition of the live table into it with `ALTER TABLE load
+/// ATTACH PARTITION '<v>' FROM live` (hard links, no data copied: milliseconds), swaps it in with
+/// one `RENAME TABLE live TO <name>__old_<run>, load TO live`, drops the old table and the lock.
+///
+/// So re-running a version replaces its rows and never duplicates them, other versions' rows are
+/// carried over unchanged, a run that fails before the swap (an upload cut midway, a count
+/// mismatch, a killed client or server: a big INSERT commits per block of 1,048,576 rows,
+/// CLICKHOUSE.md §2.6) changes only its load table, and a server restart at any moment keeps
+/// exactly the old or exactly the new table (RENAME moves the table's files; the `REPLACE
+/// PARTITION` used before left the replaced parts on disk, and 18.16 loaded them again as active
+/// after a restart: a re-run version doubled). Rows written into the live table by anything other
+/// than Restock while a run publishes are lost (the lock only serializes Restock's runs). The
+/// partition column is in the sorting key (so `FINAL` never merges across versions, CLICKHOUSE.md §3).
 public struct ModelVersionTable: Sendable {
     /// One column: name, type as `DESCRIBE TABLE` prints it, RowBinary type of the INSERT.
     public struct Column: Sendable, Equatable {
@@ -65,37 +75,55 @@ public struct ModelVersionTable: Sendable {
                           key: ["product_id"])
     }
 
-    /// The stage table of a run of `version`: `<name>__stage_<version>` with `-` as `_`.
-    public func stageName(version: String) -> String {
-        name + "__stage_" + version.replacingOccurrences(of: "-", with: "_")
-    }
+    /// The lock table of runs publishing into this table.
+    public var lockName: String { name + "__lock" }
 
-    /// The columns as the INSERT into the stage declares them.
+    /// The columns as the INSERT into the load table declares them.
     public var insertColumns: [ClickHouseColumn] { columns.map { ClickHouseColumn($0.name, $0.wire) } }
 
     func qualified(_ table: String) -> String { SQLLiteral.qualifiedName(database, table) }
 
     /// `CREATE TABLE [IF NOT EXISTS] db.table (...) ENGINE = MergeTree() PARTITION BY model_version
-    /// ORDER BY (model_version, key...)`.
-    public func createStatement(table: String? = nil, ifNotExists: Bool = false) -> String {
-        let columnList = columns.map { "\(SQLLiteral.identifier($0.name)) \($0.type)" }.joined(separator: ", ")
+    /// ORDER BY (model_version, key...)`, with the `LoadMarker` column of run `loadID` when given.
+    public func createStatement(table: String? = nil, ifNotExists: Bool = false, loadID: String? = nil) -> String {
+        let columnList = (columns.map { "\(SQLLiteral.identifier($0.name)) \($0.type)" }
+            + (loadID.map { [LoadMarker.definition(runID: $0)] } ?? [])).joined(separator: ", ")
         let sortingKey = ([Self.versionColumn] + key).map(SQLLiteral.identifier).joined(separator: ", ")
         return "CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(qualified(table ?? name)) (\(columnList)) "
             + "ENGINE = MergeTree() PARTITION BY \(SQLLiteral.identifier(Self.versionColumn)) ORDER BY (\(sortingKey))"
     }
 
-    /// Creates the database and the table if missing, checks the table's structure, and recreates
-    /// the stage of `version` empty. Throws `PublishError.structureMismatch` (nothing changed but a
-    /// missing database or table created) when the existing table differs.
-    public func prepare(_ client: ClickHouseClient, version: String) throws {
+    /// Starts publishing a run of `version` (see the type): checks the name, creates the database if
+    /// missing, takes the lock (waiting up to `lockWait` seconds), cleans leftovers, checks the live
+    /// table's structure, calls `fault(.beforeLoad)`, creates the load table. Throws
+    /// `PublishError.reservedName`, `.lockHeld` or `.structureMismatch` (nothing changed but a missing
+    /// database created; the lock released).
+    public func begin(_ client: ClickHouseClient, version: String, owner: RunOwner? = nil, lockWait: Double = 120,
+                      fault: PublishFaultHook? = nil, progress: (@Sendable (String) -> Void)? = nil) throws -> ModelVersionPublication {
+        try ReservedNames.check(table: name)
+        let owner = owner ?? RunOwner.current()
         try client.execute("CREATE DATABASE IF NOT EXISTS \(SQLLiteral.identifier(database))")
-        try client.execute(createStatement(ifNotExists: true))
-        try checkStructure(client)
-        try dropStage(client, version: version)
-        try client.execute(createStatement(table: stageName(version: version)))
+        let lock = PublishLock(database: database, name: lockName, owner: owner)
+        try lock.acquire(client, wait: lockWait, progress: progress)
+        let swap = TableSwap(database: database, tables: [name], runID: owner.runID)
+        do {
+            let cleaned = try swap.cleanLeftovers(client, extraPrefixes: [lockName + "_stale_"])
+            if !cleaned.isEmpty { progress?("cleaned up after an interrupted run: \(cleaned.joined(separator: ", "))") }
+            if try TableSwap.tableNames(client, database: database).contains(where: { $0.name == name }) {
+                try checkStructure(client)
+            }
+            fault?(.beforeLoad)
+            try client.execute(createStatement(table: swap.loadName(name), loadID: owner.runID))
+        } catch {
+            swap.dropLoads(client)
+            lock.release(client)
+            throw error
+        }
+        return ModelVersionPublication(table: self, version: version, lock: lock, swap: swap, fault: fault)
     }
 
-    /// Throws `.structureMismatch` unless the table has exactly these columns with these types, is a
+    /// Throws `.structureMismatch` unless the table has exactly these columns with these types (besides
+    /// its `LoadMarker` column), is a
     /// MergeTree partitioned by `model_version`, and sorted by (model_version, key...).
     public func checkStructure(_ client: ClickHouseClient) throws {
         var found: [(name: String, type: String)] = []
@@ -110,7 +138,7 @@ public struct ModelVersionTable: Sendable {
                 problems.append("no column \(column.name)")
             }
         }
-        for extra in found where !columns.contains(where: { $0.name == extra.name }) {
+        for extra in found where !columns.contains(where: { $0.name == extra.name }) && extra.name != LoadMarker.column {
             problems.append("extra column \(extra.name)")
         }
         var engine: (name: String, partition: String, sorting: String)?
@@ -127,24 +155,6 @@ public struct ModelVersionTable: Sendable {
             if engine.sorting != sorting { problems.append("sorting key '\(engine.sorting)', not \(sorting)") }
         }
         if !problems.isEmpty { throw PublishError.structureMismatch(table: "\(database).\(name)", problems) }
-    }
-
-    /// Checks that the stage of `version` holds `rowsSent` rows, swaps its partition into the table,
-    /// and drops the stage. Throws `PublishError.countMismatch` (the table unchanged) otherwise.
-    public func publish(_ client: ClickHouseClient, version: String, rowsSent: Int) throws {
-        let stage = stageName(version: version)
-        let text = try client.queryText("SELECT count() FROM \(qualified(stage))")
-        let counted = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-        guard counted == rowsSent else {
-            throw PublishError.countMismatch(table: "\(database).\(stage)", sent: rowsSent, counted: counted)
-        }
-        try client.execute("ALTER TABLE \(qualified(name)) REPLACE PARTITION \(SQLLiteral.string(version)) FROM \(qualified(stage))")
-        try dropStage(client, version: version)
-    }
-
-    /// Drops the stage of `version` if it exists.
-    public func dropStage(_ client: ClickHouseClient, version: String) throws {
-        try client.execute("DROP TABLE IF EXISTS \(qualified(stageName(version: version)))")
     }
 
     /// Rows of `version` in the table.

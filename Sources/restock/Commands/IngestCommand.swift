@@ -13,8 +13,11 @@ struct IngestCommand: Job {
             Reads and checks the six CSV files first (a bad file stops the ingest before anything is sent), \
             creates the database and one table per file if missing (aisles, departments, products, orders, \
             order_products__prior, order_products__train), loads each into a stage table, checks its count, \
-            and swaps the stages in with ALTER TABLE ... REPLACE PARTITION. Re-running replaces the data, \
-            never duplicates it; a failure before the swap leaves the live tables as they were.
+            loads each into a fresh table of its own run (<table>__load_<run>), checks its count, and swaps all six \
+            in with one RENAME TABLE statement. Re-running replaces the data, never duplicates it; a failure \
+            before the swap leaves the live tables as they were, and a server restart at any moment keeps \
+            exactly the old or exactly the new tables. One ingest per database at a time (lock table \
+            restock_ingest__lock; --lock-wait); leftovers of killed runs are cleaned up by the next run.
             Credentials: --clickhouse-user/--clickhouse-password, RESTOCK_CLICKHOUSE_USER/RESTOCK_CLICKHOUSE_PASSWORD, \
             or user:password@ in the URL.
 
@@ -39,6 +42,8 @@ struct IngestCommand: Job {
                                visibility: .hidden))
     var pauseAfterRows: Int?
 
+    @OptionGroup var publish: PublishOptions
+
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] { JobDataset.dataFolder(data) }
@@ -54,6 +59,8 @@ struct IngestCommand: Job {
         var ingest = InstacartIngest(client: clickhouse.client(), database: clickhouse.databaseName)
         ingest.progress = context.messages
         ingest.connections = connections
+        ingest.lockWait = publish.lockWait
+        ingest.fault = try PublishOptions.faultHook()
         if let pauseAfterRows {
             ingest.rowsWritten = { table, rows in
                 guard table == "order_products__prior", rows >= pauseAfterRows else { return }

@@ -20,8 +20,10 @@ struct RecommendCommand: Job {
             ClickHouse (features computed by the server, streamed out in chunks; only the per-product sums \
             and one user's rows for --baskets are kept), with the same files as --data on the same data. --to-table NAME then publishes the \
             rows into that table of --database instead of --out (created if missing as MergeTree PARTITION \
-            BY model_version; stage table, count check, REPLACE PARTITION: re-running a model version \
-            replaces its rows, other versions stay).
+            BY model_version; a load table of the run, count check, other versions carried over, one RENAME: \
+            re-running a model version replaces its rows, other versions stay, a server restart never undoes \
+            it; one run per table at a time, --lock-wait; names with __stage, __load_, __old_, __lock, \
+            restock_tmp_ or one of the six Instacart tables are refused).
             Example: restock recommend --model models/reorder.rf --data data/synthetic --out stock.csv --baskets baskets.csv
             Example: restock recommend --model models/reorder.rf --clickhouse http://127.0.0.1:8123 --to-table stock_recommendations
             """)
@@ -58,6 +60,8 @@ struct RecommendCommand: Job {
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
+    @OptionGroup var publish: PublishOptions
+
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] {
@@ -86,6 +90,7 @@ struct RecommendCommand: Job {
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
             try ClickHouseOptions.checkTableName(toTable)
+            if let problem = ReservedNames.problem(table: toTable) { throw ValidationError("--to-table \(toTable) is refused: \(problem)") }
         }
         try OptionCheck.within(0.5...0.9999, serviceLevel, "--service-level")
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
@@ -108,6 +113,8 @@ struct RecommendCommand: Job {
                 modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                 output: toTable.map { .table($0) } ?? .file(out!), serviceLevel: serviceLevel, horizon: horizon, threads: threads)
             run.basketsPath = baskets
+            run.lockWait = publish.lockWait
+            run.fault = try PublishOptions.faultHook()
             return try run.run(progress: context.messages)
         }
         let destination = toTable.map { "\(clickhouse.databaseName).\($0)" } ?? (out! == "-" ? "standard output" : out!)

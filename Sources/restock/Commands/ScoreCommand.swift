@@ -20,9 +20,11 @@ struct ScoreCommand: Job {
             scored; --out - writes to standard output.
             --to-table NAME (with --clickhouse) writes (user_id, product_id, probability Float32, \
             model_version) into that table of --database instead, created if missing as MergeTree \
-            PARTITION BY model_version: the rows go to a stage table, its count is checked, and the model \
-            version's partition is swapped in with REPLACE PARTITION. Re-running a model version replaces \
-            its rows, other versions' rows stay, and a failed run leaves the table as it was.
+            PARTITION BY model_version: the rows go to a load table of the run, its count is checked, the \
+            other model versions are carried over and it is swapped in with one RENAME. Re-running a model \
+            version replaces its rows, other versions' rows stay, a failed run leaves the table as it was, \
+            and a server restart never undoes a publish. One run per table at a time (--lock-wait); names \
+            with __stage, __load_, __old_, __lock, restock_tmp_ or one of the six Instacart tables are refused.
             Example: restock score --model models/reorder.rf --matrix candidates.csv --out scores.csv
             Example: cat candidates.csv | restock score --model models/reorder.rf --matrix - --out - | head
             Example: restock score --model models/reorder.rf --clickhouse http://127.0.0.1:8123 --to-table predictions
@@ -59,6 +61,8 @@ struct ScoreCommand: Job {
                                visibility: .hidden))
     var pauseAfterRows: Int?
 
+    @OptionGroup var publish: PublishOptions
+
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] { [.file(model, option: "--model")] + input.datasets }
@@ -72,6 +76,7 @@ struct ScoreCommand: Job {
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
             try ClickHouseOptions.checkTableName(toTable)
+            if let problem = ReservedNames.problem(table: toTable) { throw ValidationError("--to-table \(toTable) is refused: \(problem)") }
         }
         if (failAfterRows != nil || pauseAfterRows != nil) && toTable == nil {
             throw ValidationError("--fail-after-rows and --pause-after-rows need --to-table")
@@ -105,6 +110,8 @@ struct ScoreCommand: Job {
     private func runClickHouse(modelPath: String, context: JobContext) throws -> JobReport {
         var run = ClickHouseScoringRun(modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                                        output: toTable.map { .table($0) } ?? .file(out!), threads: threads, chunkRows: chunkRows)
+        run.lockWait = publish.lockWait
+        run.fault = try PublishOptions.faultHook()
         if failAfterRows != nil || pauseAfterRows != nil {
             let (failAfter, pauseAfter) = (failAfterRows ?? .max, pauseAfterRows ?? .max)
             run.rowsWritten = { rows in
