@@ -43,9 +43,10 @@ final class RowBinaryDecoder {
         var scanned = 0
         var stop: RowFormatError?
         if holdBack > 0 {
+            let tail = ServerExceptionText.Tail(buffer.unconsumed)   // O(1) checks per row start
             while p < end {
                 let rest = UnsafeRawBufferPointer(start: base + p, count: end - p)
-                if let found = ServerExceptionText.parseWhole(rest) {
+                if tail.isWhole(from: p - buffer.start), let found = ServerExceptionText.parseWhole(rest) {
                     throw RowFormatError.serverException(code: found.code, message: found.message)
                 }
                 do {

@@ -35,8 +35,10 @@ final class TabSeparatedDecoder {
         let all = buffer.unconsumed
         if holdBack > 0 {
             var lineStart = 0
+            let tail = ServerExceptionText.Tail(all)   // O(1) checks per line start
             while lineStart < all.count {
-                if let found = ServerExceptionText.parseWhole(UnsafeRawBufferPointer(rebasing: all[lineStart...])) {
+                if tail.isWhole(from: lineStart),
+                   let found = ServerExceptionText.parseWhole(UnsafeRawBufferPointer(rebasing: all[lineStart...])) {
                     throw RowFormatError.serverException(code: found.code, message: found.message)
                 }
                 guard let newline = all[lineStart...].firstIndex(of: 0x0a) else { break }

@@ -167,7 +167,10 @@ struct TableReader {
         nonisolated(unsafe) var states = (0..<parts).map(make)
         nonisolated(unsafe) let errors = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: parts)
         errors.initialize(repeating: nil)
-        defer { errors.deallocate() }
+        defer {
+            errors.deinitialize()   // releases the thrown errors, which deallocate alone would leak
+            errors.deallocate()
+        }
         nonisolated(unsafe) let bytes = mapped.bytes
         nonisolated(unsafe) let parseFn = parse
         states.withUnsafeMutableBufferPointer { buffer in

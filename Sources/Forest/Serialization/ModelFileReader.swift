@@ -44,13 +44,15 @@ enum ModelFileReader {
             throw ModelFileError.truncated(expectedBytes: declaredLength(head) ?? ForestModel.headerSize + ForestModel.trailerSize,
                                            actualBytes: size)
         }
-        var header = head.withUnsafeBytes { ByteReader($0, from: magic.count, to: ForestModel.headerSize, section: "header") }
-        let version = try header.read(UInt32.self)
+        // A ByteReader points into the array: it is used only inside withUnsafeBytes.
+        let (version, declaredSections, length) = try head.withUnsafeBytes { raw in
+            var header = ByteReader(raw, from: magic.count, to: ForestModel.headerSize, section: "header")
+            return (try header.read(UInt32.self), try header.read(UInt32.self), try header.read(UInt64.self))
+        }
         if version != ForestModel.formatVersion {
             throw ModelFileError.unsupportedVersion(found: version, supported: ForestModel.formatVersion)
         }
-        let sectionCount = Int(try header.read(UInt32.self))
-        let length = try header.read(UInt64.self)
+        let sectionCount = Int(declaredSections)
         if length > UInt64(size) { throw ModelFileError.truncated(expectedBytes: Int(clamping: length), actualBytes: size) }
         if length < UInt64(size) {
             throw ModelFileError.corrupted("\(size - Int(length)) bytes after the end announced by the header (\(length) bytes)")
@@ -62,11 +64,11 @@ enum ModelFileReader {
         for _ in 0..<sectionCount {
             guard stream.offset + 16 <= bodyEnd else { throw ModelFileError.corrupted("the section table overruns the file") }
             let sectionHeader = try stream.bytes(16)
-            var r = sectionHeader.withUnsafeBytes { ByteReader($0, from: 0, to: 16, section: "section table") }
             let tag = String(decoding: sectionHeader[0..<4], as: UTF8.self)
-            r.offset = 4
-            let flags = try r.read(UInt32.self)
-            let payloadLength = try r.read(UInt64.self)
+            let (flags, payloadLength) = try sectionHeader.withUnsafeBytes { raw in
+                var r = ByteReader(raw, from: 4, to: 16, section: "section table")
+                return (try r.read(UInt32.self), try r.read(UInt64.self))
+            }
             guard payloadLength <= UInt64(bodyEnd - stream.offset) else { throw ModelFileError.corrupted("section \(tag) overruns the file") }
             let count = Int(payloadLength)
             if tag == "TREE" {
@@ -203,10 +205,13 @@ enum ModelFileReader {
             guard length >= 16 else { throw ModelFileError.corrupted("section TREE has \(length) bytes, less than its 16-byte header") }
             let start = stream.offset
             let head = try stream.bytes(16)
-            var r = head.withUnsafeBytes { ByteReader($0, from: 0, to: 16, section: "TREE") }
-            let treeCount = Int(try r.read(UInt32.self))
-            _ = try r.read(UInt32.self)
-            let declaredTotal = try r.read(UInt64.self)
+            let (declaredTrees, declaredTotal) = try head.withUnsafeBytes { raw in
+                var r = ByteReader(raw, from: 0, to: 16, section: "TREE")
+                let trees = try r.read(UInt32.self)
+                _ = try r.read(UInt32.self)
+                return (trees, try r.read(UInt64.self))
+            }
+            let treeCount = Int(declaredTrees)
             // Bounded by the section's bytes before anything is reserved for them (22 bytes per node).
             guard treeCount <= length / 4, declaredTotal <= UInt64(length / 22) else {
                 throw ModelFileError.corrupted("section TREE declares \(treeCount) trees and \(declaredTotal) nodes in \(length) bytes")
