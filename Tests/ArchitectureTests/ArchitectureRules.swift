@@ -19,10 +19,10 @@ enum ArchitectureRules {
         "Generator": ["Features", "TabularIO"],
         "Serve": ["Tabular", "TabularIO", "Forest", "Features", "Decisions"],
         "Warehouse": ["Features", "Serve", "ClickHouse"],
-        "Stream": ["Features", "Serve", "Decisions", "Warehouse", "CNats"],
+        "Stream": ["Features", "Serve", "Decisions", "Warehouse", "CNats", "CRdKafka"],
         "Lineage": ["HTTPClient"],
         "Web": ["Serve", "Decisions", "Warehouse", "Stream"],
-        "CCurl": [], "COpenBLAS": [], "CNats": [],
+        "CCurl": [], "COpenBLAS": [], "CNats": [], "CRdKafka": [],
     ]
 
     /// Targets that must stay free of any domain or storage word (STYLE.md: "Forest free of any
