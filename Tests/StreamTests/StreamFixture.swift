@@ -5,8 +5,10 @@ import TestSupport
 import Warehouse
 
 /// A generated data set D split for the sink's tests: a history folder H (D without each user's last
-/// `removedPerUser` prior orders), those removed orders as events in publishing order (per user by
-/// order_number, users interleaved), and a reference database holding a batch ingest of D.
+/// `removedPerUser` prior orders and train/test order: `InstacartReader` wants every user's orders
+/// numbered 1...N, so the target order cannot stay behind a gap), those removed orders as events in
+/// publishing order (per user by order_number, users interleaved), and a reference database
+/// holding a batch ingest of D.
 final class StreamFixture: @unchecked Sendable {
     let data: TemporaryDirectory
     let history: String
@@ -41,9 +43,10 @@ final class StreamFixture: @unchecked Sendable {
         for e in events where e.evalSet == .prior { lastPriors[e.userID, default: []].append(e.orderNumber) }
         var removedIDs: Set<Int32> = []
         var removedEvents: [OrderEvent] = []
-        for e in events where e.evalSet == .prior {
+        for e in events {
             let numbers = lastPriors[e.userID] ?? []
-            if numbers.count > removedPerUser, numbers.suffix(removedPerUser).contains(e.orderNumber) {
+            guard numbers.count > removedPerUser else { continue }
+            if e.evalSet != .prior || numbers.suffix(removedPerUser).contains(e.orderNumber) {
                 removedIDs.insert(e.orderID)
                 removedEvents.append(e)
             }
@@ -51,10 +54,10 @@ final class StreamFixture: @unchecked Sendable {
         removed = removedEvents
         history = data.file("history")
         try FileManager.default.createDirectory(atPath: history, withIntermediateDirectories: true)
-        for file in ["aisles.csv", "departments.csv", "products.csv", "order_products__train.csv"] {
+        for file in ["aisles.csv", "departments.csv", "products.csv"] {
             try FileManager.default.copyItem(atPath: data.file(file), toPath: history + "/" + file)
         }
-        for file in ["orders.csv", "order_products__prior.csv"] {
+        for file in ["orders.csv", "order_products__prior.csv", "order_products__train.csv"] {
             let text = try String(contentsOfFile: data.file(file), encoding: .utf8)
             let kept = text.split(separator: "\n").enumerated().filter { index, line in
                 index == 0 || !removedIDs.contains(Int32(line.prefix { $0 != "," }) ?? -1)

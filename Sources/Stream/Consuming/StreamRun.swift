@@ -16,7 +16,8 @@ import Warehouse
 /// lines, one INSERT per order_products table; (4) append their `orders` rows in one INSERT: the
 /// orders row is the commit marker, and each INSERT is one block (atomic on 18.16; an aborted
 /// upload is reset, never committed cut); (5) release the lock; publish the dead letters and flush;
-/// tell the `observer`; (6) acknowledge every message of the batch. A crash anywhere leaves
+/// tell the `observer`; (6) acknowledge every message of the batch (a failed acknowledgement is
+/// only counted: the messages come again and are duplicates then). A crash anywhere leaves
 /// messages unacknowledged: they come again, step (2) finds their orders committed (duplicates) or
 /// their lines without orders rows (only the orders rows are written), so each order is appended once.
 ///
@@ -109,7 +110,12 @@ public struct StreamRun {
                 if !plan.deadLetters.isEmpty { try deadLetters.flush() }
             }
             try observer?.committed(plan.appends.map(\.event))
-            try retrying("acknowledge", log: true, &summary) { try log.acknowledge(messages) }
+            do {
+                try log.acknowledge(messages)
+            } catch {
+                summary.ackFailures += 1
+                progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
+            }
             summary.ordersAppended += plan.appends.count
             summary.lines += plan.appends.reduce(0) { $0 + ($1.linesStored ? 0 : $1.event.lines.count) }
             summary.duplicatesSkipped += plan.duplicates

@@ -14,6 +14,8 @@ public struct StreamSummary: Sendable, Equatable {
     public var batches = 0
     /// ClickHouse or log failures that were retried (the batch planned again from scratch).
     public var retries = 0
+    /// Committed batches whose acknowledgement failed (their messages come again as duplicates).
+    public var ackFailures = 0
     /// Seconds from the start of the run to its end.
     public var seconds = 0.0
     /// Why the run ended: "stop requested", "idle for N s".

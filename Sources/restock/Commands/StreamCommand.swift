@@ -58,7 +58,7 @@ struct StreamCommand: Job {
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
-        let (consumer, deadLetters) = try log.open()
+        let (consumer, deadLetters) = try log.open(progress: context.message)
         var run = StreamRun(client: clickhouse.client(), database: clickhouse.databaseName, log: consumer, deadLetters: deadLetters)
         run.batchSize = batch
         run.maxWait = maxWait

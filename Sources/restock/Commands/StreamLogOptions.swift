@@ -23,8 +23,19 @@ struct StreamLogOptions: ParsableArguments {
 
     var description: String { "NATS \(nats ?? "") stream \(stream) consumer \(consumer)" }
 
-    /// The durable consumer and the dead-letter publisher.
-    func open() throws -> (any OrderLogConsumer, any OrderLogPublisher) {
-        throw UsageError("--nats: the JetStream order log is not built into this version yet")
+    /// The durable consumer and the dead-letter publisher: one JetStream connection; the stream is
+    /// created if missing, and a consumer left with unacknowledged messages is rewound to its ack
+    /// floor (`JetStreamLog.rewindToAckFloor`) so they come first and in order.
+    func open(progress: (String) -> Void) throws -> (any OrderLogConsumer, any OrderLogPublisher) {
+        var settings = JetStreamSettings()
+        settings.stream = stream
+        let log = try JetStreamLog(url: nats ?? "", settings: settings)
+        try log.ensureStream()
+        let consumerSettings = JetStreamConsumerSettings(durable: consumer)
+        if let first = try log.rewindToAckFloor(consumerSettings) {
+            progress("consumer \(consumer) had unacknowledged messages: delivering again from sequence \(first)")
+        }
+        try log.openConsumer(consumerSettings)
+        return (log, log)
     }
 }
