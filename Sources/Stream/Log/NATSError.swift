@@ -34,8 +34,10 @@ public struct NATSError: Error, CustomStringConvertible, Equatable {
     /// says more than the status itself.
     static func failed(_ kind: Kind, _ message: String, _ status: natsStatus, errorCode: jsErrCode = jsErrCode(rawValue: 0)) -> NATSError {
         var text = String(cString: natsStatus_GetText(status))
-        if let last = nats_GetLastError(nil).map({ String(cString: $0) }), !last.isEmpty, last != text, !text.contains(last) {
-            text += ": " + last
+        if var last = nats_GetLastError(nil).map({ String(cString: $0) }) {
+            // libnats prefixes its text with the source location: "(conn.c:2088): No server ...".
+            if last.hasPrefix("("), let end = last.range(of: "): ") { last = String(last[end.upperBound...]) }
+            if !last.isEmpty, !text.contains(last), !last.contains(text) { text += ": " + last } else if last.count > text.count { text = last }
         }
         return NATSError(kind: kind, message: message, status: text, errorCode: Int(errorCode.rawValue))
     }
