@@ -20,7 +20,7 @@ final class StreamFaultTests {
     init() throws {
         clickhouse = try ThrowawayClickHouseServer()
         nats = try ThrowawayNATSServer()
-        fixture = try StreamFixture(users: 150, seed: 11, removedPerUser: 2, url: clickhouse.url)
+        fixture = try StreamFixture(users: 100, seed: 11, removedPerUser: 2, url: clickhouse.url)
     }
 
     deinit {
