@@ -5,7 +5,7 @@ import Stream
 /// cursor, explicit acknowledgements, and redelivery on demand (`redeliverUnacknowledged`, what
 /// JetStream does after its ack wait or when a consumer is re-created from its ack floor). It also
 /// records the dead letters. Not thread-safe: one stream run at a time.
-final class MemoryOrderLog: OrderLogConsumer, OrderLogPublisher {
+final class MemoryOrderLog: RewindableOrderLog, OrderLogPublisher {
     private(set) var messages: [[UInt8]] = []
     private var deliveries: [Int] = []
     private var next = 0
@@ -13,6 +13,9 @@ final class MemoryOrderLog: OrderLogConsumer, OrderLogPublisher {
     private(set) var deadLetters: [(payload: [UInt8], reason: String, position: LogPosition)] = []
     /// Fail the next `failFetches` fetches (a broker outage).
     var failFetches = 0
+    /// Fail the next `loseFetches` fetches after delivering a batch into the void (a connection that
+    /// broke with a fetch in flight: delivered, never received, never acknowledged).
+    var loseFetches = 0
 
     struct Outage: Error {}
 
@@ -33,6 +36,16 @@ final class MemoryOrderLog: OrderLogConsumer, OrderLogPublisher {
             failFetches -= 1
             throw Outage()
         }
+        if loseFetches > 0 {
+            loseFetches -= 1
+            let lost = next
+            next = Swift.min(messages.count, next + max)
+            for i in lost..<next where !(deliveries[i] > 0 && !unacknowledged.contains(i)) {
+                deliveries[i] += 1
+                unacknowledged.insert(i)
+            }
+            throw Outage()
+        }
         var batch: [LogMessage] = []
         while next < messages.count && batch.count < max {
             let i = next
@@ -44,6 +57,8 @@ final class MemoryOrderLog: OrderLogConsumer, OrderLogPublisher {
         }
         return batch
     }
+
+    func rewindUnacknowledged() throws { redeliverUnacknowledged() }
 
     func acknowledge(_ batch: [LogMessage]) throws {
         for message in batch { unacknowledged.remove(Int(message.position.sequence) - 1) }

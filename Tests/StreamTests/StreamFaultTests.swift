@@ -79,12 +79,12 @@ final class StreamFaultTests {
     }
 
     @Test func clickHouseKilledAndRestartedMidStream() throws {
-        let db = try fixture.historyDatabase()
+        let db = try fixture.catalogDatabase()  // all orders: a stream long enough to fault mid-way
         defer { db.drop() }
         let stream = NATSTestServer.uniqueName("CHKILL")
-        try publish(fixture.removed, stream: stream)
+        try publish(fixture.all, stream: stream)
         let start = orderCount(db)
-        let running = try RunningRestock(arguments(db, stream: stream))
+        let running = try RunningRestock(arguments(db, stream: stream, batch: 2))
         waitForProgress(db, beyond: start)
         try clickhouse.killHard()
         usleep(1_500_000)
@@ -99,12 +99,12 @@ final class StreamFaultTests {
     }
 
     @Test func natsServerRestartedMidStream() throws {
-        let db = try fixture.historyDatabase()
+        let db = try fixture.catalogDatabase()  // all orders: a stream long enough to fault mid-way
         defer { db.drop() }
         let stream = NATSTestServer.uniqueName("NATSRESTART")
-        try publish(fixture.removed, stream: stream)
+        try publish(fixture.all, stream: stream)
         let start = orderCount(db)
-        let running = try RunningRestock(arguments(db, stream: stream))
+        let running = try RunningRestock(arguments(db, stream: stream, batch: 2))
         waitForProgress(db, beyond: start)
         try nats.stopServer()
         usleep(500_000)
@@ -122,12 +122,12 @@ final class StreamFaultTests {
     }
 
     @Test func sigtermFinishesTheBatchThenARerunCompletes() throws {
-        let db = try fixture.historyDatabase()
+        let db = try fixture.catalogDatabase()  // all orders: a stream long enough to fault mid-way
         defer { db.drop() }
         let stream = NATSTestServer.uniqueName("TERM")
-        try publish(fixture.removed, stream: stream)
+        try publish(fixture.all, stream: stream)
         let start = orderCount(db)
-        let running = try RunningRestock(arguments(db, stream: stream, batch: 3))
+        let running = try RunningRestock(arguments(db, stream: stream, batch: 2))
         waitForProgress(db, beyond: start)
         running.kill(SIGTERM)
         let status = running.wait()
@@ -137,7 +137,7 @@ final class StreamFaultTests {
         let rerun = try RestockProcess.run(arguments(db, stream: stream))
         #expect(rerun.status == 0 && !rerun.stderr.contains("delivering again"), "\(rerun.stderr)")
         let equal = try StreamFixture.fingerprints(db) == fixture.referencePrints
-        #expect(equal && stoppedAt < start + fixture.removed.count)
+        #expect(equal && stoppedAt < start + fixture.all.count)
         _ = row("between batches", "SIGTERM", "exit \(status) after the batch in hand; rerun exit \(rerun.status)",
                 equal ? "tables = batch ingest" : "DIFFERENT")
     }

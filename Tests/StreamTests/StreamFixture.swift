@@ -86,6 +86,25 @@ final class StreamFixture: @unchecked Sendable {
         return db
     }
 
+    /// A fresh database holding only the catalog (the order tables empty).
+    func catalogDatabase() throws -> ClickHouseTestDatabase {
+        let db = try ClickHouseTestDatabase("stream_catalog", url: url)
+        let catalog = data.file("catalog")
+        if !FileManager.default.fileExists(atPath: catalog) {
+            try FileManager.default.createDirectory(atPath: catalog, withIntermediateDirectories: true)
+            for file in ["aisles.csv", "departments.csv", "products.csv"] {
+                try FileManager.default.copyItem(atPath: data.file(file), toPath: catalog + "/" + file)
+            }
+            try "order_id,user_id,eval_set,order_number,order_dow,order_hour_of_day,days_since_prior_order\n"
+                .write(toFile: catalog + "/orders.csv", atomically: true, encoding: .utf8)
+            for file in ["order_products__prior.csv", "order_products__train.csv"] {
+                try "order_id,product_id,add_to_cart_order,reordered\n".write(toFile: catalog + "/" + file, atomically: true, encoding: .utf8)
+            }
+        }
+        _ = try InstacartIngest(client: db.client, database: db.name).run(directory: catalog)
+        return db
+    }
+
     /// A stream run of `log` into `db` that ends as soon as the log is empty.
     func run(_ log: MemoryOrderLog, into db: ClickHouseTestDatabase, batch: Int = 7) -> StreamRun {
         var run = StreamRun(client: db.client, database: db.name, log: log, deadLetters: log)

@@ -34,19 +34,8 @@ struct StreamRunTests {
 
     @Test func allOrdersStreamedOntoTheCatalogEqualBatchIngest() throws {
         let f = try fixture()
-        let db = try ClickHouseTestDatabase("stream_catalog", url: f.url)
+        let db = try f.catalogDatabase()
         defer { db.drop() }
-        let catalog = f.data.file("catalog")
-        try FileManager.default.createDirectory(atPath: catalog, withIntermediateDirectories: true)
-        for file in ["aisles.csv", "departments.csv", "products.csv"] {
-            try? FileManager.default.copyItem(atPath: f.data.file(file), toPath: catalog + "/" + file)
-        }
-        try "order_id,user_id,eval_set,order_number,order_dow,order_hour_of_day,days_since_prior_order\n"
-            .write(toFile: catalog + "/orders.csv", atomically: true, encoding: .utf8)
-        for file in ["order_products__prior.csv", "order_products__train.csv"] {
-            try "order_id,product_id,add_to_cart_order,reordered\n".write(toFile: catalog + "/" + file, atomically: true, encoding: .utf8)
-        }
-        _ = try InstacartIngest(client: db.client, database: db.name).run(directory: catalog)
         let summary = try f.run(StreamFixture.log(f.all, leaveOutReordered: true), into: db, batch: 500).run()
         #expect(summary.ordersAppended == f.all.count && summary.deadLetterTotal == 0)
         #expect(try StreamFixture.fingerprints(db) == f.referencePrints)
@@ -136,6 +125,20 @@ struct StreamRunTests {
         log.failFetches = 3
         let summary = try f.run(log, into: db).run()
         #expect(summary.retries == 3)
+        #expect(try StreamFixture.fingerprints(db) == f.referencePrints)
+    }
+
+    /// A fetch lost in a broken connection (delivered, never received): the run rewinds the log, so
+    /// those messages come first and in order instead of after newer orders of the same users.
+    @Test func aLostFetchIsRewoundSoNothingGoesBackwards() throws {
+        let f = try fixture()
+        let db = try f.historyDatabase()
+        defer { db.drop() }
+        let log = StreamFixture.log(f.removed)
+        _ = try log.fetch(max: 0, maxWait: 0)
+        log.loseFetches = 1
+        let summary = try f.run(log, into: db).run()
+        #expect(summary.deadLetterTotal == 0 && summary.retries == 1 && log.unacknowledgedCount == 0)
         #expect(try StreamFixture.fingerprints(db) == f.referencePrints)
     }
 

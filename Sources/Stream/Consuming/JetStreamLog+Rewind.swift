@@ -52,3 +52,20 @@ extension JetStreamLog {
         return floor + 1
     }
 }
+
+extension JetStreamLog: RewindableOrderLog {
+    /// Drops the pull subscription and every fetched, unacknowledged message of this instance,
+    /// rewinds the durable consumer to its ack floor (`rewindToAckFloor`) and binds to it again.
+    public func rewindUnacknowledged() throws {
+        let consumer: JetStreamConsumerSettings? = lock.withLock {
+            for message in unacknowledged.values { natsMsg_Destroy(message) }
+            unacknowledged = [:]
+            if let subscription { natsSubscription_Destroy(subscription) }
+            subscription = nil
+            return consumerSettings
+        }
+        guard let consumer else { return }
+        try rewindToAckFloor(consumer)
+        try openConsumer(consumer)
+    }
+}

@@ -23,7 +23,9 @@ import Warehouse
 ///
 /// It ends when `shouldStop()` turns true (checked between batches, so a batch in hand is finished
 /// and acknowledged first) or after `untilIdle` seconds without a message; a ClickHouse or log
-/// failure is retried per `retry` (the batch is planned again from scratch), then thrown.
+/// failure is retried per `retry` (the batch is planned again from scratch), then thrown. After a
+/// failed fetch or acknowledgement a `RewindableOrderLog` is rewound, so that messages lost in a
+/// broken connection come again first and in order.
 ///
 /// Cost per batch: three INSERTs, the lock (three tiny statements), two system-table queries and the
 /// planner's lookups; memory O(batch).
@@ -71,9 +73,22 @@ public struct StreamRun {
         var loadID = try ReorderMatrix.checkTablesExist(client, database: database)
         var lastMessage = clock.now
         var lastProgress = clock.now
+        var needsRewind = false
         while !shouldStop() {
             let retriesBefore = summary.retries
-            let messages = try retrying("fetch from the order log", log: true, &summary) { try log.fetch(max: batchSize, maxWait: maxWait) }
+            let messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
+                if needsRewind, let rewindable = log as? any RewindableOrderLog {
+                    try rewindable.rewindUnacknowledged()
+                    progress?("rewound the consumer: its unacknowledged messages come first again")
+                }
+                needsRewind = false
+                do {
+                    return try log.fetch(max: batchSize, maxWait: maxWait)
+                } catch {
+                    needsRewind = true
+                    throw error
+                }
+            }
             if summary.retries != retriesBefore { lastMessage = clock.now }  // an outage is not idleness
             if messages.isEmpty {
                 try observer?.idle()
@@ -116,6 +131,7 @@ public struct StreamRun {
                 try log.acknowledge(messages)
             } catch {
                 summary.ackFailures += 1
+                needsRewind = true
                 progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
             }
             summary.ordersAppended += plan.appends.count
