@@ -78,7 +78,8 @@ struct StreamCommand: Job {
             + "\(Int(s.eventsPerSecond.rounded())) events/s; \(s.ending)")
         report.outputs = JobDataset.clickHouseTables(url: clickhouse.url ?? "", database: clickhouse.databaseName)
         report.rows = ["events": s.events, "orders": s.ordersAppended, "lines": s.lines, "duplicates": s.duplicatesSkipped,
-                       "dead_letters": s.deadLetterTotal, "batches": s.batches, "retries": s.retries]
+                       "dead_letters": s.deadLetterTotal, "batches": s.batches, "retries": s.retries,
+                       "ack_failures": s.ackFailures]
         report.seconds = ["stream": s.seconds]
         report.result = .object([
             "dead_letters": .object(s.deadLetters.mapValues { .int($0) }),
