@@ -119,6 +119,9 @@ public final class LiveOrderHistory {
         return log
     }
 
+    /// The columns of `candidateRows`, built once.
+    static let schema = FeatureSchema(names: ReorderFeature.names)
+
     public var userCount: Int { userIDs.count }
     public var productCount: Int { productIDs.count }
 
@@ -278,7 +281,7 @@ public final class LiveOrderHistory {
         writeRows(users: users, rowStart: rowStart, rowCount: rowCount, values: &values, userKey: &userKey,
                   productKey: &productKey, target: &target)
         let matrix = LabelledMatrix(
-            features: FeatureMatrix(rowCount: rowCount, schema: FeatureSchema(names: ReorderFeature.names), values: values),
+            features: FeatureMatrix(rowCount: rowCount, schema: Self.schema, values: values),
             keys: RowKeys(names: ["user_id", "product_number"], columns: [userKey, productKey]), target: target, targetName: "y")
         return (matrix, rowStart)
     }
