@@ -101,3 +101,34 @@ struct LiveStockTableTests {
         #expect(try Self.tables(client, database: "live") == ["live_stock"])
     }
 }
+
+/// `restock stream --model` in a library call: the sink's `StreamRun` with the live observer, over an
+/// in-memory log, onto the history H in a throw-away ClickHouse.
+@Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
+struct LiveStreamTests {
+    @Test func streamingTheHeldOutOrdersLeavesLiveStockEqualToTheBatchRecommendation() throws {
+        let f = try LiveFixture(users: 200, seed: 43, trees: 6)
+        let server = try ThrowawayClickHouseServer()
+        defer { server.stop() }
+        let client = ClickHouseTestDatabase.client(server.url)
+        _ = try InstacartIngest(client: client, database: "shop").run(f.split.history)
+        let forecast = try LiveForecast(data: try InstacartTableReader.read(client, database: "shop"), model: f.model, threads: 2)
+        let table = try LiveStockTable(client: client, database: "shop", publishEvery: 0, forecast: forecast)
+        let observer = LiveForecastObserver(forecast: forecast, table: table, refreshEvery: 3600)
+        let log = StreamFixture.log(f.events, leaveOutReordered: true)
+        var run = StreamRun(client: client, database: "shop", log: log, deadLetters: log)
+        run.batchSize = 50
+        run.maxWait = 0.01
+        run.untilIdle = 0
+        run.lockWait = 5
+        run.observer = observer
+        let summary = try run.run()
+        #expect(summary.ordersAppended == f.events.count)
+        #expect(observer.applied.events == f.events.count && observer.refreshes >= 1 && table.publishes >= 2)
+        let rows = try LiveStockTableTests.published(client, database: "shop", expected: forecast.stock()).rows
+        #expect(f.differences(rows) == [])
+        // The tables the stream wrote give the same forecast when loaded again.
+        let reloaded = try LiveForecast(data: try InstacartTableReader.read(client, database: "shop"), model: f.model, threads: 2)
+        #expect(f.differences(reloaded.stock()) == [])
+    }
+}

@@ -1,4 +1,5 @@
 import ClickHouse
+import Features
 import Foundation
 import Stream
 import Testing
