@@ -26,8 +26,9 @@ struct LiveForecastOptions: ParsableArguments {
 
     @Option(name: .customLong("refresh-every"), parsing: .unconditional,
             help: ArgumentHelp("With --model: seconds between re-scores of the users whose product features the new orders moved "
-                               + "(default: --publish-every; also on every idle fetch and at the end).", valueName: "seconds"))
-    var refreshEvery: Double?
+                               + "(also on every idle fetch and at the end; at full scale one costs about a full re-score).",
+                               valueName: "seconds"))
+    var refreshEvery = 60.0
 
     @Option(name: .customLong("service-level"), parsing: .unconditional,
             help: ArgumentHelp("With --model: the stock's service level, in (0, 1).", valueName: "p"))
@@ -39,7 +40,7 @@ struct LiveForecastOptions: ParsableArguments {
 
     func validate() throws {
         try OptionCheck.within(0...86_400, publishEvery, "--publish-every")
-        if let refreshEvery { try OptionCheck.within(0...86_400, refreshEvery, "--refresh-every") }
+        try OptionCheck.within(0...86_400, refreshEvery, "--refresh-every")
         if !(serviceLevel > 0 && serviceLevel < 1) { throw ValidationError("--service-level must be between 0 and 1 (exclusive)") }
         try OptionCheck.within(1...256, threads, "--live-threads")
         if model == nil && initialData != nil { throw ValidationError("--data needs --model (it is the live forecast's history)") }
@@ -63,6 +64,6 @@ struct LiveForecastOptions: ParsableArguments {
         context.message("live forecast: \(forecast.userCount) users, \(forecast.candidateRowCount) candidate rows scored with model "
                         + "\(forecast.modelVersion) in \(Elapsed.format(Elapsed.seconds(clock.now - start))) s")
         let table = try LiveStockTable(client: client, database: database, publishEvery: publishEvery, forecast: forecast)
-        return LiveForecastObserver(forecast: forecast, table: table, refreshEvery: refreshEvery ?? publishEvery)
+        return LiveForecastObserver(forecast: forecast, table: table, refreshEvery: refreshEvery)
     }
 }
