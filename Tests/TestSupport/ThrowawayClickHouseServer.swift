@@ -76,11 +76,11 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs scripts/clickhouse; returns its exit status and what it wrote to stderr. Spawned with an
+    /// Runs scripts/clickhouse (or another script of the repository); returns its exit status and what it wrote to stderr. Spawned with an
     /// empty signal mask and default signal actions: the test runner blocks SIGTERM among others,
     /// and a server that inherited that mask would ignore scripts/clickhouse stop's SIGTERM (it was
     /// then killed after 20 s, so a "clean" restart was a SIGKILL).
-    static func runScript(_ arguments: [String]) throws -> (Int32, String) {
+    static func runScript(_ arguments: [String], script: String = script) throws -> (Int32, String) {
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("restock-ch-\(UUID().uuidString).err").path
         defer { try? FileManager.default.removeItem(atPath: errorPath) }
         var actions = posix_spawn_file_actions_t()
