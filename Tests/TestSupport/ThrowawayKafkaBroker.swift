@@ -22,7 +22,7 @@ public final class ThrowawayKafkaBroker: @unchecked Sendable {
         let address = (try? String(contentsOfFile: directory + "/bootstrap", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if status != 0 || address.isEmpty {
-            throw ThrowawayClickHouseServer.ServerError(message: "scripts/kafka start exited with \(status): \(messages)")
+            throw BrokerError(description: "scripts/kafka start exited with \(status): \(messages)")
         }
         brokers = address
     }
@@ -36,5 +36,9 @@ public final class ThrowawayKafkaBroker: @unchecked Sendable {
     public static var shared: String? {
         let value = ProcessInfo.processInfo.environment["RESTOCK_KAFKA_BROKERS"] ?? ""
         return value.isEmpty ? nil : value
+    }
+
+    public struct BrokerError: Error, CustomStringConvertible {
+        public let description: String
     }
 }

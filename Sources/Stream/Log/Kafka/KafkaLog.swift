@@ -32,10 +32,15 @@ public struct KafkaLog: Sendable, Equatable {
     /// The most messages the publisher lets wait for their delivery report before `publish`
     /// blocks (backpressure).
     public var maxInFlight: Int
+    /// How long the group waits for a silent consumer before it hands its partitions to another
+    /// (librdkafka's `session.timeout.ms`, seconds; heartbeats go every sixth of it). A consumer
+    /// that closes leaves at once on Apache Kafka; librdkafka's mock broker only moves the
+    /// partitions on after this long, so the next member of the group waits about this much.
+    public var sessionTimeout: Double
 
     public init(
         brokers: String, topic: String, partition: Int32? = 0, connectTimeout: Double = 10,
-        deliveryTimeout: Double = 30, maxInFlight: Int = 50_000
+        deliveryTimeout: Double = 30, maxInFlight: Int = 50_000, sessionTimeout: Double = 10
     ) {
         self.brokers = brokers
         self.topic = topic
@@ -43,6 +48,7 @@ public struct KafkaLog: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.deliveryTimeout = deliveryTimeout
         self.maxInFlight = maxInFlight
+        self.sessionTimeout = sessionTimeout
     }
 
     /// The topic that receives rejected messages: `<topic>.dead`.

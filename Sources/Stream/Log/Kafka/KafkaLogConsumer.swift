@@ -38,21 +38,26 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
             ("auto.offset.reset", "earliest"),
             ("enable.partition.eof", "false"),
             ("allow.auto.create.topics", "true"),
+            ("session.timeout.ms", String(KafkaHandle.milliseconds(log.sessionTimeout))),
+            ("heartbeat.interval.ms", String(max(100, KafkaHandle.milliseconds(log.sessionTimeout) / 6))),
         ]
         let conf = try KafkaHandle.configuration(settings, log: log)
-        handle = try KafkaHandle.create(RD_KAFKA_CONSUMER, conf, log: log)
+        // `handle` is stored last: a failure before it leaves `self` uninitialized, so `deinit`
+        // (which destroys the handle) does not run for a handle destroyed here.
+        let created = try KafkaHandle.create(RD_KAFKA_CONSUMER, conf, log: log)
         do throws(KafkaError) {
-            try KafkaHandle.awaitTopic(handle, topic: log.topic, log: log)
-            rd_kafka_poll_set_consumer(handle)
+            try KafkaHandle.awaitTopic(created, topic: log.topic, log: log)
+            rd_kafka_poll_set_consumer(created)
             let topics = rd_kafka_topic_partition_list_new(1)
             defer { rd_kafka_topic_partition_list_destroy(topics) }
             rd_kafka_topic_partition_list_add(topics, log.topic, RD_KAFKA_PARTITION_UA)
-            let code = rd_kafka_subscribe(handle, topics)
+            let code = rd_kafka_subscribe(created, topics)
             if code != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(operation: "subscribe", log: log, code: code) }
         } catch {
-            rd_kafka_destroy(handle)
+            rd_kafka_destroy(created)
             throw error
         }
+        handle = created
     }
 
     deinit {

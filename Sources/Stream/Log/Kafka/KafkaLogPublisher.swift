@@ -43,13 +43,16 @@ public final class KafkaLogPublisher: OrderLogPublisher, @unchecked Sendable {
             guard let message, let opaque else { return }
             Unmanaged<DeliveryLedger>.fromOpaque(opaque).takeUnretainedValue().record(message.pointee)
         }
-        handle = try KafkaHandle.create(RD_KAFKA_PRODUCER, conf, log: log)
+        // `handle` is stored last: a failure before it leaves `self` uninitialized, so `deinit`
+        // (which destroys the handle) does not run for a handle destroyed here.
+        let created = try KafkaHandle.create(RD_KAFKA_PRODUCER, conf, log: log)
         do throws(KafkaError) {
-            try KafkaHandle.awaitTopic(handle, topic: log.topic, log: log)
+            try KafkaHandle.awaitTopic(created, topic: log.topic, log: log)
         } catch {
-            rd_kafka_destroy(handle)
+            rd_kafka_destroy(created)
             throw error
         }
+        handle = created
     }
 
     deinit {
