@@ -7,28 +7,21 @@ public final class ThrowawayKafkaBroker: @unchecked Sendable {
     public let directory: String
     public let brokers: String
 
-    /// scripts/kafka of this checkout (found from this file's path).
-    static let script: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("scripts/kafka").path
-    }()
-
     /// Starts the mock with `brokerCount` brokers on random loopback ports (building it first, once).
     public init(brokerCount: Int = 1) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("restock-kafka-\(UUID().uuidString)").path
-        let (status, messages) = try ThrowawayClickHouseServer.runScript(
-            ["start", "--dir", directory, "--brokers", String(brokerCount)], script: Self.script)
+        let (status, messages) = try ServiceScript.run(
+            ServiceScript.path("kafka"), ["start", "--dir", directory, "--brokers", String(brokerCount)])
         let address = (try? String(contentsOfFile: directory + "/bootstrap", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if status != 0 || address.isEmpty {
-            throw BrokerError(description: "scripts/kafka start exited with \(status): \(messages)")
+            throw ServiceScript.ScriptError(message: "scripts/kafka start exited with \(status): \(messages)")
         }
         brokers = address
     }
 
     public func stop() {
-        _ = try? ThrowawayClickHouseServer.runScript(["stop", "--dir", directory], script: Self.script)
+        _ = try? ServiceScript.run(ServiceScript.path("kafka"), ["stop", "--dir", directory])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -36,9 +29,5 @@ public final class ThrowawayKafkaBroker: @unchecked Sendable {
     public static var shared: String? {
         let value = ProcessInfo.processInfo.environment["RESTOCK_KAFKA_BROKERS"] ?? ""
         return value.isEmpty ? nil : value
-    }
-
-    public struct BrokerError: Error, CustomStringConvertible {
-        public let description: String
     }
 }
