@@ -3,13 +3,13 @@ import Testing
 
 @Suite struct OrderLogEndpointTests {
     func parse(nats: String? = nil, kafka: String? = nil, topic: String? = nil) throws(OrderLogEndpointError) -> OrderLogEndpoint {
-        try OrderLogEndpoint.parse(nats: nats, stream: "ORDERS", subject: "orders.new", kafka: kafka, topic: topic)
+        try OrderLogEndpoint.parse(nats: nats, kafka: kafka, topic: topic)
     }
 
     @Test func kafkaTakesBrokersAndATopic() throws {
         #expect(try parse(kafka: "127.0.0.1:9092,10.0.0.2:9093", topic: "live.orders") == .kafka(brokers: "127.0.0.1:9092,10.0.0.2:9093", topic: "live.orders"))
         #expect(try parse(kafka: "localhost:9092") == .kafka(brokers: "localhost:9092", topic: "orders"))
-        #expect(try parse(nats: "nats://127.0.0.1:4222") == .nats(url: "nats://127.0.0.1:4222", stream: "ORDERS", subject: "orders.new"))
+        #expect(try parse(nats: "nats://127.0.0.1:4222") == .nats(url: "nats://127.0.0.1:4222", settings: JetStreamSettings()))
     }
 
     @Test func badOptionsAreNamed() {
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func descriptionHidesNatsCredentials() {
-        #expect(OrderLogEndpoint.nats(url: "nats://user:secret@h:4222", stream: "S", subject: "s").description == "NATS nats://h:4222 stream S subject s")
+        #expect(OrderLogEndpoint.nats(url: "nats://user:secret@h:4222", settings: JetStreamSettings()).description == "NATS nats://h:4222 stream ORDERS subject orders.new")
         #expect(OrderLogEndpoint.kafka(brokers: "h:1", topic: "t").description == "Kafka h:1 topic t")
     }
 }

@@ -1,19 +1,19 @@
-/// Which order log a command talks to, from its options: a NATS JetStream stream (`--nats URL
-/// [--stream S] [--subject S]`) or a Kafka topic (`--kafka BROKERS [--topic T]`). `publish` and
-/// `stream` parse their options with `parse` and open the side they need; the rest of their work
-/// only sees `OrderLogPublisher` and `OrderLogConsumer`.
+/// Which order log a command talks to, from its options: a NATS JetStream stream (`--nats URL`
+/// with the stream and subject in `JetStreamSettings`) or a Kafka topic (`--kafka BROKERS
+/// [--topic T]`). `publish` and `stream` parse their options with `parse` and open the side they
+/// need; the rest of their work only sees `OrderLogPublisher` and `OrderLogConsumer`.
 public enum OrderLogEndpoint: Sendable, Equatable {
-    case nats(url: String, stream: String, subject: String)
+    case nats(url: String, settings: JetStreamSettings)
     case kafka(brokers: String, topic: String)
 
     /// The Kafka topic used when `--kafka` comes without `--topic`.
     public static let defaultTopic = "orders"
 
     /// The endpoint the options name. Exactly one of `nats` and `kafka` must be given; `topic`
-    /// goes only with `kafka` (default `orders`), `stream` and `subject` only with `nats` (their
-    /// defaults are the caller's). Throws a message that names the option at fault.
+    /// goes only with `kafka` (default `orders`); `natsSettings` (stream, subject) only matter with
+    /// `nats`. Throws a message that names the option at fault.
     public static func parse(
-        nats: String?, stream: String, subject: String, kafka: String?, topic: String?
+        nats: String?, natsSettings: JetStreamSettings = JetStreamSettings(), kafka: String?, topic: String?
     ) throws(OrderLogEndpointError) -> OrderLogEndpoint {
         switch (nats, kafka) {
         case (nil, nil):
@@ -23,7 +23,7 @@ public enum OrderLogEndpoint: Sendable, Equatable {
         case (.some(let url), nil):
             if topic != nil { throw OrderLogEndpointError(message: "--topic goes with --kafka; NATS takes --stream and --subject") }
             if url.isEmpty { throw OrderLogEndpointError(message: "--nats needs a URL such as nats://127.0.0.1:4222") }
-            return .nats(url: url, stream: stream, subject: subject)
+            return .nats(url: url, settings: natsSettings)
         case (nil, .some(let brokers)):
             if let fault = KafkaLog.brokerListFault(brokers) {
                 throw OrderLogEndpointError(message: "--kafka takes host:port[,host:port...]: \(fault)")
@@ -47,21 +47,28 @@ public enum OrderLogEndpoint: Sendable, Equatable {
         return allowed ? nil : "a topic name has only letters, digits, '.', '_' and '-'"
     }
 
-    /// Opens the publishing side (for `publish`, and for the dead letters of `stream`).
+    /// Opens the publishing side (for `publish`, and for the dead letters of `stream`): a
+    /// `JetStreamLog` whose stream is created when missing, or a `KafkaLogPublisher`.
     public func openPublisher() throws -> any OrderLogPublisher {
         switch self {
-        case .nats:
-            throw OrderLogEndpointError(message: "the NATS order log is not part of this build")
+        case .nats(let url, let settings):
+            let log = try JetStreamLog(url: url, settings: settings)
+            try log.ensureStream()
+            return log
         case .kafka(let brokers, let topic):
             return try KafkaLog(brokers: brokers, topic: topic).openPublisher()
         }
     }
 
-    /// Opens the consuming side as the durable consumer (JetStream) or consumer group (Kafka) `name`.
+    /// Opens the consuming side as the durable consumer (JetStream, filtered to the settings'
+    /// subject; the stream is created when missing) or the consumer group (Kafka) `name`.
     public func openConsumer(name: String) throws -> any OrderLogConsumer {
         switch self {
-        case .nats:
-            throw OrderLogEndpointError(message: "the NATS order log is not part of this build")
+        case .nats(let url, let settings):
+            let log = try JetStreamLog(url: url, settings: settings)
+            try log.ensureStream()
+            try log.openConsumer(JetStreamConsumerSettings(durable: name, filterSubject: settings.subject))
+            return log
         case .kafka(let brokers, let topic):
             return try KafkaLog(brokers: brokers, topic: topic).openConsumer(group: name)
         }
@@ -71,12 +78,12 @@ public enum OrderLogEndpoint: Sendable, Equatable {
     /// their user information).
     public var description: String {
         switch self {
-        case .nats(let url, let stream, let subject):
+        case .nats(let url, let settings):
             var shown = url
             if let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://") {
                 shown = String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
             }
-            return "NATS \(shown) stream \(stream) subject \(subject)"
+            return "NATS \(shown) stream \(settings.stream) subject \(settings.subject)"
         case .kafka(let brokers, let topic):
             return "Kafka \(brokers) topic \(topic)"
         }

@@ -28,6 +28,9 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
             message: message.map { "\($0): \(text)" } ?? text)
     }
 
+    /// True when no broker answered in time (opening): the service is unavailable (exit 69).
+    public var isUnreachable: Bool { operation == "connect" }
+
     public var description: String {
         "Kafka \(operation) failed (brokers \(brokers), topic '\(topic)'): \(message)"
             + (code == 0 ? "" : " [librdkafka error \(code)]")

@@ -5,13 +5,11 @@ import Foundation
 /// check that both sides of the log run when they open. Internal: `KafkaLogPublisher` and
 /// `KafkaLogConsumer` own one each and destroy it with `rd_kafka_destroy`.
 enum KafkaHandle {
-    /// Settings common to both sides: the brokers, a bounded connection setup, warnings only in
-    /// librdkafka's log (it writes to stderr; errors reach Swift as `KafkaError`s instead).
+    /// Settings common to both sides: the brokers and a bounded connection setup.
     static func commonSettings(_ log: KafkaLog) -> [(String, String)] {
         [
             ("bootstrap.servers", log.brokers),
             ("socket.connection.setup.timeout.ms", String(milliseconds(log.connectTimeout))),
-            ("log_level", "3"),
         ]
     }
 
@@ -20,6 +18,9 @@ enum KafkaHandle {
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError(operation: "configure", brokers: log.brokers, topic: log.topic, message: "rd_kafka_conf_new failed")
         }
+        // No log callback: librdkafka would print its own log lines on stderr; a library reports
+        // through its errors instead (KafkaError, `KafkaLogConsumer.transientErrors`).
+        rd_kafka_conf_set_log_cb(conf, nil)
         var error = [CChar](repeating: 0, count: 512)
         for (key, value) in settings where rd_kafka_conf_set(conf, key, value, &error, error.count) != RD_KAFKA_CONF_OK {
             rd_kafka_conf_destroy(conf)
@@ -75,7 +76,10 @@ enum KafkaHandle {
             var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)
             nanosleep(&pause, nil)
         }
-        let waited = "no usable metadata for the topic within \(log.connectTimeout) s"
+        let silent = [RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN]
+        let waited = silent.contains(lastError)
+            ? "no broker answered within \(log.connectTimeout) s"
+            : "topic '\(topic)' has no partitions after \(log.connectTimeout) s (not created?)"
         throw KafkaError(operation: "connect", log: log, code: lastError, message: waited)
     }
 
