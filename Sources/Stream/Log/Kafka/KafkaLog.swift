@@ -39,7 +39,7 @@ public struct KafkaLog: Sendable, Equatable {
     public var sessionTimeout: Double
 
     public init(
-        brokers: String, topic: String, partition: Int32? = 0, connectTimeout: Double = 10,
+        brokers: String, topic: String, partition: Int32? = 0, connectTimeout: Double = 5,
         deliveryTimeout: Double = 30, maxInFlight: Int = 50_000, sessionTimeout: Double = 10
     ) {
         self.brokers = brokers
