@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import Stream
 
 @Suite struct OrderLogEndpointTests {
@@ -31,5 +33,43 @@ import Testing
     @Test func descriptionHidesNatsCredentials() {
         #expect(OrderLogEndpoint.nats(url: "nats://user:secret@h:4222", settings: JetStreamSettings()).description == "NATS nats://h:4222 stream ORDERS subject orders.new")
         #expect(OrderLogEndpoint.kafka(brokers: "h:1", topic: "t").description == "Kafka h:1 topic t")
+    }
+
+    /// Publishes 50 messages through the endpoint's publisher, reads them back through its consumer.
+    func roundTrip(_ endpoint: OrderLogEndpoint) throws {
+        let payloads = (1...50).map { Array("event \($0)".utf8) }
+        do {
+            let publisher = try endpoint.openPublisher()
+            for (i, payload) in payloads.enumerated() { try publisher.publish(payload, id: String(i + 1)) }
+            try publisher.flush()
+        }
+        let consumer = try endpoint.openConsumer(name: "endpoint-test")
+        var received: [LogMessage] = []
+        for _ in 0..<30 where received.count < payloads.count {
+            received += try consumer.fetch(max: payloads.count - received.count, maxWait: 1)
+        }
+        #expect(received.map(\.payload) == payloads)
+        try consumer.acknowledge(received)
+    }
+
+    @Test func kafkaEndpointOpensBothSides() throws {
+        let topic = "endpoint-\(UUID().uuidString.prefix(8))"
+        if let shared = ThrowawayKafkaBroker.shared { return try roundTrip(.kafka(brokers: shared, topic: topic)) }
+        let broker = try ThrowawayKafkaBroker()
+        defer { broker.stop() }
+        try roundTrip(.kafka(brokers: broker.brokers, topic: topic))
+    }
+
+    @Test(.enabled(if: NATSTestServer.isAvailable, Comment(rawValue: NATSTestServer.skipReason)))
+    func natsEndpointOpensBothSides() throws {
+        try NATSTestServer.with { url in
+            let name = NATSTestServer.uniqueName("e")
+            var settings = JetStreamSettings()
+            settings.stream = name.uppercased()
+            settings.streamSubjects = [name + ".>"]
+            settings.subject = name + ".new"
+            try roundTrip(.nats(url: url, settings: settings))
+            try JetStreamLog(url: url, settings: settings).deleteStream()
+        }
     }
 }
