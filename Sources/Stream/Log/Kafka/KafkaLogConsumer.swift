@@ -27,6 +27,8 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
     public private(set) var transientErrors = 0
     private let handle: OpaquePointer
     private var closed = false
+    /// Messages polled by `awaitAssignment`, handed out first by the next `fetch`.
+    private var early: [Record] = []
 
     init(log: KafkaLog, group: String) throws(KafkaError) {
         self.log = log
@@ -61,6 +63,7 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
             throw error
         }
         handle = created
+        try awaitAssignment(timeout: log.sessionTimeout + log.connectTimeout)
     }
 
     deinit {
@@ -74,6 +77,30 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
         if closed { return }
         closed = true
         rd_kafka_consumer_close(handle)
+    }
+
+    /// Polls until the group has given this consumer its partitions, at most `timeout` seconds, so
+    /// that a first `fetch` (and a sink's idle timer) does not spend its wait on the group join
+    /// (about 3 s on the mock broker, and up to the session timeout when a dead member's partitions
+    /// must be moved). Messages that arrive meanwhile are kept for the next `fetch`. Returns whether
+    /// the consumer has partitions; a group with more members than partitions leaves some without.
+    @discardableResult
+    public func awaitAssignment(timeout: Double) throws(KafkaError) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(KafkaHandle.milliseconds(timeout))
+        while true {
+            if try hasAssignment() { return true }
+            if ContinuousClock.now >= deadline { return false }
+            early += try pollLibrary(max: 1_000, maxWait: 0.1)
+        }
+    }
+
+    /// True when the group has assigned this consumer at least one partition.
+    private func hasAssignment() throws(KafkaError) -> Bool {
+        var partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        let code = rd_kafka_assignment(handle, &partitions)
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(operation: "assignment", log: log, code: code) }
+        defer { if let partitions { rd_kafka_topic_partition_list_destroy(partitions) } }
+        return (partitions?.pointee.cnt ?? 0) > 0
     }
 
     public func fetch(max: Int, maxWait: Double) throws -> [LogMessage] {
@@ -109,8 +136,17 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
     /// Waits at most `maxWait` seconds for a first message, then takes what is already fetched,
     /// up to `max` records.
     func poll(max: Int, maxWait: Double) throws(KafkaError) -> [Record] {
+        let records = Array(early.prefix(Swift.max(0, max)))
+        early.removeFirst(records.count)
+        if closed || max <= records.count { return records }
+        if !records.isEmpty { return records + (try pollLibrary(max: max - records.count, maxWait: 0)) }
+        return try pollLibrary(max: max, maxWait: maxWait)
+    }
+
+    /// `rd_kafka_consumer_poll` until `max` records, or the first record arrived and no other is
+    /// at hand, or `maxWait` seconds passed without any.
+    private func pollLibrary(max: Int, maxWait: Double) throws(KafkaError) -> [Record] {
         var records: [Record] = []
-        if closed || max <= 0 { return records }
         let deadline = ContinuousClock.now + .milliseconds(KafkaHandle.milliseconds(maxWait))
         while records.count < max {
             var wait: Int32 = 0
