@@ -2,7 +2,8 @@ import CRdKafka
 
 /// The consuming side of a Kafka order log: a member of the consumer group `group` subscribed to
 /// `log.topic`, with `enable.auto.commit=false` and `auto.offset.reset=earliest` (a new group reads
-/// the topic from its start).
+/// the topic from its start). Opening waits until the group has assigned it partitions (at most
+/// `log.sessionTimeout + log.connectTimeout` seconds; see `awaitAssignment`).
 ///
 /// `fetch` serves `rd_kafka_consumer_poll`: it waits at most `maxWait` seconds for a first message,
 /// then takes whatever else is already fetched, up to `max` messages; each message's position is
@@ -19,7 +20,9 @@ import CRdKafka
 /// `transientErrors`; a fatal error of the client throws.
 ///
 /// `@unchecked Sendable`: librdkafka's consumer handle is thread-safe; the Swift state
-/// (`transientErrors`) is only written by `fetch`, which the owner calls from one task at a time.
+/// (`transientErrors`, the messages polled early) is only touched by `fetch`, `awaitAssignment`
+/// and `acknowledge`, which the owner calls from one task at a time, as the protocol's users do.
+/// Cost: one copy of each payload out of librdkafka's buffer.
 public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
     public let log: KafkaLog
     public let group: String
