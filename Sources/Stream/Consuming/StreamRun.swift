@@ -72,7 +72,9 @@ public struct StreamRun {
         var lastMessage = clock.now
         var lastProgress = clock.now
         while !shouldStop() {
+            let retriesBefore = summary.retries
             let messages = try retrying("fetch from the order log", log: true, &summary) { try log.fetch(max: batchSize, maxWait: maxWait) }
+            if summary.retries != retriesBefore { lastMessage = clock.now }  // an outage is not idleness
             if messages.isEmpty {
                 try observer?.idle()
                 if let untilIdle, Elapsed.seconds(clock.now - lastMessage) >= untilIdle {
