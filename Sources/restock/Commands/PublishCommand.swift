@@ -8,7 +8,7 @@ import Tabular
 struct PublishCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "Replay a data folder's orders as live order events into NATS JetStream.",
+        abstract: "Replay a data folder's orders as live order events into NATS JetStream (or a Kafka topic).",
         discussion: """
             One event per order (the JSON of docs/events.md) with header Nats-Msg-Id = order_id, so that \
             publishing the same orders again within the stream's duplicate window (2 min) stores nothing twice \
@@ -18,6 +18,10 @@ struct PublishCommand: Job {
             (file storage, subjects orders.>, duplicate window 2 min); an existing one is left as it is. \
             Publishing is asynchronous with at most --max-pending messages awaiting JetStream's acknowledgement; \
             the run ends once every event is acknowledged. An unreachable server exits 69.
+            With --kafka BROKERS [--topic T] instead of --nats, the events go to a Kafka topic (default orders) through \
+            an idempotent librdkafka producer, key = order_id, all to partition 0 so that each user's orders stay in \
+            order; --max-pending bounds the messages awaiting their delivery report. Kafka does not drop a second \
+            publication of the same order: the stream's de-duplication by order_id does.
 
             Example: restock publish --data data/synthetic --nats nats://127.0.0.1:4222 --orders prior --last 2
             """)
@@ -26,6 +30,8 @@ struct PublishCommand: Job {
     var data: String
 
     @OptionGroup var nats: NATSLogOptions
+
+    @OptionGroup var kafka: KafkaLogOptions
 
     @Option(help: ArgumentHelp("Orders to publish: all, prior, train or test.", valueName: "set"))
     var orders: OrderSelection?
@@ -48,7 +54,7 @@ struct PublishCommand: Job {
     var plannedInputs: [JobDataset] { JobDataset.dataFolder(data) }
 
     func validate() throws {
-        if !nats.isGiven { throw ValidationError("--nats URL is required") }
+        if nats.isGiven == kafka.isGiven { throw ValidationError("give one order log: --nats URL or --kafka BROKERS") }
         if let last {
             try OptionCheck.atLeast(1, last, "--last")
             if let orders, orders != .prior { throw ValidationError("--last selects prior orders; it cannot be combined with --orders \(orders.rawValue)") }
@@ -58,8 +64,14 @@ struct PublishCommand: Job {
         try OptionCheck.atLeast(1, maxPending, "--max-pending")
     }
 
-    /// The log the events go to. Only NATS JetStream for now; another log (Kafka) is chosen here.
+    /// The log the events go to: NATS JetStream, or a Kafka topic (`--kafka`; Kafka does not report
+    /// duplicates: the sink de-duplicates by order_id).
     func makePublisher() throws -> (publisher: OrderLogPublisher, description: String, duplicates: () -> Int?) {
+        if kafka.isGiven {
+            var log = kafka.log
+            log.maxInFlight = maxPending
+            return (try log.openPublisher(), "Kafka \(log.brokers) topic \(log.topic)", { nil })
+        }
         var settings = nats.settings
         settings.maxPending = maxPending
         let log = try JetStreamLog(url: nats.url ?? "", settings: settings)

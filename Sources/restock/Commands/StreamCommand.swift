@@ -8,7 +8,7 @@ import Warehouse
 struct StreamCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "stream",
-        abstract: "Consume order events from NATS JetStream and append them to the Instacart tables in ClickHouse, exactly once.",
+        abstract: "Consume order events from NATS JetStream (or Kafka) and append them to the Instacart tables in ClickHouse, exactly once.",
         discussion: """
             A durable pull consumer (--consumer) of the stream (--stream). Each micro-batch (up to --batch events, \
             waiting at most --max-wait seconds) is validated (a bad event goes to the dead-letter subject with its \
@@ -22,6 +22,9 @@ struct StreamCommand: Job {
             interrupts at once). --until-idle S ends the run after S seconds without an event.
             A ClickHouse or NATS outage is waited out: the batch is retried with backoff for up to \
             --give-up-after seconds, then the run exits non-zero and a rerun goes on where it stopped.
+            With --kafka BROKERS [--topic T] instead of --nats, the events come from a Kafka topic through the \
+            consumer group --consumer (acknowledging commits the offsets; dead letters go to <topic>.dead); see \
+            docs/events.md, "Kafka". Tested against librdkafka's mock broker (scripts/kafka), not Apache Kafka.
 
             Example: restock stream --nats nats://127.0.0.1:4222 --clickhouse http://127.0.0.1:8123 --database instacart --until-idle 5
             """)
