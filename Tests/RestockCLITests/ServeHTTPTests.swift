@@ -6,6 +6,10 @@ import Testing
 import Glibc
 #endif
 
+/// The shared server's process id, killed when the test process exits (Swift Testing has no
+/// suite-wide tear-down; the tests that stop a server start their own).
+nonisolated(unsafe) private var sharedServerPID: pid_t = 0
+
 /// `restock serve` as a process on a free loopback port: a generated data folder (60 users), a model
 /// trained by the CLI on it, and the server started with `--port 0` and a token. Shared by the tests
 /// of this file (started once; each test only talks HTTP to it).
@@ -32,6 +36,8 @@ final class ServedDemo: @unchecked Sendable {
         precondition(trained.status == 0, trained.stderr)
         process = try RunningRestock(["serve", "--model", model, "--data", data, "--port", "0", "--token", ServedDemo.token,
                                       "--threads", "1", "--max-body-bytes", "65536", "--idle-timeout", "5"])
+        sharedServerPID = process.processIdentifier
+        atexit { if sharedServerPID > 0 { kill(sharedServerPID, SIGKILL) } }
         precondition(process.waitForStderr(containing: "listening on http://127.0.0.1:", timeout: 300), process.stderr)
         let line = process.stderr.split(separator: "\n").first { $0.contains("listening on") }!
         let port = line.firstMatch(of: #/127\.0\.0\.1:(\d+)/#)!.output.1
@@ -161,6 +167,25 @@ private final class RawConnection {
         _ = garbage.receive()
         #expect(try demo.call("/readyz").status == 200)
         _ = slow
+    }
+
+    @Test func sigtermAnswersTheRequestInFlightThenExitsZero() throws {
+        let server = try RunningRestock(["serve", "--model", demo.model, "--data", demo.data, "--port", "0", "--threads", "1"])
+        defer { server.kill() }
+        #expect(server.waitForStderr(containing: "listening on http://127.0.0.1:", timeout: 300), "\(server.stderr)")
+        let port = try #require(server.stderr.firstMatch(of: #/127\.0\.0\.1:(\d+)/#).flatMap { UInt16($0.output.1) })
+        // a request whose body is still arriving when SIGTERM comes
+        let inFlight = try RawConnection(port: port)
+        let body = #"[{"user_id": 1, "product_id": 2}]"#
+        inFlight.send(Array("POST /api/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n[".utf8))
+        usleep(200_000)
+        kill(server.processIdentifier, SIGTERM)
+        #expect(server.waitForStderr(containing: "shutting down gracefully", timeout: 60))
+        inFlight.send(Array(body.utf8.dropFirst()))
+        let answer = inFlight.receive()
+        #expect(answer.hasPrefix("HTTP/1.1 400"), "the request in flight was not answered: \(answer.prefix(80))")  // no features: 400, but answered
+        #expect(server.wait() == 0)
+        #expect(server.stderr.contains("answered every request in flight"))
     }
 
     @Test func reloadSwapsAModelAndRefusesOneWithOtherFeatures() throws {

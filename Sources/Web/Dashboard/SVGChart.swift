@@ -10,13 +10,15 @@ enum SVGChart {
         /// A marker drawn at this value (the recommended stock), or nil.
         var marker: Double? = nil
         var link: String? = nil
+        /// This bar's fill, when it differs from the chart's.
+        var color: String? = nil
     }
 
     /// Horizontal bars, largest first as given, with an optional ±band whisker and marker per bar.
     static func horizontalBars(_ bars: [Bar], title: String, id: String, valueFormat: (Double) -> String,
                                color: String = "#2f6fde", labelWidth: Double = 190, width: Double = 640) -> String {
         let rowHeight = 26.0, top = 8.0, right = 64.0
-        let maxLabel = Int(labelWidth / 7.2)
+        let maxLabel = Int(labelWidth / 7.9)
         let height = top + Double(max(bars.count, 1)) * rowHeight + 26
         let maxValue = max(bars.map { max($0.value + $0.band, $0.marker ?? 0) }.max() ?? 0, 1e-9)
         let plotWidth = width - labelWidth - right
@@ -32,7 +34,7 @@ enum SVGChart {
             let label = bar.label.count > maxLabel ? String(bar.label.prefix(maxLabel - 1)) + "…" : bar.label
             let text = #"<text x="\#(r(labelWidth - 8))" y="\#(r(y + 17))" class="label" text-anchor="end">\#(HTML.escape(label))<title>\#(HTML.escape(bar.label))</title></text>"#
             s += bar.link.map { #"<a href="\#(HTML.escape($0))">\#(text)</a>"# } ?? text
-            s += #"<rect x="\#(r(labelWidth))" y="\#(r(y + 5))" width="\#(r(max(x(bar.value) - labelWidth, 1)))" height="16" rx="3" fill="\#(color)"><title>\#(HTML.escape(bar.label)): \#(valueFormat(bar.value))</title></rect>"#
+            s += #"<rect x="\#(r(labelWidth))" y="\#(r(y + 5))" width="\#(r(max(x(bar.value) - labelWidth, 1)))" height="16" rx="3" fill="\#(bar.color ?? color)"><title>\#(HTML.escape(bar.label)): \#(valueFormat(bar.value))</title></rect>"#
             if bar.band > 0 {
                 let lo = r(x(max(bar.value - bar.band, 0))), hi = r(x(bar.value + bar.band)), mid = r(y + 13)
                 s += #"<line x1="\#(lo)" y1="\#(mid)" x2="\#(hi)" y2="\#(mid)" class="band"/><line x1="\#(lo)" y1="\#(r(y + 8))" x2="\#(lo)" y2="\#(r(y + 18))" class="band"/><line x1="\#(hi)" y1="\#(r(y + 8))" x2="\#(hi)" y2="\#(r(y + 18))" class="band"/>"#

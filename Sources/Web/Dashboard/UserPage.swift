@@ -17,9 +17,11 @@ struct UserPage {
         body += "</section>"
         let chosen = Set(b.products)
         let bars = user.products.prefix(20).enumerated().map { i, id in
-            SVGChart.Bar(label: state.catalog[id]?.name ?? "product \(id)", value: Double(user.probabilities[i]), link: "/products/\(id)")
+            SVGChart.Bar(label: state.catalog[id]?.name ?? "product \(id)", value: Double(user.probabilities[i]), link: "/products/\(id)",
+                         color: chosen.contains(id) ? nil : "#b8c2d3")
         }
         body += #"<section class="grid2"><div class="card"><h2>Reorder probability of the top candidates</h2><p class="sub">the basket takes the most probable products while they raise the expected F1</p>"#
+            + #"<div class="legend" style="margin:0 0 .4rem"><span><i style="background:#12a594"></i>in the basket</span><span><i style="background:#b8c2d3"></i>not chosen</span></div>"#
         body += SVGChart.horizontalBars(bars, title: "Reorder probabilities of user \(user.userID)", id: "chart-user-candidates",
                                         valueFormat: { HTML.fixed($0, 2) }, color: "#12a594", labelWidth: 220)
         body += #"</div><div class="card"><h2>Predicted basket</h2><p class="sub"><code>\#(HTML.escape(b.productsText.isEmpty ? "None" : b.productsText))</code></p><table id="basket"><thead><tr><th>Product</th><th class="num">p</th></tr></thead><tbody>"#

@@ -64,6 +64,8 @@ public final class WebServer: Sendable {
     struct Responder: HTTPResponder {
         typealias Context = BasicRequestContext
         let api: WebAPI
+        /// Routes whose work is long enough to stall the other connections of an event loop.
+        static let offTheEventLoop: Set<String> = ["/api/score", "/api/model/reload"]
 
         func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
             let clock = ContinuousClock()
@@ -72,9 +74,16 @@ public final class WebServer: Sendable {
             let route = WebAPI.route(of: request.uri.path) ?? "unmatched"
             var answer: WebResponse
             if let body = try await Self.collect(request.body, limit: api.maximumBodyBytes) {
-                answer = api.handle(WebRequest(
-                    method: method, path: request.uri.path, query: request.uri.query,
-                    authorization: request.headers[.authorization], contentType: request.headers[.contentType], body: body))
+                let message = WebRequest(method: method, path: request.uri.path, query: request.uri.query,
+                                         authorization: request.headers[.authorization], contentType: request.headers[.contentType], body: body)
+                if Self.offTheEventLoop.contains(route) {
+                    // scoring and reloading take milliseconds to seconds: never on an event loop
+                    answer = await withCheckedContinuation { done in
+                        DispatchQueue.global().async { [api] in done.resume(returning: api.handle(message)) }
+                    }
+                } else {
+                    answer = api.handle(message)
+                }
             } else {
                 answer = .error(413, "body_too_large", "the body is over \(api.maximumBodyBytes) bytes")
             }
