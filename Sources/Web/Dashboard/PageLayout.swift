@@ -43,7 +43,7 @@ enum PageLayout {
     table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{padding:.42rem .5rem;border-bottom:1px solid var(--line);text-align:left}
     th{color:var(--muted);font-weight:600;font-size:.78rem;text-transform:uppercase;letter-spacing:.03em;position:sticky;top:0;background:var(--card)}
     th.greek{text-transform:none;font-size:.95rem}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-    .scroll{max-height:520px;overflow:auto}
+    .scroll{max-height:860px;overflow:auto}
     .search{display:flex;flex-wrap:wrap;gap:.5rem;margin:.2rem 0 .7rem}
     .search input,.search select{font:inherit;padding:.45rem .6rem;border:1px solid var(--line);border-radius:8px;min-width:0;flex:1 1 180px}
     .search button{font:inherit;padding:.45rem .9rem;border:0;border-radius:8px;background:var(--blue);color:#fff}
@@ -53,7 +53,7 @@ enum PageLayout {
     code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef2f8;padding:.05rem .3rem;border-radius:4px}
     .top code{background:#24304a;color:#dfe6f3}
     footer{max-width:1280px;margin:0 auto;padding:0 1.4rem 1.6rem;color:var(--muted);font-size:.8rem}
-    @media (max-width:820px){.grid2{grid-template-columns:1fr}main{padding:.7rem}.tile .v{font-size:1.3rem}.top nav{margin-left:0}.hide-sm{display:none}}
+    @media (max-width:820px){.scroll{max-height:480px}.grid2{grid-template-columns:1fr}main{padding:.7rem}.tile .v{font-size:1.3rem}.top nav{margin-left:0}.hide-sm{display:none}}
     """
 }
 
