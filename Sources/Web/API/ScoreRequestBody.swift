@@ -1,5 +1,6 @@
 import Foundation
 import Tabular
+import TabularIO
 
 /// The candidate rows of a `POST /api/score` body, as a feature matrix in the model's feature order
 /// plus the user_id and product_id keys.
@@ -16,46 +17,27 @@ public enum ScoreRequestBody {
         guard let text = String(validating: body, as: UTF8.self) else { throw APIError(400, "bad_body", "the body is not valid UTF-8") }
         let type = (contentType ?? "").lowercased()
         if type.hasPrefix("application/json") { return try json(text, schema: schema) }
-        if type.hasPrefix("text/csv") || type.isEmpty { return try csv(text, schema: schema) }
+        if type.hasPrefix("text/csv") || type.isEmpty { return try csv(body, schema: schema) }
         throw APIError(415, "unsupported_media_type", "send text/csv or application/json, not \(contentType ?? "")")
     }
 
-    static func csv(_ text: String, schema: FeatureSchema) throws(APIError) -> (FeatureMatrix, users: [Int32], products: [Int32]) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }[...]
-        guard let head = lines.popFirst() else { throw APIError(400, "bad_body", "empty body: expected a CSV header") }
-        let names = head.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
-        var position: [String: Int] = [:]
-        for (i, name) in names.enumerated() { position[name] = i }
-        guard let u = position["user_id"] else { throw APIError(400, "bad_body", "the CSV header has no user_id column") }
-        guard let p = position["product_id"] else { throw APIError(400, "bad_body", "the CSV header has no product_id column") }
-        var columns: [Int] = []
-        for name in schema.names {
-            guard let c = position[name] else { throw APIError(400, "bad_body", "the CSV header has no column \(name) (a model feature)") }
-            columns.append(c)
+    /// Parsed by TabularIO's `MatrixCSV` (byte by byte; errors name the line and column), then the
+    /// model's features are taken in the model's order.
+    static func csv(_ body: [UInt8], schema: FeatureSchema) throws(APIError) -> (FeatureMatrix, users: [Int32], products: [Int32]) {
+        let matrix: LabelledMatrix
+        do {
+            matrix = try body.withUnsafeBytes { try MatrixCSV.parse($0, path: "the request body", targetName: "y") }
+        } catch {
+            throw APIError(400, "bad_body", "\(error)")
         }
-        guard lines.count <= maximumRows else { throw APIError(413, "too_many_rows", "more than \(maximumRows) rows") }
-        var users: [Int32] = [], products: [Int32] = []
-        var values = [Float](repeating: 0, count: lines.count * schema.count)
-        for (row, line) in lines.enumerated() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-            let lineNumber = row + 2
-            guard cells.count == names.count else {
-                throw APIError(400, "bad_body", "line \(lineNumber): \(cells.count) cells, the header has \(names.count)")
-            }
-            guard let user = Int32(cells[u]), user >= 0 else { throw APIError(400, "bad_body", "line \(lineNumber): user_id is not an id") }
-            guard let product = Int32(cells[p]), product >= 0 else { throw APIError(400, "bad_body", "line \(lineNumber): product_id is not an id") }
-            users.append(user)
-            products.append(product)
-            for (f, c) in columns.enumerated() {
-                let cell = cells[c]
-                if cell.isEmpty { values[f * lines.count + row] = .nan; continue }
-                guard let v = Float(cell), !v.isInfinite else {
-                    throw APIError(400, "bad_body", "line \(lineNumber): \(schema.names[f]) is not a number")
-                }
-                values[f * lines.count + row] = v
-            }
+        guard let users = matrix.keys.column(named: "user_id") else { throw APIError(400, "bad_body", "the CSV header has no user_id column") }
+        guard let products = matrix.keys.column(named: "product_id") else { throw APIError(400, "bad_body", "the CSV header has no product_id column") }
+        for name in schema.names where matrix.features.schema.index(of: name) == nil {
+            throw APIError(400, "bad_body", "the CSV header has no column \(name) (a model feature)")
         }
-        return (FeatureMatrix(rowCount: lines.count, schema: schema, values: values), users, products)
+        guard matrix.rowCount <= maximumRows else { throw APIError(413, "too_many_rows", "more than \(maximumRows) rows") }
+        let features = matrix.features.schema == schema ? matrix.features : matrix.features.selectingFeatures(schema.names)
+        return (features, users, products)
     }
 
     static func json(_ text: String, schema: FeatureSchema) throws(APIError) -> (FeatureMatrix, users: [Int32], products: [Int32]) {

@@ -52,32 +52,44 @@ public struct ServeState: Sendable {
     }
 
     /// The recommendations that match `query`, sorted and cut as it asks, with the stock recomputed
-    /// when it names another service level. Cost O(products) to filter plus the sort of the matches.
+    /// when it names another service level. Works on row indices and builds only the rows returned:
+    /// O(products) to filter (nothing without a filter), plus the sort of the matches when another
+    /// order than the stored one is asked for.
     public func recommendations(_ query: RecommendationQuery) -> (total: Int, rows: [StockRecommendation]) {
-        var rows = recommendations.filter { r in
-            (query.department.map { r.product.department.lowercased() == $0.lowercased() } ?? true)
-                && (query.aisle.map { r.product.aisle.lowercased() == $0.lowercased() } ?? true)
-                && (query.search.map { r.product.name.lowercased().contains($0.lowercased()) } ?? true)
-        }
-        if let level = query.serviceLevel, level != serviceLevel {
-            let policy = StockPolicy(serviceLevel: level)
-            rows = rows.map { r in
-                var r = r
-                r.recommendedStock = policy.recommendedStock(expectedDemand: r.expectedDemand, variance: r.standardDeviation * r.standardDeviation)
-                r.serviceLevel = level
-                return r
+        let department = query.department?.lowercased(), aisle = query.aisle?.lowercased(), search = query.search?.lowercased()
+        var indices: [Int]? = nil
+        if department != nil || aisle != nil || search != nil {
+            indices = recommendations.indices.filter { i in
+                let p = recommendations[i].product
+                return (department.map { p.department.lowercased() == $0 } ?? true) && (aisle.map { p.aisle.lowercased() == $0 } ?? true)
+                    && (search.map { p.name.lowercased().contains($0) } ?? true)
             }
+        }
+        let policy = query.serviceLevel.flatMap { $0 == serviceLevel ? nil : StockPolicy(serviceLevel: $0) }
+        func row(_ i: Int) -> StockRecommendation {
+            var r = recommendations[i]
+            if let policy {
+                r.recommendedStock = policy.recommendedStock(expectedDemand: r.expectedDemand, variance: r.standardDeviation * r.standardDeviation)
+                r.serviceLevel = policy.serviceLevel
+            }
+            return r
         }
         if query.sort != .expectedDemand || query.ascending {
-            rows.sort { a, b in
-                let order = query.sort.compare(a, b)
-                if order != 0 { return query.ascending ? order < 0 : order > 0 }
-                return a.productID < b.productID
+            var order = indices ?? Array(recommendations.indices)
+            let stock = query.sort == .recommendedStock && policy != nil ? order.map { row($0).recommendedStock } : nil
+            let position = stock.map { s in Dictionary(uniqueKeysWithValues: zip(order, s)) }
+            order.sort { a, b in
+                let c: Int
+                if let position { c = position[a]! < position[b]! ? -1 : (position[a]! > position[b]! ? 1 : 0) }
+                else { c = query.sort.compare(recommendations[a], recommendations[b]) }
+                if c != 0 { return query.ascending ? c < 0 : c > 0 }
+                return recommendations[a].productID < recommendations[b].productID
             }
+            indices = order
         }
-        let total = rows.count
-        let lo = min(query.offset, rows.count)
-        return (total, Array(rows[lo..<min(rows.count, lo + query.limit)]))
+        let total = indices?.count ?? recommendations.count
+        let lo = min(query.offset, total), hi = min(total, lo + query.limit)
+        return (total, (lo..<hi).map { row(indices?[$0] ?? $0) })
     }
 }
 
