@@ -139,13 +139,8 @@ enum APIRendering {
             o.field("candidate_count", user.products.count)
             o.array("candidates") { a in
                 for i in 0..<min(candidates, user.products.count) {
-                    let id = user.products[i]
-                    a.object { e in
-                        e.field("product_id", Int(id))
-                        e.field("product_name", state.catalog[id]?.name ?? "")
-                        e.field("aisle", state.catalog[id]?.aisle ?? "")
-                        e.field("probability", Double(user.probabilities[i]))
-                    }
+                    a.raw("{" + state.productJSON.members(user.products[i]) + ",\"probability\":"
+                          + JSONText.shortest(Double(user.probabilities[i])) + "}")
                 }
             }
         }

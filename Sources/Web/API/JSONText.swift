@@ -69,6 +69,13 @@ public struct JSONText: Sendable {
     }
 
     static func appendQuoted(_ value: String, to out: inout String) {
+        // fast path: nothing to escape (the common case), appended in one piece
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x3c }) {
+            out += "\""
+            out += value
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,4 +1,5 @@
 import Decisions
+import Foundation
 import Serve
 
 /// Everything `restock serve` answers from, computed once per model: per product μ, σ and stock,
@@ -15,6 +16,9 @@ public struct ServeState: Sendable {
     public let recommendationIndex: [Int32: Int]
     /// Every product of the catalog (also those without a candidate row).
     public let catalog: [Int32: ProductCatalog.Entry]
+    /// Per catalog product, its JSON members `"product_id":…,"product_name":…,"aisle":…`, rendered
+    /// once so that a basket's candidate list is a concatenation (built lazily, on first use).
+    let productJSON: ProductJSONCache
     public let users: [Int32: UserForecast]
     public let departments: [DepartmentDemand]
     public let model: ModelSummary
@@ -34,6 +38,7 @@ public struct ServeState: Sendable {
         for (i, r) in recommendations.enumerated() { index[r.productID] = i }
         recommendationIndex = index
         self.catalog = catalog
+        productJSON = ProductJSONCache(catalog: catalog)
         self.users = users
         self.model = model
         self.kpis = kpis
@@ -132,5 +137,32 @@ public struct UserForecast: Sendable, Equatable {
         self.products = products
         self.probabilities = probabilities
         self.basket = basket
+    }
+}
+
+/// The JSON members of each catalog product, rendered on first use and kept (the catalog never
+/// changes while the server runs). Thread-safe; a lookup is one dictionary read under a lock.
+final class ProductJSONCache: @unchecked Sendable {
+    private let catalog: [Int32: ProductCatalog.Entry]
+    private var rendered: [Int32: String] = [:]
+    private let lock = NSLock()
+
+    init(catalog: [Int32: ProductCatalog.Entry]) {
+        self.catalog = catalog
+    }
+
+    func members(_ id: Int32) -> String {
+        lock.lock()
+        if let text = rendered[id] { lock.unlock(); return text }
+        lock.unlock()
+        let entry = catalog[id]
+        var text = "\"product_id\":\(id),\"product_name\":"
+        JSONText.appendQuoted(entry?.name ?? "", to: &text)
+        text += ",\"aisle\":"
+        JSONText.appendQuoted(entry?.aisle ?? "", to: &text)
+        lock.lock()
+        rendered[id] = text
+        lock.unlock()
+        return text
     }
 }
