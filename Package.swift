@@ -11,6 +11,13 @@ let kernelFlags: [SwiftSetting] = [
 // The targets and who may import whom are docs/architecture.md's table; ArchitectureTests reads this
 // file and every import line of Sources/ and fails when a dependency or an import breaks that table.
 // Keep each target's name and dependency list together on its line(s) so that the test can read them.
+/// The HTTP server, used by the Web target only (the rest of the package builds without it).
+/// With it, its logger and its service group (graceful shutdown), which it already builds.
+let hummingbird: [Target.Dependency] = [
+    .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+
 let package = Package(
     name: "Restock",
     platforms: [.macOS(.v14)],
@@ -29,9 +36,14 @@ let package = Package(
         .library(name: "Warehouse", targets: ["Warehouse"]),
         .library(name: "Lineage", targets: ["Lineage"]),
         .library(name: "Stream", targets: ["Stream"]),
+        .library(name: "Web", targets: ["Web"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only the Web target uses Hummingbird; no trait (swift-configuration, full Foundation) is needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -51,9 +63,10 @@ let package = Package(
         .target(name: "Warehouse", dependencies: ["Features", "Serve", "ClickHouse"], swiftSettings: kernelFlags),
         .target(name: "Lineage", dependencies: ["HTTPClient"]),
         .target(name: "Stream", dependencies: ["Features", "Serve", "Decisions", "Warehouse", "CNats", "CRdKafka"], swiftSettings: kernelFlags),
+        .target(name: "Web", dependencies: ["Serve", "Decisions"] + hummingbird, swiftSettings: kernelFlags),
         .executableTarget(name: "restock", dependencies: [
             "Tabular", "TabularIO", "Forest", "Decisions", "Evaluate", "HTTPClient", "ClickHouse", "Features", "Generator",
-            "Serve", "Warehouse", "Lineage", "Stream",
+            "Serve", "Warehouse", "Lineage", "Stream", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", dependencies: ["Tabular", "TabularIO", "Forest", "Features", "Generator", "ClickHouse"], path: "Tests/TestSupport"),
@@ -69,6 +82,7 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Generator", "Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Warehouse", "Generator", "Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "HTTPClient", "TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "HTTPClient", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: []),
         .testTarget(name: "RestockCLITests", dependencies: ["restock", "Lineage", "HTTPClient", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),

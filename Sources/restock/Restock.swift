@@ -24,6 +24,7 @@ struct Restock: ParsableCommand {
             PredictCommand.self,
             ScoreCommand.self,
             RecommendCommand.self,
+            ServeCommand.self,
             InspectCommand.self,
             LineageCheckCommand.self,
             ClickHouseBenchCommand.self,

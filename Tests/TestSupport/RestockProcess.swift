@@ -128,6 +128,9 @@ public final class RunningRestock: @unchecked Sendable {
         return false
     }
 
+    /// The running process's id (to send it a signal without waiting).
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// Sends `signal` (SIGKILL by default) and waits for the process to end.
     public func kill(_ signal: Int32 = SIGKILL) {
         if process.isRunning { _ = Foundation.kill(process.processIdentifier, signal) }

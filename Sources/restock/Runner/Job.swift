@@ -18,6 +18,10 @@ protocol Job: ParsableCommand {
     /// True when the job writes its data to standard output (`--out -`): then `--json` is refused.
     var writesToStandardOutput: Bool { get }
 
+    /// True when the job maps SIGINT and SIGTERM itself (a server shutting down gracefully);
+    /// otherwise the runner installs `Interruption`.
+    var handlesSignals: Bool { get }
+
     /// Runs the job's library call. Throws what the library throws; the runner reports it.
     func execute(_ context: JobContext) throws -> JobReport
 }
@@ -26,6 +30,7 @@ extension Job {
     var plannedInputs: [JobDataset] { [] }
     var plannedOutputs: [JobDataset] { [] }
     var writesToStandardOutput: Bool { false }
+    var handlesSignals: Bool { false }
 
     /// "generate", "features", ...: the command's name, and the lineage job name's suffix.
     static var jobName: String { configuration.commandName ?? "\(Self.self)" }

@@ -17,7 +17,7 @@ struct JobRunner {
     func run<J: Job>(_ job: J) throws {
         let started = ContinuousClock.now
         let runID = UUID().uuidString.lowercased()
-        Interruption.install(command: command)
+        if !job.handlesSignals { Interruption.install(command: command) }
         let context = JobContext(command: command, quiet: options.quiet, verbose: options.verbose, json: options.json)
         if options.json && job.writesToStandardOutput {
             Log.stderr("restock \(command): error: --json prints the summary on standard output, which --out - already uses")
