@@ -9,10 +9,14 @@ public struct InstacartCatalog: Equatable, Sendable {
     public var aisles: CategoryTable
     public var departments: CategoryTable
     public var products: ProductTable
+    /// How errors name the products table ("products of mysql://user@host:3306/shop").
+    public var productsName: String
 
-    public init(aisles: CategoryTable = .init(), departments: CategoryTable = .init(), products: ProductTable = .init()) {
+    public init(aisles: CategoryTable = .init(), departments: CategoryTable = .init(), products: ProductTable = .init(),
+                productsName: String = "the catalog's products") {
         self.aisles = aisles
         self.departments = departments
         self.products = products
+        self.productsName = productsName
     }
 }

@@ -45,13 +45,19 @@ public enum InstacartReader {
     /// Reads orders.csv and the two order_products files of `directory`, with aisles, departments
     /// and products taken from `catalog` instead of the folder's files (which may be absent and are
     /// not opened). Same checks as `read(directory:)`: every order_products row must name a product
-    /// of `catalog`.
+    /// of `catalog` (the error names the table `catalog.productsName`).
     public static func read(
         directory: String, threads: Int = 2, parallelThreshold: Int = defaultParallelThreshold, catalog: InstacartCatalog,
         progress: (InstacartReadProgress) -> Void = { _ in }
     ) throws -> InstacartData {
-        try read(TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold),
-                 catalog: catalog, progress: progress)
+        do {
+            return try read(TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold),
+                            catalog: catalog, progress: progress)
+        } catch let error as DataError {
+            guard case .unknownReference(let id, InstacartLayout.products) = error.problem else { throw error }
+            throw DataError(file: error.file, line: error.line, column: error.column,
+                            problem: .unknownReference(id: id, table: catalog.productsName))
+        }
     }
 
     /// Reads the six files from bytes in memory, keyed by file name (`InstacartLayout.files`); a

@@ -43,7 +43,7 @@ public struct MySQLCatalogReader: Sendable {
             progress?("read \(table) from \(source.redacted): \(rows(value)) rows in \(Elapsed.format(Elapsed.seconds(clock.now - start))) s")
             return value
         }
-        var catalog = InstacartCatalog()
+        var catalog = InstacartCatalog(productsName: "table \(source.database).products of \(source.redacted)")
         let a = InstacartLayout.aisleColumns, d = InstacartLayout.departmentColumns
         catalog.aisles = try timed("aisles", { try categories("aisles", id: a[0], name: a[1]) }, rows: \.count)
         catalog.departments = try timed("departments", { try categories("departments", id: d[0], name: d[1]) }, rows: \.count)
@@ -155,13 +155,13 @@ public struct MySQLCatalogReader: Sendable {
         }
     }
 
-    /// The problem a ClickHouse exception stands for. `mysql()` reports MySQL client errors as code
-    /// 1000 with `e.code() = N` (1045, 1044, 1049: access; 2002, 2003, 2005, 2006, 2013: connection)
+    /// The problem a ClickHouse exception stands for. `mysql()` reports MySQL client errors as
+    /// `Poco::Exception. Code: 1000, e.code() = N, ...` (the client finds no code in that form) (1045, 1044, 1049: access; 2002, 2003, 2005, 2006, 2013: connection)
     /// and a table without columns (missing) as code 90 "Empty list of columns passed".
     static func classify(code: Int?, message: String) -> MySQLCatalogError.Problem {
         if code == 90, message.contains("Empty list of columns") { return .missingTable }
         let text = mysqlMessage(message)
-        guard code == 1000, let marker = message.firstRange(of: "e.code() = ") else { return .server(text) }
+        guard let marker = message.firstRange(of: "e.code() = ") else { return .server(text) }
         let mysqlCode = Int(message[marker.upperBound...].prefix { $0.isNumber }) ?? 0
         switch mysqlCode {
         case 1044, 1045, 1049, 1698: return .accessDenied(text)
