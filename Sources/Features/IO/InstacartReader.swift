@@ -42,6 +42,24 @@ public enum InstacartReader {
                  progress: progress)
     }
 
+    /// Reads orders.csv and the two order_products files of `directory`, with aisles, departments
+    /// and products taken from `catalog` instead of the folder's files (which may be absent and are
+    /// not opened). Same checks as `read(directory:)`: every order_products row must name a product
+    /// of `catalog` (the error names the table `catalog.productsName`).
+    public static func read(
+        directory: String, threads: Int = 2, parallelThreshold: Int = defaultParallelThreshold, catalog: InstacartCatalog,
+        progress: (InstacartReadProgress) -> Void = { _ in }
+    ) throws -> InstacartData {
+        do {
+            return try read(TableReader(directory: directory, threads: max(1, threads), parallelThreshold: parallelThreshold),
+                            catalog: catalog, progress: progress)
+        } catch let error as DataError {
+            guard case .unknownReference(let id, InstacartLayout.products) = error.problem else { throw error }
+            throw DataError(file: error.file, line: error.line, column: error.column,
+                            problem: .unknownReference(id: id, table: catalog.productsName))
+        }
+    }
+
     /// Reads the six files from bytes in memory, keyed by file name (`InstacartLayout.files`); a
     /// missing key is a missing file. Same checks and errors as `read(directory:)` (the folder is
     /// named `<bytes>`): the entry point for tests and fuzz harnesses.
@@ -51,7 +69,8 @@ public enum InstacartReader {
                              contents: files))
     }
 
-    private static func read(_ reader: TableReader, progress: (InstacartReadProgress) -> Void = { _ in }) throws -> InstacartData {
+    private static func read(_ reader: TableReader, catalog: InstacartCatalog? = nil,
+                             progress: (InstacartReadProgress) -> Void = { _ in }) throws -> InstacartData {
         var data = InstacartData()
         func timed<T>(_ file: String, _ body: () throws -> (T, rows: Int, bytes: Int)) rethrows -> T {
             let start = ContinuousClock.now
@@ -59,17 +78,23 @@ public enum InstacartReader {
             progress(InstacartReadProgress(file: file, rows: rows, bytes: bytes, seconds: Elapsed.seconds(since: start)))
             return value
         }
-        data.aisles = try timed(InstacartLayout.aisles) {
-            let (t, b) = try reader.categories(InstacartLayout.aisles, InstacartLayout.aisleColumns)
-            return (t, t.count, b)
-        }
-        data.departments = try timed(InstacartLayout.departments) {
-            let (t, b) = try reader.categories(InstacartLayout.departments, InstacartLayout.departmentColumns)
-            return (t, t.count, b)
-        }
-        data.products = try timed(InstacartLayout.products) {
-            let (t, b) = try reader.products(aisles: data.aisles, departments: data.departments)
-            return (t, t.count, b)
+        if let catalog {
+            data.aisles = catalog.aisles
+            data.departments = catalog.departments
+            data.products = catalog.products
+        } else {
+            data.aisles = try timed(InstacartLayout.aisles) {
+                let (t, b) = try reader.categories(InstacartLayout.aisles, InstacartLayout.aisleColumns)
+                return (t, t.count, b)
+            }
+            data.departments = try timed(InstacartLayout.departments) {
+                let (t, b) = try reader.categories(InstacartLayout.departments, InstacartLayout.departmentColumns)
+                return (t, t.count, b)
+            }
+            data.products = try timed(InstacartLayout.products) {
+                let (t, b) = try reader.products(aisles: data.aisles, departments: data.departments)
+                return (t, t.count, b)
+            }
         }
         let orderIndex: IDIndex
         (data.orders, orderIndex) = try timed(InstacartLayout.orders) {

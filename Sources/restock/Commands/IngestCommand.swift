@@ -20,6 +20,12 @@ struct IngestCommand: Job {
             restock_ingest__lock; --lock-wait); leftovers of killed runs are cleaned up by the next run.
             Credentials: --clickhouse-user/--clickhouse-password, RESTOCK_CLICKHOUSE_USER/RESTOCK_CLICKHOUSE_PASSWORD, \
             or user:password@ in the URL.
+            --catalog mysql://user:password@host:port/db takes aisles, departments and products from that MySQL \
+            (or MariaDB) database instead of the folder's three CSV files, through ClickHouse's mysql() table \
+            function: ClickHouse itself connects to MySQL, so the address must be reachable from the ClickHouse \
+            server. The catalog is checked like the files, then published in the same RENAME. The password may \
+            instead come from RESTOCK_CATALOG_PASSWORD; Restock never prints it, but it is part of the SQL \
+            ClickHouse runs, so the server's system.query_log and query log hold it.
 
             Example: restock ingest --data data/synthetic --clickhouse http://127.0.0.1:8123 --database instacart
             """)
@@ -28,6 +34,20 @@ struct IngestCommand: Job {
     var data: String
 
     @OptionGroup var clickhouse: ClickHouseOptions
+
+    @Option(help: ArgumentHelp("Take aisles, departments and products from this MySQL database, read through ClickHouse's mysql() table function, instead of the folder's CSV files.",
+                               valueName: "mysql://user:password@host:port/db"))
+    var catalog: String?
+
+    /// --catalog taken apart, its password from RESTOCK_CATALOG_PASSWORD when the URL has none.
+    func catalogSource() throws -> MySQLCatalogURL? {
+        guard let catalog else { return nil }
+        var source = try MySQLCatalogURL(parsing: catalog)
+        if source.password.isEmpty, let password = ProcessInfo.processInfo.environment["RESTOCK_CATALOG_PASSWORD"] {
+            source.password = password
+        }
+        return source
+    }
 
     @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads for reading the files (default: all cores).")
     var threadsOption: Int?
@@ -46,13 +66,26 @@ struct IngestCommand: Job {
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { JobDataset.dataFolder(data) }
+    /// The six files, or with --catalog the three order files and the three MySQL tables.
+    var plannedInputs: [JobDataset] {
+        guard let source = try? catalogSource() else { return JobDataset.dataFolder(data) }
+        let catalogTables: Set<String> = ["aisles", "departments", "products"]
+        return JobDataset.mysqlCatalog(source) + JobDataset.dataFolder(data).filter { dataset in
+            guard case .file(let path) = dataset.location else { return true }
+            return !catalogTables.contains(((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+        }
+    }
 
     func validate() throws {
         if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
         try OptionCheck.threads(threadsOption)
         try OptionCheck.atLeast(1, connections, "--connections")
         if let pauseAfterRows { try OptionCheck.atLeast(0, pauseAfterRows, "--pause-after-rows") }
+        do {
+            _ = try catalogSource()
+        } catch let problem as MySQLCatalogURL.Problem {
+            throw ValidationError("--catalog: \(problem)")
+        }
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
@@ -68,20 +101,24 @@ struct IngestCommand: Job {
                 sleep(600)
             }
         }
-        context.message("ingest \(data) into \(clickhouse.description)")
-        let summary = try ingest.run(directory: data, threads: threads)
+        let source = try catalogSource()
+        context.message("ingest \(data)\(source.map { " with the catalog of \($0.redacted)" } ?? "") into \(clickhouse.description)")
+        let summary = try source.map { try ingest.run(directory: data, threads: threads, catalog: $0) }
+            ?? ingest.run(directory: data, threads: threads)
         for (table, rows, seconds) in summary.rows { context.detail("\(table): \(rows) rows in \(Elapsed.format(seconds)) s") }
         var report = JobReport(summary: "ingested \(summary.rows.reduce(0) { $0 + $1.1 }) rows of \(data) into \(clickhouse.databaseName) "
-            + "(read \(Elapsed.format(summary.readSeconds)) s, load \(Elapsed.format(summary.loadSeconds)) s, swap \(Elapsed.format(summary.swapSeconds)) s)")
+            + "(\(source == nil ? "" : "catalog \(Elapsed.format(summary.catalogSeconds)) s, ")read \(Elapsed.format(summary.readSeconds)) s, load \(Elapsed.format(summary.loadSeconds)) s, swap \(Elapsed.format(summary.swapSeconds)) s)")
         report.inputs = plannedInputs
         report.outputs = JobDataset.clickHouseTables(url: clickhouse.url ?? "", database: clickhouse.databaseName)
         let server = JobDataset.serverAddress(clickhouse.url ?? "")
         for (table, rows, _) in summary.rows {
             JobDataset.setRows(rows, at: .file(JobDataset.absolute(data + "/" + table + ".csv")), in: &report.inputs)
+            if let source { JobDataset.setRows(rows, at: .mysql(server: source.address, name: "\(source.database).\(table)"), in: &report.inputs) }
             JobDataset.setRows(rows, at: .clickHouse(server: server, name: "\(clickhouse.databaseName).\(table)"), in: &report.outputs)
             report.rows[table] = rows
         }
         report.seconds = ["read": summary.readSeconds, "load": summary.loadSeconds, "swap": summary.swapSeconds]
+        if source != nil { report.seconds["catalog"] = summary.catalogSeconds }
         return report
     }
 }

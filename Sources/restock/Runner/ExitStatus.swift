@@ -24,6 +24,8 @@ enum ExitStatus: Int32 {
     /// The code of an error a job threw.
     static func of(_ error: Error) -> ExitStatus {
         switch error {
+        case let catalog as MySQLCatalogError:
+            return catalog.isInputOutput ? .inputOutput : .badInput
         case is CSVError, is DataError, is MatrixFileError, is ModelFileError, is ScoringError, is ReorderMatrixSourceError,
              is InstacartIngestError, is StandardInputError:
             return .badInput

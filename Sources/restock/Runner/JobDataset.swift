@@ -11,6 +11,8 @@ struct JobDataset {
         case file(String)
         /// A table: `server` is "host:port", `name` is "database.table".
         case clickHouse(server: String, name: String)
+        /// A MySQL table: `server` is "host:port", `name` is "database.table".
+        case mysql(server: String, name: String)
     }
 
     var location: Location
@@ -31,6 +33,15 @@ struct JobDataset {
     static func dataFolder(_ directory: String, option: String? = "--data") -> [JobDataset] {
         InstacartSchema.tables.map { table in
             .file(directory + "/" + table.file, option: option, columns: table.columns.map { ($0.name, $0.type) })
+        }
+    }
+
+    /// The three catalog tables (aisles, departments, products) of a MySQL catalog, with the
+    /// columns restock reads from them.
+    static func mysqlCatalog(_ catalog: MySQLCatalogURL) -> [JobDataset] {
+        [InstacartSchema.aisles, InstacartSchema.departments, InstacartSchema.products].map { table in
+            JobDataset(location: .mysql(server: catalog.address, name: "\(catalog.database).\(table.name)"),
+                       columns: table.columns.map { ($0.name, $0.type) })
         }
     }
 
@@ -88,6 +99,10 @@ struct JobDataset {
             object["path"] = .string(path)
         case .clickHouse(let server, let name):
             object["kind"] = "clickhouse_table"
+            object["server"] = .string(server)
+            object["table"] = .string(name)
+        case .mysql(let server, let name):
+            object["kind"] = "mysql_table"
             object["server"] = .string(server)
             object["table"] = .string(name)
         }

@@ -62,6 +62,8 @@ struct JobLineage {
                 : LineageDataset.file(path: path, host: host)
         case .clickHouse(let server, let name):
             dataset = LineageDataset(namespace: "clickhouse://\(server)", name: name)
+        case .mysql(let server, let name):
+            dataset = LineageDataset(namespace: "mysql://\(server)", name: name)
         }
         if !d.columns.isEmpty { dataset = dataset.with(schema: d.columns.map { LineageDataset.Field(name: $0.name, type: $0.type) }) }
         if d.rows != nil || d.bytes != nil { dataset = dataset.with(statistics: .init(rowCount: d.rows, size: d.bytes)) }
