@@ -189,25 +189,53 @@ class Peer:
         self.orphans = set(self.ch.column(
             "SELECT DISTINCT order_id FROM (SELECT order_id FROM order_products__prior UNION ALL "
             "SELECT order_id FROM order_products__train) WHERE order_id NOT IN (SELECT order_id FROM orders)"))
-        self.last_number = {}
-        for line in self.ch.select("SELECT user_id, max(order_number) FROM orders WHERE eval_set = 'prior' "
-                                 "GROUP BY user_id").splitlines():
-            user, number = line.split("\t")
-            self.last_number[int(user)] = int(number)
+        self.sequences = {}   # user_id -> [highest prior order_number, train/test order_number or None]
+        for line in self.ch.select("SELECT user_id, maxIf(order_number, eval_set = 'prior'), countIf(eval_set != 'prior'), "
+                                   "minIf(order_number, eval_set != 'prior') FROM orders GROUP BY user_id").splitlines():
+            user, highest, targets, target = line.split("\t")
+            self.sequences[int(user)] = [int(highest), int(target) if int(targets) else None]
         self.user_products = {}   # filled only for users whose events leave `reordered` out
 
-    def stored_event(self, order_id):
-        """An order loaded at start, read back from ClickHouse in parse_event's shape."""
-        row = self.ch.select(f"SELECT order_id, user_id, eval_set, order_number, order_dow, order_hour_of_day, "
-                           f"days_since_prior_order FROM orders WHERE order_id = {order_id} LIMIT 1").split("\t")
+    def sequence_problem(self, event):
+        """Why the event's order_number cannot follow the user's stored orders (the sink's rule), or None."""
+        user, eval_set, number = event[1], event[2], event[3]
+        highest, target = self.sequences.get(user, (0, None))
+        if number <= highest:
+            return f"order_number {number} of user {user} is not greater than the user's highest prior order_number {highest}"
+        if target is not None:
+            if eval_set != "prior":
+                return f"user {user} already has a train/test order (order_number {target})"
+            if number >= target:
+                return f"prior order_number {number} of user {user} is not before the user's train/test order_number {target}"
+        return None
+
+    def stored_lines(self, order_id):
         lines = []
         for table in ("order_products__prior", "order_products__train"):
             for line in self.ch.select(f"SELECT product_id, add_to_cart_order, reordered FROM {table} "
-                                     f"WHERE order_id = {order_id} ORDER BY add_to_cart_order").splitlines():
+                                       f"WHERE order_id = {order_id} ORDER BY add_to_cart_order").splitlines():
                 p, c, r = map(int, line.split("\t"))
                 lines.append((p, c, r))
-        days = None if row[6].strip() == "\\N" else float(row[6])
-        return (int(row[0]), int(row[1]), row[2], int(row[3]), int(row[4]), int(row[5]), days, tuple(lines))
+        return tuple(lines)
+
+    def load_stored(self, ids):
+        """Reads back the orders `ids` (stored before this run) into `seen`, in parse_event's shape:
+        three queries, only for batches that hold duplicates of such orders."""
+        if not ids:
+            return
+        listed = ",".join(map(str, set(ids)))
+        lines = {}
+        for table in ("order_products__prior", "order_products__train"):
+            for line in self.ch.select(f"SELECT order_id, product_id, add_to_cart_order, reordered FROM {table} "
+                                       f"WHERE order_id IN ({listed})").splitlines():
+                o, p, c, r = map(int, line.split("\t"))
+                lines.setdefault(o, []).append((p, c, r))
+        for line in self.ch.select(f"SELECT order_id, user_id, eval_set, order_number, order_dow, order_hour_of_day, "
+                                   f"days_since_prior_order FROM orders WHERE order_id IN ({listed})").splitlines():
+            row = line.split("\t")
+            o = int(row[0])
+            days = None if row[6] == "\\N" else float(row[6])
+            self.seen[o] = (o, int(row[1]), row[2], int(row[3]), int(row[4]), int(row[5]), days, tuple(lines.get(o, ())))
 
     def fill_reordered(self, event, batch_events):
         user = event[1]
@@ -223,12 +251,14 @@ class Peer:
         lines = tuple((p, c, (1 if p in known else 0) if r is None else r) for (p, c, r) in event[7])
         return event[:7] + (lines,)
 
-    def same_content(self, a, b):
+    @staticmethod
+    def same_lines(a, b):
         # `reordered` may have been derived: compare it only where both sides state it.
-        if a[:7] != b[:7] or len(a[7]) != len(b[7]):
-            return False
-        return all(x[0] == y[0] and x[1] == y[1] and (x[2] is None or y[2] is None or x[2] == y[2])
-                   for x, y in zip(sorted(a[7]), sorted(b[7])))
+        return len(a) == len(b) and all(x[0] == y[0] and x[1] == y[1] and (x[2] is None or y[2] is None or x[2] == y[2])
+                                        for x, y in zip(sorted(a), sorted(b)))
+
+    def same_content(self, a, b):
+        return a[:7] == b[:7] and self.same_lines(a[7], b[7])
 
     async def dead_letter(self, msg, reason):
         headers = {"Restock-Reason": reason[:500], "Restock-Sequence": str(msg.metadata.sequence.stream)}
@@ -239,38 +269,48 @@ class Peer:
         self.stats["dead_letters"] += 1
 
     async def handle(self, msgs):
-        accepted = []
+        parsed = []
         for msg in msgs:
             self.stats["events"] += 1
             if msg.metadata.num_delivered > 1:
                 self.stats["redelivered"] += 1
             try:
-                event = parse_event(msg.data, self.catalog)
+                parsed.append((msg, parse_event(msg.data, self.catalog)))
             except Rejected as rejected:
                 await self.dead_letter(msg, str(rejected))
-                continue
+        self.load_stored([e[0] for _, e in parsed if e[0] in self.seen and self.seen[e[0]] is None])
+        accepted = []
+        for msg, event in parsed:
             order_id = event[0]
             if order_id in self.seen:
                 earlier = self.seen[order_id]
-                if earlier is None:
-                    earlier = self.seen[order_id] = self.stored_event(order_id)
                 if self.same_content(earlier, event):
                     self.stats["duplicates"] += 1
                 else:
                     await self.dead_letter(msg, f"order_id {order_id} was stored with different content")
                 continue
-            user, number = event[1], event[3]
-            if number <= self.last_number.get(user, 0):
-                await self.dead_letter(msg, f"order_number {number} of user {user} is not after "
-                                            f"{self.last_number[user]}")
+            problem = self.sequence_problem(event)
+            if problem:
+                await self.dead_letter(msg, problem)
                 continue
             if any(r is None for (_, _, r) in event[7]):
                 event = self.fill_reordered(event, accepted)
+            if order_id in self.orphans:   # lines of an interrupted attempt: keep them when they are the same
+                stray = self.stored_lines(order_id)
+                if not self.same_lines(stray, event[7]):
+                    await self.dead_letter(msg, f"order_id {order_id} has {len(stray)} lines from an interrupted "
+                                                f"earlier attempt that differ from this event's")
+                    continue
+                event = event[:7] + (stray,)
             self.seen[order_id] = event
+            user, number = event[1], event[3]
+            sequence = self.sequences.setdefault(user, [0, None])
             if event[2] == "prior":
-                self.last_number[user] = number
+                sequence[0] = number
                 if user in self.user_products:
                     self.user_products[user].update(p for (p, _, _) in event[7])
+            else:
+                sequence[1] = number
             accepted.append(event)
         if accepted:
             self.insert(accepted)
