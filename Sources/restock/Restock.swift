@@ -27,6 +27,7 @@ struct Restock: ParsableCommand {
             InspectCommand.self,
             LineageCheckCommand.self,
             ClickHouseBenchCommand.self,
+            PublishCommand.self,
         ]
     )
 }

@@ -8,12 +8,8 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
     public private(set) var port = 0
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// scripts/clickhouse of this checkout (found from this file's path).
-    static let script: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("scripts/clickhouse").path
-    }()
+    /// scripts/clickhouse of this checkout.
+    static let script = ServiceScript.path("clickhouse")
 
     /// Starts a server on a free port (tries up to 20 random ports in 20000..<50000).
     public init() throws {
@@ -76,38 +72,9 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs scripts/clickhouse; returns its exit status and what it wrote to stderr. Spawned with an
-    /// empty signal mask and default signal actions: the test runner blocks SIGTERM among others,
-    /// and a server that inherited that mask would ignore scripts/clickhouse stop's SIGTERM (it was
-    /// then killed after 20 s, so a "clean" restart was a SIGKILL).
+    /// Runs scripts/clickhouse; returns its exit status and what it wrote to stderr (`ServiceScript`).
     static func runScript(_ arguments: [String]) throws -> (Int32, String) {
-        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("restock-ch-\(UUID().uuidString).err").path
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([script] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, script, &actions, &attributes, argv, environ)
-        if spawned != 0 { throw ServerError(message: "cannot run \(script): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let messages = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), messages)
+        try ServiceScript.run(script, arguments)
     }
 
     public struct ServerError: Error, CustomStringConvertible {

@@ -5,18 +5,20 @@ import Features
 import Forest
 import HTTPClient
 import Serve
+import Stream
 import TabularIO
 import Warehouse
 
 /// The exit codes of every command (sysexits.h): 0 ok, 1 a runtime error, 64 a usage error (bad
 /// options, from the argument parser; an output file that is an input; or options that clash with what an output folder holds, as a
 /// sweep of another run), 65 bad input data (a file, matrix, model or table that does
-/// not hold what it must), 74 an I/O error (a file or a server that cannot be read or written).
+/// not hold what it must), 69 a service that does not answer (an unreachable NATS server), 74 an I/O error (a file or a server that cannot be read or written).
 enum ExitStatus: Int32 {
     case ok = 0
     case runtimeError = 1
     case usage = 64
     case badInput = 65
+    case unavailable = 69
     case inputOutput = 74
 
     /// The code of an error a job threw.
@@ -29,6 +31,8 @@ enum ExitStatus: Int32 {
             return .badInput
         case is FileError, is TransportError:
             return .inputOutput
+        case let error as NATSError where error.kind == .unreachable:
+            return .unavailable
         case is UsageError, is ValidationError, is SweepLogError:
             return .usage
         default:
@@ -43,6 +47,7 @@ enum ExitStatus: Int32 {
         case .runtimeError: "runtime_error"
         case .usage: "usage"
         case .badInput: "bad_input"
+        case .unavailable: "unavailable"
         case .inputOutput: "io_error"
         }
     }
