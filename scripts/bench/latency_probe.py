@@ -84,10 +84,10 @@ async def store_times(args):
         except (nats.errors.TimeoutError, asyncio.TimeoutError):
             break
         for msg in msgs:
-            # $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<store time ns>.<pending>
-            tokens = msg.reply.split(".")
-            sequence = int(tokens[-4])
-            times.append(int(tokens[-2]) / 1e9)
+            # from the reply subject $JS.ACK...: the stream sequence and the time the server stored it
+            metadata = msg.metadata
+            sequence = metadata.sequence.stream
+            times.append(metadata.timestamp.timestamp())
     await nc.close()
     return times
 
