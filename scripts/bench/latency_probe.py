@@ -20,8 +20,18 @@ messages (checked: the final count must equal baseline + messages read in `repor
 interval adds between 0 and --interval to each latency (on average half of it); the number reported
 is therefore an upper bound by at most one interval.
 
+Live: with --live-query SQL, each poll runs that query right after the count (e.g. `SELECT
+max(updated_at), count() FROM db.live_stock`) and records its answer too. A message counts as
+reflected in the live table at the first later sample whose answer changed after the sample that
+first showed it in `orders`. Because the count is read before the live query, such a change comes
+from a live publication that started after the message's INSERT; it reflects the message as long
+as the consumer folds a batch into its live state before it next publishes (true when the live
+state is updated right after the INSERT, on the consumer's one thread). The watch then also waits
+for one live change after the last order is visible (at most --linger seconds).
+
 Usage:
   latency_probe.py watch  --clickhouse URL --database D [--table orders] --expect N [--interval 0.05] --out FILE
+                          [--live-query SQL] [--linger 30]
   latency_probe.py report --nats URL [--stream ORDERS] [--subject orders.new] --first-sequence S --samples FILE
                           [--label TEXT]
 """
@@ -35,31 +45,38 @@ import urllib.parse
 import urllib.request
 
 
-def count(url, database, table):
-    query = urllib.parse.urlencode({"query": f"SELECT count() FROM {database}.{table}"})
-    with urllib.request.urlopen(f"{url}/?{query}", timeout=10) as response:
-        return int(response.read())
+def query(url, sql):
+    with urllib.request.urlopen(f"{url}/?" + urllib.parse.urlencode({"query": sql}), timeout=10) as response:
+        return response.read().decode().strip()
 
 
 def watch(args):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    last = None
+    last = (None, None)
+    reached = None
     with open(args.out, "w") as out:
         while not stop:
             started = time.time()
-            try:
-                value = count(args.clickhouse, args.database, args.table)
-            except OSError as error:   # ClickHouse busy or restarting: try again next tick
+            try:   # the count first, then the live query (see "live" in the module doc)
+                value = int(query(args.clickhouse, f"SELECT count() FROM {args.database}.{args.table}"))
+                live = "-"
+                if args.live_query:
+                    live = "|".join(query(args.clickhouse, args.live_query).split()) or "-"
+            except (OSError, ValueError) as error:   # ClickHouse busy, restarting, or the table not there yet
                 print(f"latency_probe: {error}", file=sys.stderr)
-                value = last
+                value, live = last
             seen = time.time()
-            if value is not None and value != last:
-                out.write(f"{seen:.6f} {value}\n")
+            if value is not None and (value, live) != last:
+                out.write(f"{seen:.6f} {value} {live}\n")
                 out.flush()
-                last = value
-            if args.expect is not None and last is not None and last >= args.expect:
-                break
+                if last[0] is not None and args.expect is not None and last[0] >= args.expect and live != last[1]:
+                    break   # the live table changed after the last order became visible
+                last = (value, live)
+            if args.expect is not None and last[0] is not None and last[0] >= args.expect:
+                reached = reached or seen
+                if not args.live_query or seen - reached >= args.linger:
+                    break
             time.sleep(max(0.0, args.interval - (time.time() - started)))
 
 
@@ -103,31 +120,47 @@ def report(args):
     samples = []
     with open(args.samples) as f:
         for line in f:
-            t, c = line.split()
-            samples.append((float(t), int(c)))
+            t, c, live = line.split()
+            samples.append((float(t), int(c), live))
     if not samples:
         sys.exit("latency_probe: no samples")
     times = asyncio.run(store_times(args))
     baseline = args.baseline if args.baseline is not None else samples[0][1]
     final = samples[-1][1]
-    latencies = []
+    # next_live[i]: the time of the first sample after i whose live value changed (None: never)
+    next_live = [None] * len(samples)
+    upcoming = None
+    for i in range(len(samples) - 1, -1, -1):
+        next_live[i] = upcoming
+        if i > 0 and samples[i][2] != samples[i - 1][2]:
+            upcoming = samples[i][0]
+    visible, live = [], []
     k = 0
-    for t, c in samples:
+    for i, (t, c, _) in enumerate(samples):
         while k < len(times) and k < c - baseline:
-            latencies.append(t - times[k])
+            visible.append(t - times[k])
+            if next_live[i] is not None:
+                live.append(next_live[i] - times[k])
             k += 1
-    latencies.sort()
+
+    def summary(values):
+        values = sorted(values)
+        return {"p50": percentile(values, 0.50), "p90": percentile(values, 0.90), "p99": percentile(values, 0.99),
+                "max": values[-1] if values else None, "n": len(values)}
+
     result = {
         "label": args.label, "messages": len(times), "visible": k, "baseline": baseline, "final_count": final,
         "complete": final - baseline == len(times) and k == len(times),
-        "p50": percentile(latencies, 0.50), "p90": percentile(latencies, 0.90),
-        "p99": percentile(latencies, 0.99), "max": latencies[-1] if latencies else None,
         "publish_seconds": round(times[-1] - times[0], 3) if times else None,
         "achieved_rate": round((len(times) - 1) / (times[-1] - times[0]), 1) if len(times) > 1 and times[-1] > times[0] else None,
+        "clickhouse": summary(visible),
     }
-    for key in ("p50", "p90", "p99", "max"):
-        if result[key] is not None:
-            result[key] = round(result[key], 4)
+    if any(s[2] != "-" for s in samples):
+        result["live"] = summary(live)
+    for part in ("clickhouse", "live"):
+        for key in ("p50", "p90", "p99", "max"):
+            if part in result and result[part][key] is not None:
+                result[part][key] = round(result[part][key], 4)
     print(json.dumps(result))
 
 
@@ -141,6 +174,10 @@ def main():
     w.add_argument("--expect", type=int)
     w.add_argument("--interval", type=float, default=0.05)
     w.add_argument("--out", required=True)
+    w.add_argument("--live-query", help="a query whose answer changes when the live table is republished, "
+                                        "e.g. \"SELECT max(updated_at), count() FROM db.live_stock\"")
+    w.add_argument("--linger", type=float, default=30.0,
+                   help="with --live-query: seconds to keep watching after the last order is visible")
     r = steps.add_parser("report")
     r.add_argument("--nats", required=True)
     r.add_argument("--stream", default="ORDERS")
