@@ -30,7 +30,7 @@ Guarantees, and where they stop (see scripts/bench/README.md):
 Usage (Python with nats-py, e.g. /work/venv-bench; see scripts/bench/requirements-peer.txt):
   stream_peer.py --nats nats://127.0.0.1:4222 --clickhouse http://127.0.0.1:8123 --database D
                  [--stream ORDERS] [--subject orders.new] [--consumer peer] [--batch 1000]
-                 [--max-wait 1.0] [--until-idle SECONDS] [--dead-letter-subject orders.dead]
+                 [--max-wait 1.0] [--until-idle SECONDS] [--ack-wait 30] [--dead-letter-subject orders.dead]
 Prints one JSON summary line on stdout when it stops (--until-idle, SIGINT or SIGTERM).
 """
 import argparse
@@ -181,11 +181,12 @@ class Peer:
         self.stats = {"events": 0, "orders": 0, "product_rows": 0, "duplicates": 0, "dead_letters": 0,
                       "batches": 0, "redelivered": 0}
         self.stopping = False
+        self.trace = args.trace
 
     def load_state(self):
         """The catalog, the order_ids already stored, orphans and each user's last prior order_number."""
         self.catalog = set(self.ch.column("SELECT product_id FROM products"))
-        self.seen = {order_id: None for order_id in self.ch.column("SELECT order_id FROM orders")}
+        self.seen = set(self.ch.column("SELECT order_id FROM orders"))
         self.orphans = set(self.ch.column(
             "SELECT DISTINCT order_id FROM (SELECT order_id FROM order_products__prior UNION ALL "
             "SELECT order_id FROM order_products__train) WHERE order_id NOT IN (SELECT order_id FROM orders)"))
@@ -219,10 +220,10 @@ class Peer:
         return tuple(lines)
 
     def load_stored(self, ids):
-        """Reads back the orders `ids` (stored before this run) into `seen`, in parse_event's shape:
-        three queries, only for batches that hold duplicates of such orders."""
+        """The stored orders `ids` read back from ClickHouse, in parse_event's shape, by order_id:
+        three queries, only for batches that hold duplicates (the de-dup set keeps ids only)."""
         if not ids:
-            return
+            return {}
         listed = ",".join(map(str, set(ids)))
         lines = {}
         for table in ("order_products__prior", "order_products__train"):
@@ -230,12 +231,14 @@ class Peer:
                                        f"WHERE order_id IN ({listed})").splitlines():
                 o, p, c, r = map(int, line.split("\t"))
                 lines.setdefault(o, []).append((p, c, r))
+        stored = {}
         for line in self.ch.select(f"SELECT order_id, user_id, eval_set, order_number, order_dow, order_hour_of_day, "
                                    f"days_since_prior_order FROM orders WHERE order_id IN ({listed})").splitlines():
             row = line.split("\t")
             o = int(row[0])
             days = None if row[6] == "\\N" else float(row[6])
-            self.seen[o] = (o, int(row[1]), row[2], int(row[3]), int(row[4]), int(row[5]), days, tuple(lines.get(o, ())))
+            stored[o] = (o, int(row[1]), row[2], int(row[3]), int(row[4]), int(row[5]), days, tuple(lines.get(o, ())))
+        return stored
 
     def fill_reordered(self, event, batch_events):
         user = event[1]
@@ -278,13 +281,14 @@ class Peer:
                 parsed.append((msg, parse_event(msg.data, self.catalog)))
             except Rejected as rejected:
                 await self.dead_letter(msg, str(rejected))
-        self.load_stored([e[0] for _, e in parsed if e[0] in self.seen and self.seen[e[0]] is None])
+        stored = self.load_stored([e[0] for _, e in parsed if e[0] in self.seen])
         accepted = []
+        in_batch = {}
         for msg, event in parsed:
             order_id = event[0]
             if order_id in self.seen:
-                earlier = self.seen[order_id]
-                if self.same_content(earlier, event):
+                earlier = in_batch.get(order_id) or stored.get(order_id)
+                if earlier is not None and self.same_content(earlier, event):
                     self.stats["duplicates"] += 1
                 else:
                     await self.dead_letter(msg, f"order_id {order_id} was stored with different content")
@@ -302,7 +306,8 @@ class Peer:
                                                 f"earlier attempt that differ from this event's")
                     continue
                 event = event[:7] + (stray,)
-            self.seen[order_id] = event
+            self.seen.add(order_id)
+            in_batch[order_id] = event
             user, number = event[1], event[3]
             sequence = self.sequences.setdefault(user, [0, None])
             if event[2] == "prior":
@@ -359,8 +364,14 @@ class Peer:
         self.load_state()
         self.nc = await nats.connect(args.nats, max_reconnect_attempts=-1)
         self.js = self.nc.jetstream()
-        config = jsapi.ConsumerConfig(ack_policy=jsapi.AckPolicy.EXPLICIT, ack_wait=30,
-                                      max_ack_pending=max(20000, 4 * args.batch))
+        # Log order survives a crash: max_ack_pending = one batch, so JetStream hands out nothing
+        # new while a killed consumer's batch awaits redelivery; and since redelivery runs on one
+        # timer per message (a batch may come back in pieces, a piece to a client about to die),
+        # a batch is processed only once this consumer holds every unacknowledged message
+        # (`held` = the consumer's num_ack_pending), in stream order. Otherwise a user's redelivered
+        # order could be overtaken by their next one and look out of sequence.
+        config = jsapi.ConsumerConfig(ack_policy=jsapi.AckPolicy.EXPLICIT, ack_wait=args.ack_wait,
+                                      max_ack_pending=args.batch)
         sub = await self.js.pull_subscribe(args.subject, durable=args.consumer, stream=args.stream, config=config)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -368,18 +379,34 @@ class Peer:
         started = time.monotonic()
         last_message = started
         first_message = last_done = None
+        held = {}
         while not self.stopping:
             try:
-                msgs = await sub.fetch(args.batch, timeout=args.max_wait)
+                fetched = await sub.fetch(args.batch, timeout=args.max_wait)
             except (nats.errors.TimeoutError, asyncio.TimeoutError, nats.js.errors.FetchTimeoutError):
-                msgs = []
+                fetched = []
             now = time.monotonic()
-            if not msgs:
+            if fetched:
+                first_message = first_message or now
+                last_message = now
+            for msg in fetched:
+                held[msg.metadata.sequence.stream] = msg   # a redelivery replaces the earlier copy
+            if not held:
                 if args.until_idle is not None and now - last_message >= args.until_idle:
                     break
                 continue
-            first_message = first_message or now
-            last_message = now
+            if len(held) < args.batch and (await sub.consumer_info()).num_ack_pending > len(held):
+                self.stats["waits_for_redelivery"] = self.stats.get("waits_for_redelivery", 0) + 1
+                for msg in held.values():
+                    await msg.in_progress()   # keep our copies from being redelivered meanwhile
+                continue
+            msgs = [held[seq] for seq in sorted(held)]
+            held = {}
+            if self.trace:
+                seqs = [m.metadata.sequence.stream for m in msgs]
+                print(f"trace {time.time():.3f} fetched {len(msgs)} seq {seqs[0]}..{seqs[-1]} ordered={seqs == sorted(seqs)} "
+                      f"delivered {min(m.metadata.num_delivered for m in msgs)}..{max(m.metadata.num_delivered for m in msgs)}",
+                      file=sys.stderr, flush=True)
             await self.handle(msgs)
             last_done = time.monotonic()
         await self.nc.flush()
@@ -402,7 +429,9 @@ def main():
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--max-wait", type=float, default=1.0)
     parser.add_argument("--until-idle", type=float)
+    parser.add_argument("--ack-wait", type=float, default=30.0, help="seconds before an unacknowledged message comes again")
     parser.add_argument("--dead-letter-subject", default="orders.dead")
+    parser.add_argument("--trace", action="store_true", help="one line per fetched batch on stderr")
     args = parser.parse_args()
     asyncio.run(Peer(args).run())
 
