@@ -28,6 +28,7 @@ struct Restock: ParsableCommand {
             LineageCheckCommand.self,
             ClickHouseBenchCommand.self,
             PublishCommand.self,
+            StreamCommand.self,
         ]
     )
 }

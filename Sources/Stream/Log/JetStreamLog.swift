@@ -57,7 +57,8 @@ public final class JetStreamLog: OrderLogPublisher, OrderLogConsumer, @unchecked
             return StreamSetup(created: false, subjects: existing, subjectsDiffer: Set(existing) != Set(subjects))
         }
         guard status == NATS_NOT_FOUND || code == JSStreamNotFoundErr else {
-            throw NATSError.failed(.jetStream, "cannot look up stream \(name) at \(url)", status, errorCode: code)
+            let hint = status == NATS_NO_RESPONDERS || status == NATS_TIMEOUT ? " (is JetStream enabled? nats-server -js)" : ""
+            throw NATSError.failed(.jetStream, "cannot look up stream \(name) at \(url)\(hint)", status, errorCode: code)
         }
         var created: UnsafeMutablePointer<jsStreamInfo>?
         status = CStrings([name] + subjects).withPointers { pointers in

@@ -10,8 +10,9 @@ import Features
 /// used, so a user's clock never decreases. The feed is sorted by time, ties broken by user_id and
 /// then order_number: each user's orders come in order_number order.
 ///
-/// `lastPriorOrders: K` keeps only each user's last K prior orders (the orders a live-equals-batch
-/// test streams onto the history that lacks them); `limit: N` keeps the first N events of the feed.
+/// `lastPriorOrders: K` keeps only each user's last K prior orders, whatever `selection` says (the
+/// orders a live-equals-batch test streams onto the history that lacks them); `limit: N` keeps the
+/// first N events of the feed.
 /// An event's lines are its order_products rows sorted by add_to_cart_order, with `reordered` as in
 /// the file; test orders have none.
 ///

@@ -8,8 +8,8 @@ import Foundation
 /// whatever the feed's size; `flushEvery` events the run waits for every acknowledgement, so a
 /// failure surfaces within that many events, and it flushes once more at the end. With `rate` the
 /// run paces itself to that many events per second (sleeping until event i's due time
-/// `i / rate` seconds after the start; it never bursts to catch up by more than the delay of one
-/// event). Cost: one JSON encoding per event (~1 µs) plus the publisher's.
+/// `i / rate` seconds after the start; after a stall it publishes without pause until it is back on
+/// schedule). Cost: one JSON encoding per event (~1 µs) plus the publisher's.
 public struct PublishRun {
     public var feed: OrderFeed
     /// Events per second; nil publishes as fast as the log acknowledges.

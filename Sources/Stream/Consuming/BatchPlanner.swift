@@ -1,0 +1,119 @@
+/// Decides what a micro-batch does (`BatchPlan`) from its messages and the stored tables, and keeps
+/// what the stream learnt between batches: the product ids (loaded once) and each seen user's order
+/// sequence (loaded from ClickHouse the first time a user appears, then kept up to date).
+///
+/// Per message, in log order: decode (`decode`; a rejection is a `malformed` dead letter); an
+/// order_id already stored is a duplicate when its content is the same (`hasSameContent`) and a
+/// `conflictingDuplicate` dead letter otherwise; so is an order_id seen earlier in the batch; then
+/// every product must be in `products` (`unknownProduct`), the order_number must follow the user's
+/// (`UserOrderSequence.problem`, `orderNumberOutOfSequence`), and a test order must have no lines
+/// (`malformed`). Lines that leave `reordered` out get 1 when an earlier order of the user (stored,
+/// or earlier in the stream) holds the product. An order whose lines an interrupted attempt left
+/// without its `orders` row is appended without its lines when they are the same, and is a
+/// `conflictingDuplicate` otherwise (those stray lines are then left in place: docs/events.md).
+///
+/// Cost: O(events + lines) in memory, plus the lookups of `OrderSinkTables` (a handful of queries
+/// per batch; stored content is only read for duplicates and history only for lines without
+/// `reordered`).
+public final class BatchPlanner {
+    public let tables: OrderSinkTables
+    let decode: ([UInt8]) throws -> OrderEvent
+    private(set) var products: Set<Int32>?
+    private(set) var sequences: [Int32: UserOrderSequence] = [:]
+
+    /// `decode` turns a payload into an event or throws a rejection whose description is the reason.
+    public init(tables: OrderSinkTables, decode: @escaping ([UInt8]) throws -> OrderEvent) {
+        self.tables = tables
+        self.decode = decode
+    }
+
+    /// Forgets what was loaded (after an error, or when an ingest replaced the tables).
+    public func reset() {
+        products = nil
+        sequences = [:]
+    }
+
+    /// Takes a committed plan's sequences into the cache.
+    public func committed(_ plan: BatchPlan) {
+        sequences.merge(plan.sequences) { _, new in new }
+    }
+
+    /// Plans `messages` (see the type). Reads ClickHouse, writes nothing.
+    public func plan(_ messages: [LogMessage]) throws -> BatchPlan {
+        if products == nil { products = try tables.productIDs() }
+        var plan = BatchPlan()
+        var decoded: [(message: LogMessage, event: OrderEvent)] = []
+        for message in messages {
+            do {
+                decoded.append((message, try decode(message.payload)))
+            } catch {
+                plan.deadLetters.append((message, DeadLetterReason(.malformed, "\(error)")))
+            }
+        }
+        let ids = Array(Set(decoded.map(\.event.orderID)))
+        let stored = try tables.storedOrderIDs(ids)
+        let storedEvents = stored.isEmpty ? [:] : try tables.storedEvents(Array(stored))
+        let fresh = ids.filter { !stored.contains($0) }
+        let strayLines = fresh.isEmpty ? [:] : try tables.storedLines(fresh)
+        let unseenUsers = Array(Set(decoded.map(\.event.userID)).filter { sequences[$0] == nil })
+        var batchSequences = unseenUsers.isEmpty ? [:] : try tables.userSequences(unseenUsers)
+        for user in unseenUsers where batchSequences[user] == nil { batchSequences[user] = UserOrderSequence() }
+        let needHistory = Set(decoded.filter { !stored.contains($0.event.orderID) && $0.event.lines.contains { $0.reordered == nil } }
+            .map(\.event.userID))
+        var history = needHistory.isEmpty ? [] : try tables.historyProducts(Array(needHistory))
+        var accepted: [Int32: OrderEvent] = [:]
+        for (message, event) in decoded {
+            if let earlier = accepted[event.orderID] ?? storedEvents[event.orderID] {
+                if event.hasSameContent(as: earlier) {
+                    plan.duplicates += 1
+                } else {
+                    plan.deadLetters.append((message, DeadLetterReason(.conflictingDuplicate,
+                        "order_id \(event.orderID) is already stored with other content (user \(earlier.userID), "
+                            + "order_number \(earlier.orderNumber), \(earlier.lines.count) lines)")))
+                }
+                continue
+            }
+            if let reason = check(event, sequence: batchSequences[event.userID] ?? sequences[event.userID] ?? UserOrderSequence()) {
+                plan.deadLetters.append((message, reason))
+                continue
+            }
+            var complete = event
+            for i in complete.lines.indices {
+                let key = UserProduct.key(user: event.userID, product: complete.lines[i].productID)
+                if complete.lines[i].reordered == nil { complete.lines[i].reordered = history.contains(key) }
+            }
+            var linesStored = false
+            if let stray = strayLines[event.orderID] {
+                guard OrderEvent.sameLines(stray, complete.lines) else {
+                    plan.deadLetters.append((message, DeadLetterReason(.conflictingDuplicate,
+                        "order_id \(event.orderID) has \(stray.count) lines from an interrupted earlier attempt that differ from this event's")))
+                    continue
+                }
+                complete.lines = stray
+                linesStored = true
+            }
+            if event.evalSet == .prior {
+                for line in complete.lines { history.insert(UserProduct.key(user: event.userID, product: line.productID)) }
+            }
+            let next = (batchSequences[event.userID] ?? sequences[event.userID] ?? UserOrderSequence()).appending(event)
+            batchSequences[event.userID] = next
+            plan.sequences[event.userID] = next
+            accepted[event.orderID] = complete
+            plan.appends.append(BatchPlan.Append(event: complete, linesStored: linesStored))
+        }
+        for user in unseenUsers where plan.sequences[user] == nil { plan.sequences[user] = batchSequences[user] }
+        return plan
+    }
+
+    /// The dead-letter reason of a new event, or nil when it may be appended.
+    func check(_ event: OrderEvent, sequence: UserOrderSequence) -> DeadLetterReason? {
+        if event.evalSet == .test && !event.lines.isEmpty {
+            return DeadLetterReason(.malformed, "test order \(event.orderID) has \(event.lines.count) lines (a test order has none)")
+        }
+        if let products, let unknown = event.lines.first(where: { !products.contains($0.productID) }) {
+            return DeadLetterReason(.unknownProduct, "product_id \(unknown.productID) of order \(event.orderID) is not in the products table")
+        }
+        if let problem = sequence.problem(with: event) { return DeadLetterReason(.orderNumberOutOfSequence, problem) }
+        return nil
+    }
+}

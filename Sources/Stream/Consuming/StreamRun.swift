@@ -1,0 +1,183 @@
+import ClickHouse
+import Dispatch
+import Features
+import Foundation
+import Tabular
+import Warehouse
+
+/// `restock stream`: a durable consumer that appends live orders to the Instacart tables of a
+/// ClickHouse database exactly once per order_id, whatever fails (docs/events.md, "The sink").
+///
+/// Loop: fetch up to `batchSize` messages (waiting at most `maxWait` s), then per batch:
+/// (1) take the ingest lock `restock_ingest__lock` (`PublishLock`; an ingest never swaps the tables
+/// under a batch, and a batch waits up to `lockWait` s for an ingest) and check that the six tables
+/// exist and come from one ingest (a new load id resets what was cached); (2) plan (`BatchPlanner`:
+/// decode, validate, de-duplicate against `orders`, derive `reordered`); (3) append the new orders'
+/// lines, one INSERT per order_products table; (4) append their `orders` rows in one INSERT: the
+/// orders row is the commit marker, and each INSERT is one block (atomic on 18.16; an aborted
+/// upload is reset, never committed cut); (5) release the lock; publish the dead letters and flush;
+/// tell the `observer`; (6) acknowledge every message of the batch (a failed acknowledgement is
+/// only counted: the messages come again and are duplicates then). A crash anywhere leaves
+/// messages unacknowledged: they come again, step (2) finds their orders committed (duplicates) or
+/// their lines without orders rows (only the orders rows are written), so each order is appended once.
+///
+/// It ends when `shouldStop()` turns true (checked between batches, so a batch in hand is finished
+/// and acknowledged first) or after `untilIdle` seconds without a message; a ClickHouse or log
+/// failure is retried per `retry` (the batch is planned again from scratch), then thrown.
+///
+/// Cost per batch: three INSERTs, the lock (three tiny statements), two system-table queries and the
+/// planner's lookups; memory O(batch).
+public struct StreamRun {
+    public let client: ClickHouseClient
+    public let database: String
+    public let log: any OrderLogConsumer
+    public let deadLetters: any OrderLogPublisher
+    public var batchSize = 5_000
+    public var maxWait = 1.0
+    /// Seconds without any message after which the run ends; nil: run until stopped.
+    public var untilIdle: Double?
+    /// Polled between batches and while waiting; true ends the run after the batch in hand.
+    public var shouldStop: @Sendable () -> Bool = { false }
+    public var observer: (any StreamObserver)?
+    /// One line per notable step and a progress line every `progressInterval` seconds.
+    public var progress: (@Sendable (String) -> Void)?
+    public var progressInterval = 5.0
+    /// Called at each `StreamFaultStep` (fault tests); nil in normal use.
+    public var fault: StreamFaultHook?
+    public var lockWait = 120.0
+    public var retry = StreamRetryPolicy()
+    /// The payload decoder (`OrderEventJSON.decode` by default).
+    public var decode: ([UInt8]) throws -> OrderEvent = { try OrderEventJSON.decode($0) }
+    /// Who runs (the lock's holder); nil: this process with a fresh run id.
+    public var owner: RunOwner?
+
+    public init(client: ClickHouseClient, database: String, log: any OrderLogConsumer, deadLetters: any OrderLogPublisher) {
+        self.client = client
+        self.database = database
+        self.log = log
+        self.deadLetters = deadLetters
+    }
+
+    /// Runs until stopped or idle (see the type). Throws when the tables are missing or mixed, or
+    /// when a failure outlasts `retry`.
+    public func run() throws -> StreamSummary {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var summary = StreamSummary()
+        let quiet = OrderSinkTables(client: Self.quietClient(client), database: database)
+        let planner = BatchPlanner(tables: quiet, decode: decode)
+        let owner = self.owner ?? RunOwner.current()
+        let lock = PublishLock(database: database, name: InstacartIngest.lockName, owner: owner)
+        var loadID = try ReorderMatrix.checkTablesExist(client, database: database)
+        var lastMessage = clock.now
+        var lastProgress = clock.now
+        while !shouldStop() {
+            let retriesBefore = summary.retries
+            let messages = try retrying("fetch from the order log", log: true, &summary) { try log.fetch(max: batchSize, maxWait: maxWait) }
+            if summary.retries != retriesBefore { lastMessage = clock.now }  // an outage is not idleness
+            if messages.isEmpty {
+                try observer?.idle()
+                if let untilIdle, Elapsed.seconds(clock.now - lastMessage) >= untilIdle {
+                    summary.ending = "idle for \(Elapsed.format(untilIdle)) s"
+                    break
+                }
+                continue
+            }
+            lastMessage = clock.now
+            summary.batches += 1
+            summary.events += messages.count
+            let plan = try retrying("append a batch to ClickHouse", log: false, &summary) { () throws -> BatchPlan in
+                do {
+                    try lock.acquire(client, wait: lockWait, progress: progress)
+                    defer { lock.release(client) }
+                    let current = try ReorderMatrix.checkTablesExist(client, database: database)
+                    if current != loadID {
+                        progress?("the tables of \(database) were replaced by an ingest (load \(current ?? "none")); reloading products and users")
+                        planner.reset()
+                        loadID = current
+                    }
+                    let plan = try planner.plan(messages)
+                    try commit(plan, tables: quiet)
+                    return plan
+                } catch {
+                    planner.reset()
+                    throw error
+                }
+            }
+            planner.committed(plan)
+            try retrying("publish dead letters", log: true, &summary) {
+                for (message, reason) in plan.deadLetters {
+                    try deadLetters.publishDeadLetter(message.payload, reason: reason.description, position: message.position)
+                }
+                if !plan.deadLetters.isEmpty { try deadLetters.flush() }
+            }
+            try observer?.committed(plan.appends.map(\.event))
+            do {
+                try log.acknowledge(messages)
+            } catch {
+                summary.ackFailures += 1
+                progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
+            }
+            summary.ordersAppended += plan.appends.count
+            summary.lines += plan.appends.reduce(0) { $0 + ($1.linesStored ? 0 : $1.event.lines.count) }
+            summary.duplicatesSkipped += plan.duplicates
+            for (_, reason) in plan.deadLetters { summary.deadLetters[reason.kind.rawValue, default: 0] += 1 }
+            if Elapsed.seconds(clock.now - lastProgress) >= progressInterval {
+                lastProgress = clock.now
+                summary.seconds = Elapsed.seconds(clock.now - start)
+                progress?(Self.progressLine(summary))
+            }
+        }
+        if summary.ending.isEmpty { summary.ending = "stop requested" }
+        try observer?.finish()
+        summary.seconds = Elapsed.seconds(clock.now - start)
+        return summary
+    }
+
+    /// Steps (3) and (4) of the type, with the fault points.
+    func commit(_ plan: BatchPlan, tables: OrderSinkTables) throws {
+        try fault?(.beforeInsert)
+        let toInsert = plan.appends.filter { !$0.linesStored }.map(\.event)
+        try tables.insertLines(toInsert.filter { $0.evalSet == .prior }, into: InstacartSchema.priorProducts)
+        try tables.insertLines(toInsert.filter { $0.evalSet == .train }, into: InstacartSchema.trainProducts)
+        try fault?(.midInsert)
+        try tables.insertOrders(plan.appends.map(\.event))
+        try fault?(.afterInsert)
+    }
+
+    /// `body`, again after a pause while it throws a transient error (`StreamRetryPolicy`): any
+    /// error of the log (`log`: the broker reconnects), `isTransient` ClickHouse errors otherwise.
+    /// Gives up after `retry.giveUpAfter` s or when a stop is requested.
+    func retrying<T>(_ what: String, log: Bool, _ summary: inout StreamSummary, _ body: () throws -> T) throws -> T {
+        let clock = ContinuousClock()
+        let first = clock.now
+        var attempt = 1
+        while true {
+            do {
+                return try body()
+            } catch {
+                let permanent = error is ClickHouseError || error is ReorderMatrixSourceError || error is PublishError
+                guard StreamRetryPolicy.isTransient(error) || (log && !permanent),
+                      Elapsed.seconds(clock.now - first) < retry.giveUpAfter, !shouldStop() else { throw error }
+                let pause = retry.delay(afterAttempt: attempt)
+                progress?("could not \(what) (\(error)); trying again in \(Elapsed.format(pause)) s")
+                summary.retries += 1
+                attempt += 1
+                Thread.sleep(forTimeInterval: pause)
+            }
+        }
+    }
+
+    /// A client for the hot path: no `DESCRIBE` before each statement (the schema is checked once
+    /// by `ReorderMatrix.checkTablesExist` and the inserts name their columns).
+    static func quietClient(_ client: ClickHouseClient) -> ClickHouseClient {
+        var configuration = client.configuration
+        configuration.verifyColumnTypes = false
+        return ClickHouseClient(configuration: configuration)
+    }
+
+    static func progressLine(_ s: StreamSummary) -> String {
+        "stream: \(s.events) events in \(s.batches) batches, \(s.ordersAppended) orders and \(s.lines) lines appended, "
+            + "\(s.duplicatesSkipped) duplicates, \(s.deadLetterTotal) dead letters, \(Int(s.eventsPerSecond.rounded())) events/s"
+    }
+}
