@@ -4,8 +4,9 @@
 A JetStream durable pull consumer (explicit acks) that, per fetched batch:
   1. parses and validates each event (the JSON of docs/events.md: one order with its products),
      checks its products against the catalog (`products` table) and that the user's order_number
-     does not go backwards; a bad event is published to the dead-letter subject with its reason
-     and stream sequence (headers `Restock-Reason`, `Restock-Sequence`) and acked;
+     follows the stored ones (the sink's rule); a bad event is published to the dead-letter subject
+     with its reason and stream sequence (headers `Restock-Reason`, `Restock-Sequence`,
+     `Nats-Msg-Id: dead-<sequence>`, as the sink does) and acked;
   2. de-duplicates per event by order_id (a Python set of every order_id already in ClickHouse
      or seen in this run); a duplicate with the same content is dropped, one with different
      content is a dead letter;
@@ -29,7 +30,7 @@ Guarantees, and where they stop (see scripts/bench/README.md):
 
 Usage (Python with nats-py, e.g. /work/venv-bench; see scripts/bench/requirements-peer.txt):
   stream_peer.py --nats nats://127.0.0.1:4222 --clickhouse http://127.0.0.1:8123 --database D
-                 [--stream ORDERS] [--subject orders.new] [--consumer peer] [--batch 1000]
+                 [--stream ORDERS] [--subject orders.new] [--consumer peer] [--batch 5000]
                  [--max-wait 1.0] [--until-idle SECONDS] [--ack-wait 30] [--dead-letter-subject orders.dead]
 Prints one JSON summary line on stdout when it stops (--until-idle, SIGINT or SIGTERM).
 """
@@ -264,7 +265,8 @@ class Peer:
         return a[:7] == b[:7] and self.same_lines(a[7], b[7])
 
     async def dead_letter(self, msg, reason):
-        headers = {"Restock-Reason": reason[:500], "Restock-Sequence": str(msg.metadata.sequence.stream)}
+        sequence = str(msg.metadata.sequence.stream)
+        headers = {"Restock-Reason": reason[:500], "Restock-Sequence": sequence, "Nats-Msg-Id": f"dead-{sequence}"}
         try:
             await self.js.publish(self.args.dead_letter_subject, msg.data, headers=headers)
         except nats.errors.NoRespondersError:
@@ -426,7 +428,7 @@ def main():
     parser.add_argument("--stream", default="ORDERS")
     parser.add_argument("--subject", default="orders.new")
     parser.add_argument("--consumer", default="peer")
-    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--max-wait", type=float, default=1.0)
     parser.add_argument("--until-idle", type=float)
     parser.add_argument("--ack-wait", type=float, default=30.0, help="seconds before an unacknowledged message comes again")
