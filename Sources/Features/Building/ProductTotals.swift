@@ -90,33 +90,45 @@ struct ProductTotals {
 }
 
 /// The eight product columns of the matrix, per product number (`OrderHistory.productIDs`),
-/// computed once from the totals.
+/// computed once from the totals (batch) or product by product as totals change (live).
 struct ProductColumns: Sendable {
+    static let width = 8
     /// Row-major: 8 values per product, in `ReorderFeature` order from p_orders to department_id.
-    let values: [Float]
+    var values: [Float]
 
     init(totals: ProductTotals, products: ProductAttributes, productIDs: [Int32]) {
         let productLimit = productIDs.count
-        var values = [Float](repeating: .nan, count: productLimit * 8)
+        var values = [Float](repeating: .nan, count: productLimit * Self.width)
         for p in 0..<productLimit {
-            let rows = Double(totals.rows[p])
-            let users = Double(totals.users[p])
-            values[p * 8] = Float(rows)
-            values[p * 8 + 1] = Float(totals.reorders[p])
-            values[p * 8 + 2] = rows > 0 ? Float(Double(totals.reorders[p]) / rows) : .nan
-            values[p * 8 + 3] = Float(users)
-            values[p * 8 + 4] = users > 0 ? Float(Double(totals.repeatUsers[p]) / users) : .nan
-            values[p * 8 + 5] = rows > 0 ? Float(Double(totals.cartSum[p]) / rows) : .nan
-            let attributes = products.attributes(of: productIDs[p])
-            values[p * 8 + 6] = attributes.map { Float($0.aisleID) } ?? .nan
-            values[p * 8 + 7] = attributes.map { Float($0.departmentID) } ?? .nan
+            Self.compute(rows: totals.rows[p], reorders: totals.reorders[p], cartSum: totals.cartSum[p], users: totals.users[p],
+                         repeatUsers: totals.repeatUsers[p], attributes: products.attributes(of: productIDs[p]),
+                         into: &values, at: p * Self.width)
         }
         self.values = values
+    }
+
+    init(values: [Float]) {
+        self.values = values
+    }
+
+    /// The eight values of one product from its totals, written at `values[offset ..< offset + 8]`.
+    static func compute(rows rowCount: Int64, reorders: Int64, cartSum: Int64, users userCount: Int32, repeatUsers: Int32,
+                        attributes: (aisleID: Int32, departmentID: Int32)?, into values: inout [Float], at offset: Int) {
+        let rows = Double(rowCount)
+        let users = Double(userCount)
+        values[offset] = Float(rows)
+        values[offset + 1] = Float(reorders)
+        values[offset + 2] = rows > 0 ? Float(Double(reorders) / rows) : .nan
+        values[offset + 3] = Float(users)
+        values[offset + 4] = users > 0 ? Float(Double(repeatUsers) / users) : .nan
+        values[offset + 5] = rows > 0 ? Float(Double(cartSum) / rows) : .nan
+        values[offset + 6] = attributes.map { Float($0.aisleID) } ?? .nan
+        values[offset + 7] = attributes.map { Float($0.departmentID) } ?? .nan
     }
 
     @inline(__always)
     func write(product p: Int, row: Int, output: RowSink) {
         let base = Columns.pOrders
-        for j in 0..<8 { output.set(row, base + j, values[p * 8 + j]) }
+        for j in 0..<Self.width { output.set(row, base + j, values[p * Self.width + j]) }
     }
 }

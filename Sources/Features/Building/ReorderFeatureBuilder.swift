@@ -63,53 +63,53 @@ public enum ReorderFeatureBuilder {
         DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { b in
             var scratch = UserScratch(productLimit: productLimit)
             for u in bounds[b]..<bounds[b + 1] where h.targetSlot[u] >= 0 {
-                writeUser(u, history: h, productColumns: productColumns, firstRow: firstRows[u], scratch: &scratch,
-                          output: output)
+                writeUser(OrderHistory.User(h, u), productColumns: productColumns, firstRow: firstRows[u],
+                          scratch: &scratch, output: output)
             }
             done.step()
         }
     }
 
-    /// Writes user u's candidate rows, ascending by product id (product numbers are ascending by
-    /// id), starting at `firstRow`.
-    static func writeUser(_ u: Int, history h: OrderHistory, productColumns: ProductColumns, firstRow: Int,
-                          scratch s: inout UserScratch, output: RowSink) {
-        let slots = Int(h.orderStart[u])..<Int(h.orderStart[u + 1])
-        let targetSlot = Int(h.targetSlot[u])
+    /// Writes one user's candidate rows, ascending by product number, starting at `firstRow`, and
+    /// returns how many it wrote (the distinct products of the prior orders before the target).
+    /// The one per-user routine of the feature maths: the batch build (`OrderHistory.User`) and the
+    /// live state (`LiveOrderHistory`) both call it. `scratch` must cover every product number.
+    @discardableResult
+    static func writeUser<U: UserOrderSource>(_ user: U, productColumns: ProductColumns, firstRow: Int,
+                                              scratch s: inout UserScratch, output: RowSink) -> Int {
+        let targetSlot = user.targetSlot
         // Prior orders are the slots before the target, in order_number order.
-        let priorSlots = slots.lowerBound..<targetSlot
-        let orderCount = priorSlots.count
+        let orderCount = targetSlot
         var items = 0, reorderRows = 0, reorderSum = 0, daysSum = 0.0, daysCount = 0
         var day = 0.0
         s.resetTouched()
-        for (position, slot) in priorSlots.enumerated() {
-            let t = position + 1
-            let gap = h.daysSincePrior[slot]
+        for slot in 0..<targetSlot {
+            let t = slot + 1
+            let gap = user.daysSincePrior(slot)
             if !gap.isNaN { daysSum += Double(gap); daysCount += 1; if t > 1 { day += Double(gap) } }
-            let number = h.orderNumber[slot]
+            let number = user.orderNumber(slot)
             let inLast5 = t > orderCount - 5
-            for i in Int(h.itemStart[slot])..<Int(h.itemStart[slot + 1]) {
-                let p = Int(h.itemProduct[i])
+            for i in user.items(slot) {
+                let p = user.product(i)
                 items += 1
-                if number > 1 { reorderRows += 1; reorderSum += Int(h.itemReordered[i]) }
-                s.record(product: p, position: t, orderNumber: number, day: day, cart: h.itemCart[i], inLast5: inLast5)
+                if number > 1 { reorderRows += 1; reorderSum += Int(user.reordered(i)) }
+                s.record(product: p, position: t, orderNumber: number, day: day, cart: user.cart(i), inLast5: inLast5)
             }
         }
-        let lastBasket = orderCount > 0
-            ? Int(h.itemStart[priorSlots.upperBound]) - Int(h.itemStart[priorSlots.upperBound - 1]) : 0
-        for i in Int(h.targetItemStart[u])..<Int(h.targetItemStart[u + 1]) { s.markTarget(Int(h.targetProducts[i])) }
-        let isTest = h.evalSet[targetSlot] == OrderHistory.test
-        let tDays = h.daysSincePrior[targetSlot]
+        let lastBasket = orderCount > 0 ? user.items(targetSlot - 1).count : 0
+        for i in 0..<user.targetProductCount { s.markTarget(user.targetProduct(i)) }
+        let isTest = user.isTest(targetSlot)
+        let tDays = user.daysSincePrior(targetSlot)
         let n = Float(orderCount)
         let userValues: [Float] = [
             n, Float(items), Float(s.touched.count),
             reorderRows > 0 ? Float(Double(reorderSum) / Double(reorderRows)) : .nan,
             orderCount > 0 ? Float(Double(items) / Double(orderCount)) : .nan,
             daysCount > 0 ? Float(daysSum / Double(daysCount)) : .nan,
-            tDays, Float(h.dow[targetSlot]), Float(h.hour[targetSlot]),
+            tDays, Float(user.dow(targetSlot)), Float(user.hour(targetSlot)),
         ]
         s.touched.sort()
-        let userID = h.userIDs[u]
+        let userID = user.userID
         let base = Columns.upOrders
         let basketLast = Columns.uBasketLast, streak = Columns.upStreak
         let intervalColumn = Columns.upIntervalMean, due = Columns.upDueRatio
@@ -118,7 +118,7 @@ public enum ReorderFeatureBuilder {
             let state = s[p]
             let row = firstRow + offset
             output.users[row] = userID
-            output.products[row] = h.productIDs[p]
+            output.products[row] = user.productKey(p)
             output.target[row] = isTest ? .nan : (state.isTarget ? 1 : 0)
             for (j, v) in userValues.enumerated() { output.set(row, j, v) }
             productColumns.write(product: p, row: row, output: output)
@@ -141,7 +141,9 @@ public enum ReorderFeatureBuilder {
             output.set(row, due,
                        interval > 0 && !daysSinceLast.isNaN ? Float(daysSinceLast / interval) : .nan)
         }
+        let written = s.touched.count
         s.clear()
+        return written
     }
 }
 

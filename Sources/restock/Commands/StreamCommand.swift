@@ -47,6 +47,8 @@ struct StreamCommand: Job {
 
     @OptionGroup var publish: PublishOptions
 
+    @OptionGroup var live: LiveForecastOptions
+
     @OptionGroup var job: JobOptions
 
     func validate() throws {
@@ -67,7 +69,8 @@ struct StreamCommand: Job {
         run.retry.giveUpAfter = giveUpAfter
         run.progress = context.messages
         run.fault = try Self.faultHook()
-        run.observer = try Self.observer(context)
+        let observer = try live.observer(client: clickhouse.client(), database: clickhouse.databaseName, context: context)
+        run.observer = observer
         Interruption.finishOnSignal()
         run.shouldStop = { Interruption.stopRequested }
         context.message("stream \(log.description) into \(clickhouse.description)")
@@ -79,6 +82,15 @@ struct StreamCommand: Job {
         report.outputs = JobDataset.clickHouseTables(url: clickhouse.url ?? "", database: clickhouse.databaseName)
         report.rows = ["events": s.events, "orders": s.ordersAppended, "lines": s.lines, "duplicates": s.duplicatesSkipped,
                        "dead_letters": s.deadLetterTotal, "batches": s.batches, "retries": s.retries]
+        if let observer {
+            let stock = observer.forecast.stock()
+            report.summary += "; live_stock: \(stock.count) products, \(observer.table?.publishes ?? 0) publishes, "
+                + "\(observer.applied.usersRescored + observer.refreshed.usersRescored) users re-scored"
+            report.rows["live_products"] = stock.count
+            report.rows["live_publishes"] = observer.table?.publishes ?? 0
+            report.rows["live_rows_rescored"] = observer.applied.rowsScored + observer.refreshed.rowsScored
+            report.rows["live_refreshes"] = observer.refreshes
+        }
         report.seconds = ["stream": s.seconds]
         report.result = .object([
             "dead_letters": .object(s.deadLetters.mapValues { .int($0) }),
@@ -88,9 +100,6 @@ struct StreamCommand: Job {
         ])
         return report
     }
-
-    /// The live-state observer of `--model` (the live part plugs in here); nil without it.
-    static func observer(_ context: JobContext) throws -> (any StreamObserver)? { nil }
 
     /// The fault tests' hook, from the hidden RESTOCK_FAULT_AT=<step>:kill (steps:
     /// `StreamFaultStep`): SIGKILL to this process at that step. nil when unset or when it names a
