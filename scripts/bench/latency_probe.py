@@ -60,12 +60,15 @@ def watch(args):
             started = time.time()
             try:   # the count first, then the live query (see "live" in the module doc)
                 value = int(query(args.clickhouse, f"SELECT count() FROM {args.database}.{args.table}"))
-                live = "-"
-                if args.live_query:
-                    live = "|".join(query(args.clickhouse, args.live_query).split()) or "-"
-            except (OSError, ValueError) as error:   # ClickHouse busy, restarting, or the table not there yet
+            except (OSError, ValueError) as error:   # ClickHouse busy or restarting: next tick
                 print(f"latency_probe: {error}", file=sys.stderr)
-                value, live = last
+                value = last[0]
+            live = "-"
+            if args.live_query:
+                try:
+                    live = "|".join(query(args.clickhouse, args.live_query).split()) or "-"
+                except (OSError, ValueError):   # live_stock not there yet (or mid-swap)
+                    live = last[1] if last[1] is not None else "-"
             seen = time.time()
             if value is not None and (value, live) != last:
                 out.write(f"{seen:.6f} {value} {live}\n")
