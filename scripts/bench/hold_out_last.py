@@ -3,7 +3,12 @@
 
 The held-out orders are exactly what `restock publish --data D --last K` sends, so streaming them
 onto an ingest of H gives D again (issue 13's "live equals batch" split: nothing is renumbered; the
-users' train/test orders stay in H). Catalog files are copied; order_products__train is copied.
+users' train/test orders stay in H). Catalog files are copied; order_products__train is copied; the
+held-out order_ids go to OUT_DIR/held_out_order_ids.txt, one a line.
+
+H's order numbers have gaps (a user's train order keeps its number), which `restock ingest` refuses
+(a user's orders must be numbered 1...N); scripts/bench/stream therefore ingests D and deletes the
+held-out orders in ClickHouse (ALTER TABLE ... DELETE), which gives the same tables.
 
 Usage: hold_out_last.py DATA_DIR K OUT_DIR    (plain Python; ~1 minute at 100,000 users)
 """
@@ -45,6 +50,8 @@ def main():
         for line in src:
             if line[:line.index(",")] not in held:
                 dst.write(line)
+    with open(os.path.join(out, "held_out_order_ids.txt"), "w") as f:
+        f.write("".join(f"{o}\n" for o in sorted(held, key=int)))
     print(f"held out {len(held)} prior orders of {len(cut)} users; wrote {out}", file=sys.stderr)
 
 
