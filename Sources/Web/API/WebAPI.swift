@@ -79,7 +79,7 @@ public struct WebAPI: Sendable {
         case "/metrics":
             try noParameters(request)
             return WebResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                               body: metrics.text(modelVersion: state.model.version, candidateRows: state.candidateRows))
+                               body: metrics.text(modelVersion: state.model.version, candidateRows: state.candidateRows, live: state.live))
         case "/api/model":
             try noParameters(request)
             return .json(200, APIRendering.model(state))
