@@ -100,5 +100,10 @@ struct ServeLiveTests {
         let metrics = try Self.get(base + "/metrics")
         #expect(metrics.contains("restock_live_orders_since_start 5"))
         #expect(metrics.contains("restock_stream_lag_seconds "))
+        // The dashboard refreshes its live region from /fragments/live, which carries the chart.
+        let page = try Self.get(base + "/")
+        #expect(page.contains(#"<div id="live-region">"#) && page.contains("fetch('/fragments/live'") && page.contains("chart-orders-per-minute"))
+        let fragment = try Self.get(base + "/fragments/live")
+        #expect(fragment.contains(#"id="chart-orders-per-minute""#) && fragment.contains("chart-top-products") && !fragment.contains("<script"))
     }
 }
