@@ -8,8 +8,9 @@ import Web
 /// into the holder (`ServeState.applyingLive`, through `ServeStateHolder.reloading` so it never
 /// races a model reload). Orders per minute comes from the order counts kept in memory with their
 /// poll times (the last minute's samples). A failed poll is logged once per kind of failure and the
-/// server keeps the last state. Cost per poll: two small statements, plus one SELECT of 28 bytes
-/// per product when live_stock changed, plus the swap (O(products log products)).
+/// server keeps the last state. Cost per poll: three small statements (the hash reads live_stock), plus one SELECT of 28 bytes
+/// per product when live_stock changed, plus the swap (O(products log products) when the rows
+/// changed or a reload dropped them, else O(1)).
 final class ServeLivePoller: @unchecked Sendable {
     private let client: ClickHouseClient
     private let database: String
@@ -65,9 +66,17 @@ final class ServeLivePoller: @unchecked Sendable {
 
     func pollOnce(now: Date = Date()) {
         do {
-            let status = try poll(now: now)
+            let (status, changed) = try poll(now: now)
             let rows = self.rows
-            _ = holder.reloading { current in current.applyingLive(rows, status: status) }
+            _ = holder.reloading { current in
+                // Same rows already applied to this model's state (a reload leaves `live` nil): only the figures change, O(1).
+                if !changed, current.live != nil {
+                    var next = current
+                    next.live = status
+                    return next
+                }
+                return current.applyingLive(rows, status: status)
+            }
             lastError = ""
         } catch {
             let text = "\(error)"
@@ -80,7 +89,8 @@ final class ServeLivePoller: @unchecked Sendable {
         try client.queryText(sql).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private func poll(now: Date) throws -> LiveStatus {
+    /// The status at `now`, and whether `rows` changed since the previous poll.
+    private func poll(now: Date) throws -> (LiveStatus, Bool) {
         let orders = Int(try scalar("SELECT count() FROM \(SQLLiteral.qualifiedName(database, "orders"))")) ?? 0
         if startOrders == nil { startOrders = orders }
         samples.append((now, orders))
@@ -92,11 +102,13 @@ final class ServeLivePoller: @unchecked Sendable {
         history.append(perMinute)
         if history.count > LiveStatus.historyLimit { history.removeFirst(history.count - LiveStatus.historyLimit) }
         var lag: Double? = nil
+        let previousKey = liveKey
         let table = SQLLiteral.qualifiedName(database, "live_stock")
         if try scalar("EXISTS TABLE \(table)") == "1" {
-            let head = try scalar("SELECT count(), toUnixTimestamp(max(updated_at)) FROM \(table)")
+            // The rows' hash catches a publish within the same second as the previous one.
+            let head = try scalar("SELECT count(), toUnixTimestamp(max(updated_at)), sum(cityHash64(product_id, mu, sigma, stock)) FROM \(table)")
             let parts = head.split(separator: "\t")
-            if parts.count == 2, let newest = Double(parts[1]), (Int(parts[0]) ?? 0) > 0 {
+            if parts.count == 3, let newest = Double(parts[1]), (Int(parts[0]) ?? 0) > 0 {
                 lag = max(0, now.timeIntervalSince1970 - newest)
             }
             if head != liveKey {
@@ -118,8 +130,8 @@ final class ServeLivePoller: @unchecked Sendable {
             liveKey = ""
             liveVersion = nil
         }
-        return LiveStatus(orders: orders, ordersSinceStart: orders - (startOrders ?? orders), ordersPerMinute: perMinute,
+        return (LiveStatus(orders: orders, ordersSinceStart: orders - (startOrders ?? orders), ordersPerMinute: perMinute,
                           liveProducts: rows.count, streamLagSeconds: lag, liveModelVersion: liveVersion,
-                          ordersPerMinuteHistory: history)
+                          ordersPerMinuteHistory: history), liveKey != previousKey)
     }
 }
