@@ -51,7 +51,15 @@ enum APIRendering {
             o.field("candidate_rows", state.candidateRows)
             o.field("expected_units", state.recommendations.reduce(0) { $0 + $1.expectedDemand })
             o.field("recommended_stock", state.recommendations.reduce(0) { $0 + $1.recommendedStock })
-            o.key("orders_per_minute"); o.null()
+            if let live = state.live {
+                o.field("orders_per_minute", live.ordersPerMinute)
+                o.field("orders_since_start", live.ordersSinceStart)
+                o.field("live_orders", live.orders)
+                o.field("live_products", live.liveProducts)
+                if let lag = live.streamLagSeconds { o.field("stream_lag_seconds", lag) } else { o.key("stream_lag_seconds"); o.null() }
+            } else {
+                o.key("orders_per_minute"); o.null()
+            }
             o.array("top_products") { a in
                 for t in k.topProducts {
                     a.object { e in e.field("product_id", Int(t.productID)); e.field("product_name", t.name); e.field("orders", t.orders) }

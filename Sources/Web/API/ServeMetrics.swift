@@ -48,8 +48,9 @@ public final class ServeMetrics: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The exposition text, with the current model's version and candidate row count.
-    public func text(modelVersion: String, candidateRows: Int) -> String {
+    /// The exposition text, with the current model's version and candidate row count, and the live
+    /// stream's gauges when `live` is given (orders per minute, orders since start, stream lag).
+    public func text(modelVersion: String, candidateRows: Int, live: LiveStatus? = nil) -> String {
         lock.lock()
         defer { lock.unlock() }
         var out = "# HELP restock_http_requests_total HTTP requests by route pattern, method and status.\n"
@@ -75,6 +76,18 @@ public final class ServeMetrics: @unchecked Sendable {
         out += "restock_model_info{version=\"\(modelVersion)\"} 1\n"
         out += "# HELP restock_candidate_rows Candidate rows scored for the current state.\n# TYPE restock_candidate_rows gauge\n"
         out += "restock_candidate_rows \(candidateRows)\n"
+        if let live {
+            out += "# HELP restock_live_orders_per_minute Orders appended per minute over the last polled minute.\n"
+            out += "# TYPE restock_live_orders_per_minute gauge\nrestock_live_orders_per_minute \(live.ordersPerMinute)\n"
+            out += "# HELP restock_live_orders_since_start Orders appended since the server started.\n"
+            out += "# TYPE restock_live_orders_since_start gauge\nrestock_live_orders_since_start \(live.ordersSinceStart)\n"
+            out += "# HELP restock_live_products Products in live_stock.\n# TYPE restock_live_products gauge\n"
+            out += "restock_live_products \(live.liveProducts)\n"
+            if let lag = live.streamLagSeconds {
+                out += "# HELP restock_stream_lag_seconds Seconds since live_stock's newest updated_at.\n"
+                out += "# TYPE restock_stream_lag_seconds gauge\nrestock_stream_lag_seconds \(lag)\n"
+            }
+        }
         return out
     }
 }

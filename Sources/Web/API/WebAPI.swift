@@ -34,7 +34,7 @@ public struct WebAPI: Sendable {
         switch Array(parts) {
         case [""]: return "/"
         case ["healthz"], ["readyz"], ["metrics"], ["api", "model"], ["api", "model", "reload"], ["api", "recommendations"],
-             ["api", "score"], ["api", "kpis"], ["api", "departments"]:
+             ["api", "score"], ["api", "kpis"], ["api", "departments"], ["fragments", "live"]:
             return path
         case let p where p.count == 3 && p[0] == "api" && p[1] == "products": return "/api/products/{id}"
         case let p where p.count == 4 && p[0] == "api" && p[1] == "users" && p[3] == "basket": return "/api/users/{id}/basket"
@@ -79,10 +79,13 @@ public struct WebAPI: Sendable {
         case "/metrics":
             try noParameters(request)
             return WebResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                               body: metrics.text(modelVersion: state.model.version, candidateRows: state.candidateRows))
+                               body: metrics.text(modelVersion: state.model.version, candidateRows: state.candidateRows, live: state.live))
         case "/api/model":
             try noParameters(request)
             return .json(200, APIRendering.model(state))
+        case "/fragments/live":
+            try noParameters(request)
+            return .html(200, DashboardPage(state: state).liveRegion())
         case "/api/kpis":
             try noParameters(request)
             return .json(200, APIRendering.kpis(state))

@@ -14,7 +14,14 @@ struct DashboardPage {
 
     func render() -> String {
         PageLayout.page(title: "Restock · stock and baskets", state: state, refreshSeconds: refreshSeconds,
-                        body: tiles() + charts() + lower(), script: DashboardPage.filterScript)
+                        body: #"<div id="live-region">"# + liveRegion() + "</div>" + lower(),
+                        script: DashboardPage.filterScript + (state.live == nil ? "" : LivePanel.refreshScript(seconds: 3)))
+    }
+
+    /// The part of the page that moves when live: the KPI tiles, the live panel and the top charts
+    /// (also the body of `GET /fragments/live`).
+    func liveRegion() -> String {
+        tiles() + (state.live.map { LivePanel(live: $0).render() } ?? "") + charts()
     }
 
     private func tiles() -> String {

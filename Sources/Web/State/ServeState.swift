@@ -28,6 +28,8 @@ public struct ServeState: Sendable {
     public let candidateRows: Int
     /// The model's packed trees and features, for `POST /api/score`.
     public let scorer: StreamingScorer
+    /// The live stream's figures when serving from ClickHouse with a `live_stock` poller; nil otherwise.
+    public var live: LiveStatus? = nil
 
     public init(recommendations: [StockRecommendation], catalog: [Int32: ProductCatalog.Entry], users: [Int32: UserForecast],
                 model: ModelSummary, kpis: DataKPIs, serviceLevel: Double, candidateRows: Int, scorer: StreamingScorer) {

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Dispatch
+import Features
+import ClickHouse
 import Forest
 import Foundation
 import Serve
+import Warehouse
 import Web
 
 #if canImport(Glibc)
@@ -11,7 +14,9 @@ import Glibc
 import Darwin
 #endif
 
-/// `restock serve`: the HTTP API (docs/api.md) and the dashboard, over a data folder scored in memory.
+/// `restock serve`: the HTTP API (docs/api.md) and the dashboard, over a data folder or the Instacart
+/// tables of ClickHouse scored in memory; with ClickHouse, `live_stock` and the orders table are
+/// polled in the background (`ServeLivePoller`) so the numbers move as orders arrive.
 struct ServeCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -25,14 +30,21 @@ struct ServeCommand: Job {
             swaps the results in at once; a model with other features is refused and the old one kept. \
             --token (or RESTOCK_TOKEN) requires "Authorization: Bearer TOKEN" on the POST endpoints. \
             --port 0 picks a free port.
+            With --clickhouse URL instead of --data, the history is read from the six Instacart tables of             --database (as `restock ingest` or `restock stream` wrote them); every --poll-every seconds the             server counts the orders table (orders per minute) and, when `restock stream --model` publishes             the table live_stock, swaps its μ, σ and stock in.
             Example: restock serve --model models/reorder.rf --data data/synthetic
+            Example: restock serve --model models/reorder.rf --clickhouse http://127.0.0.1:8123
             """)
 
     @Option(help: "Model file written by `restock train`.")
     var model: String
 
-    @Option(help: "Instacart-layout data folder, scored in memory at start.")
-    var data: String
+    @Option(help: "Instacart-layout data folder, scored in memory at start (or --clickhouse).")
+    var data: String?
+
+    @OptionGroup var clickhouse: ClickHouseOptions
+
+    @Option(parsing: .unconditional, help: "With --clickhouse: seconds between polls of live_stock and the orders table.")
+    var pollEvery = 2.0
 
     @Option(help: "Address to listen on (127.0.0.1: this machine only).")
     var host = "127.0.0.1"
@@ -60,7 +72,13 @@ struct ServeCommand: Job {
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
     var handlesSignals: Bool { true }
 
-    var plannedInputs: [JobDataset] { [.file(model, option: "--model")] + JobDataset.dataFolder(data) }
+    var plannedInputs: [JobDataset] {
+        let source: [JobDataset]
+        if let data { source = JobDataset.dataFolder(data) }
+        else if let url = clickhouse.url { source = JobDataset.clickHouseTables(url: url, database: clickhouse.databaseName) }
+        else { source = [] }
+        return [.file(model, option: "--model")] + source
+    }
 
     func validate() throws {
         try OptionCheck.within(0...65535, port, "--port")
@@ -68,22 +86,56 @@ struct ServeCommand: Job {
         try OptionCheck.within(1...(1 << 30), maxBodyBytes, "--max-body-bytes")
         try OptionCheck.within(1...3600, idleTimeout, "--idle-timeout")
         try OptionCheck.threads(threadsOption)
+        try OptionCheck.within(0.05...3600, pollEvery, "--poll-every")
+        if (data == nil) == (clickhouse.givenURL == nil) { throw ValidationError("give one of --data DIR and --clickhouse URL") }
         if host.isEmpty { throw ValidationError("--host must not be empty") }
         if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
         let model = try ForestModel.load(from: self.model)
-        let inputs = try ServeInputs.read(directory: data, threads: threads, progress: context.messages)
+        let inputs: ServeInputs
+        var live: (client: ClickHouseClient, database: String)?
+        if let data {
+            inputs = try ServeInputs.read(directory: data, threads: threads, progress: context.messages)
+        } else {
+            let client = clickhouse.client(), database = clickhouse.databaseName
+            let tables = try InstacartTableReader.read(client, database: database, progress: context.messages)
+            context.message("building the candidate rows of \(Set(tables.orders.userID).count) users")
+            let (matrix, _) = ReorderMatrix.build(tables, blocks: max(64, threads * 16))
+            inputs = ServeInputs.from(tables, matrix: matrix, source: "\(clickhouse.url ?? "") database \(database)")
+            live = (client, database)
+        }
         let state = try ServeStateBuilder.state(inputs: inputs, model: model, modelPath: self.model, serviceLevel: serviceLevel,
                                                 threads: threads, progress: context.messages)
         let holder = ServeStateHolder(state)
+        let poller = live.map { ServeLivePoller(client: $0.client, database: $0.database, holder: holder, interval: pollEvery,
+                                                warn: { context.warn($0) }) }
+        poller?.start()
+        defer { poller?.stop() }
         let (threads, serviceLevel, features) = (self.threads, self.serviceLevel, model.schema)
+        let jobOptions = job, environment = ProcessInfo.processInfo.environment
         let reload: @Sendable (String?) throws -> ServeState = { path in
             let current = holder.current
             let file = path ?? current.model.path
-            let next = try ForestModel.load(from: file, expectedSchema: features)
-            return try ServeStateBuilder.state(inputs: inputs, model: next, modelPath: file, serviceLevel: serviceLevel, threads: threads)
+            // A reload is a job of its own for lineage (restock.serve.reload); requests emit nothing.
+            let lineage = JobLineage(command: "serve.reload", runID: UUID().uuidString, options: jobOptions,
+                                     environment: environment, context: context)
+            let planned: [JobDataset] = [.file(file, option: "--model")]
+            lineage.start(inputs: planned)
+            do {
+                let next = try ForestModel.load(from: file, expectedSchema: features)
+                let state = try ServeStateBuilder.state(inputs: inputs, model: next, modelPath: file, serviceLevel: serviceLevel,
+                                                        threads: threads)
+                var report = JobReport(summary: "reloaded model \(state.model.version)")
+                report.modelVersion = state.model.version
+                report.inputs = planned
+                lineage.complete(report)
+                return state
+            } catch {
+                lineage.fail(message: "\(error)", inputs: planned)
+                throw error
+            }
         }
         let secret = token ?? ProcessInfo.processInfo.environment["RESTOCK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let api = WebAPI(holder: holder, token: secret.map(BearerToken.init), maximumBodyBytes: maxBodyBytes, reload: reload)
