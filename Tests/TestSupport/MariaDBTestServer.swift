@@ -86,37 +86,15 @@ public final class MariaDBTestServer: @unchecked Sendable {
     }
 
     /// Runs a program to its end; returns its exit status and what it wrote (stdout and stderr).
-    /// posix_spawn and waitpid, with an empty signal mask, as `ThrowawayClickHouseServer` does:
-    /// Foundation's `Process` never saw scripts/mariadb exit (the server it leaves running?), and
-    /// a server spawned with the test runner's blocked signals would ignore SIGTERM.
+    /// Through `ServiceScript.run` (posix_spawn with an empty signal mask): Foundation's `Process`
+    /// never saw scripts/mariadb exit, and a server spawned with the test runner's blocked signals
+    /// would ignore SIGTERM.
     static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("restock-mariadb-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, environ)
-        if spawned != 0 { throw ServerError(message: "cannot run \(program): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
+        do {
+            return try ServiceScript.run(program, arguments, capturingStandardOutput: true)
+        } catch let error as ServiceScript.ScriptError {
+            throw ServerError(message: error.message)
+        }
     }
 
     public struct ServerError: Error, CustomStringConvertible {

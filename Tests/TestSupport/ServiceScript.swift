@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs one of the repository's service scripts (scripts/clickhouse, scripts/nats) and returns its
-/// exit status and what it wrote to stderr.
+/// Runs one of the repository's service scripts (scripts/clickhouse, scripts/nats, scripts/mariadb)
+/// or another program to its end, and returns its exit status and what it wrote to stderr (and to
+/// stdout too with `capturingStandardOutput`).
 public enum ServiceScript {
     /// The path of `scripts/<name>` of this checkout (found from this file's path).
     public static func path(_ name: String) -> String {
@@ -12,15 +13,20 @@ public enum ServiceScript {
 
     /// Spawned with an empty signal mask and default signal actions: the test runner blocks SIGTERM
     /// among others, and a server that inherited that mask would ignore the script's `stop` (SIGTERM).
-    public static func run(_ script: String, _ arguments: [String]) throws -> (Int32, String) {
+    public static func run(_ script: String, _ arguments: [String], capturingStandardOutput: Bool = false) throws -> (Int32, String) {
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("restock-script-\(UUID().uuidString).err").path
         defer { try? FileManager.default.removeItem(atPath: errorPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if capturingStandardOutput {
+            posix_spawn_file_actions_addopen(&actions, 1, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
