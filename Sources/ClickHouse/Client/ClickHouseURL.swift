@@ -111,20 +111,7 @@ struct ClickHouseURL: Sendable, Equatable {
     }
 
     /// `%XX` sequences as bytes, everything else as is.
-    static func percentDecoded(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func percentDecoded(_ text: Substring) -> String { PercentDecoding.decoded(text) }
 
     /// A query-string value as ClickHouse reads it: `+` is a space, then `%XX` decoding.
     static func formDecoded(_ text: Substring) -> String {

@@ -31,10 +31,10 @@ public struct MySQLCatalogURL: Sendable, Equatable, CustomStringConvertible {
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
             if let colon = userInfo.firstIndex(of: ":") {
-                user = Self.percentDecoded(userInfo[..<colon])
-                password = Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+                user = PercentDecoding.decoded(userInfo[..<colon])
+                password = PercentDecoding.decoded(userInfo[userInfo.index(after: colon)...])
             } else {
-                user = Self.percentDecoded(userInfo)
+                user = PercentDecoding.decoded(userInfo)
             }
             rest = rest[rest.index(after: at)...]
         }
@@ -58,7 +58,7 @@ public struct MySQLCatalogURL: Sendable, Equatable, CustomStringConvertible {
             throw fail("has a host with spaces, quotes or backslashes")
         }
         address = "\(hostAndPort):\(number)"
-        self.database = Self.percentDecoded(database)
+        self.database = PercentDecoding.decoded(database)
         self.user = user
         self.password = password
     }
@@ -85,21 +85,5 @@ public struct MySQLCatalogURL: Sendable, Equatable, CustomStringConvertible {
         var out = text
         for form in Set([escaped, password]).sorted(by: { $0.count > $1.count }) { out = out.replacing(form, with: "***") }
         return out
-    }
-
-    /// `%XX` sequences as bytes, everything else as is.
-    static func percentDecoded(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
