@@ -18,6 +18,7 @@ struct TrainCommand: Job {
             Example: restock train --data data/synthetic --model models/reorder.rf --trees 100
             Example: restock train --clickhouse http://127.0.0.1:8123 --database instacart --model models/reorder.rf
             Example: restock train --matrix train.csv --target reordered --model reorder.rf --threads 2
+            Example: restock train --matrix shard1.bin --bins-from shard0.rf --seed 2 --trees 50 --model shard1.rf
             """)
 
     @OptionGroup var input: MatrixSourceOptions
@@ -40,12 +41,15 @@ struct TrainCommand: Job {
           help: "Predict each tree's out-of-bag rows for the out-of-bag R² (about a tenth of the fit time).")
     var outOfBag = true
 
+    @Option(help: ArgumentHelp("Train with the bin edges of this model instead of fitting them, so that forests grown on different rows can be merged (restock merge).", valueName: "model"))
+    var binsFrom: String?
+
     @Option(help: "Training date recorded in the model (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else now.")
     var date: String?
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { input.datasets }
+    var plannedInputs: [JobDataset] { input.datasets + (binsFrom.map { [.file($0, option: "--bins-from")] } ?? []) }
     var plannedOutputs: [JobDataset] { [.file(model, option: "--model")] }
 
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
@@ -78,6 +82,14 @@ struct TrainCommand: Job {
         run.histograms = HistogramStrategy(rawValue: histograms) ?? .subtraction
         run.sparseNodeLimit = sparseNodeLimit
         run.outOfBag = outOfBag
+        if let binsFrom {
+            let reference = try ForestModel.load(from: binsFrom)
+            if let difference = matrix.features.schema.difference(from: reference.schema) {
+                throw ValidationError("--bins-from \(binsFrom) was trained on other features: \(difference)")
+            }
+            run.binMapper = reference.binMapper
+            context.message("bins from \(binsFrom) (\(reference.version))")
+        }
         let reporter = context.progress("trees")
         var progress: (@Sendable (Int, Int) -> Void)?
         if let reporter { progress = { done, total in reporter.update(Double(done) / Double(total)) } }

@@ -29,7 +29,7 @@ enum ExitStatus: Int32 {
         case is CSVError, is DataError, is MatrixFileError, is ModelFileError, is ScoringError, is ReorderMatrixSourceError,
              is InstacartIngestError, is StandardInputError:
             return .badInput
-        case is NotAProbabilityModelError:
+        case is NotAProbabilityModelError, is ForestMerge.Failure:
             return .badInput
         case is FileError, is TransportError:
             return .inputOutput
