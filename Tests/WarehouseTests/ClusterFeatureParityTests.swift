@@ -11,31 +11,31 @@ import Testing
 @Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)),
        .serialized)
 struct ClusterFeatureParityTests {
-    /// Two servers of the test's own, one per shard.
+    /// A 2-shard cluster of the test's own (`ThrowawayClickHouseCluster`), its shards discovered as
+    /// the CLI does (`ClickHouseCluster.discover` through the first node).
     final class Shards {
-        let servers: [ThrowawayClickHouseServer]
-        let clients: [ClickHouseClient]
+        let servers: ThrowawayClickHouseCluster
+        let cluster: ClickHouseCluster
+        var clients: [ClickHouseClient] { cluster.shards }
         let database = "restock_cluster_\(UInt32.random(in: 0...UInt32.max))"
 
         init(count: Int = 2) throws {
-            var started: [ThrowawayClickHouseServer] = []
+            servers = try ThrowawayClickHouseCluster(shards: count)
             do {
-                for _ in 0..<count { started.append(try ThrowawayClickHouseServer()) }
+                cluster = try ClickHouseCluster.discover(ClickHouseTestDatabase.client(servers.url), name: servers.name)
             } catch {
-                for server in started { server.stop() }
+                servers.stop()
                 throw error
             }
-            servers = started
-            clients = started.map { ClickHouseTestDatabase.client($0.url) }
         }
 
-        /// Ingests shard k of `data` into shard k (`InstacartData.shard`), all with one run owner, as a
+        /// Ingests shard k of `data` (`ShardRouting.split`) into shard k, all with one run owner, as a
         /// sharded ingest does (one load id on every shard).
         func ingest(_ data: InstacartData, owner: RunOwner = .current()) throws {
-            for (k, client) in clients.enumerated() {
-                var ingest = InstacartIngest(client: client, database: database)
+            for (k, part) in ShardRouting.split(data, shardCount: clients.count).enumerated() {
+                var ingest = InstacartIngest(client: clients[k], database: database)
                 ingest.owner = owner
-                _ = try ingest.run(data.shard(k, of: clients.count))
+                _ = try ingest.run(part)
             }
         }
 
@@ -47,7 +47,7 @@ struct ClusterFeatureParityTests {
             return names
         }
 
-        deinit { for server in servers { server.stop() } }
+        deinit { servers.stop() }
     }
 
     /// Generated users plus corner cases: users without a target order on either shard, a user whose
@@ -97,7 +97,7 @@ struct ClusterFeatureParityTests {
         let data = try Self.dataWithCorners(users: 300, seed: 51)
         let shards = try Shards()
         try shards.ingest(data)
-        let single = try ClickHouseTestDatabase("restock_single", url: shards.servers[0].url)
+        let single = try ClickHouseTestDatabase("restock_single", url: shards.servers.url)
         defer { single.drop() }
         _ = try InstacartIngest(client: single.client, database: single.name).run(data)
 
@@ -145,8 +145,8 @@ struct ClusterFeatureParityTests {
     @Test func mixedIngestsAndOverlappingShardsAreRefused() throws {
         let data = RandomInstacart.make(users: 30, seed: 9)
         let shards = try Shards()
-        for (k, client) in shards.clients.enumerated() {
-            _ = try InstacartIngest(client: client, database: shards.database).run(data.shard(k, of: 2))
+        for (k, part) in ShardRouting.split(data, shardCount: 2).enumerated() {
+            _ = try InstacartIngest(client: shards.clients[k], database: shards.database).run(part)
         }
         #expect {
             try ReorderMatrix.build(shards: shards.clients, database: shards.database)

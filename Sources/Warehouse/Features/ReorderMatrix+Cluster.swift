@@ -50,6 +50,12 @@ extension ReorderMatrix {
         return (result ?? emptyMatrix, timings)
     }
 
+    /// `build(shards:database:progress:)` on the shards of `cluster`.
+    public static func build(cluster: ClickHouseCluster, database: String,
+                             progress: (@Sendable (String) -> Void)? = nil) throws -> (LabelledMatrix, ClusterTimings) {
+        try build(shards: cluster.shards, database: database, progress: progress)
+    }
+
     /// The matrix of a cluster, in chunks of at most `chunkRows` rows (as
     /// `stream(clickhouse:database:chunkRows:ordered:progress:chunk:)` on one server, ordered).
     ///
