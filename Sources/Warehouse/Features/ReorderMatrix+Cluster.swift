@@ -50,10 +50,17 @@ extension ReorderMatrix {
         return (result ?? emptyMatrix, timings)
     }
 
-    /// `build(shards:database:progress:)` on the shards of `cluster`.
+    /// `build(shards:database:progress:)` on the shards of `cluster`, once `ClusterLoadCheck` has
+    /// found every shard carrying the committed sharded ingest (finishing a cut one); checked again
+    /// at the end, so an ingest published meanwhile fails the build instead of mixing data sets.
     public static func build(cluster: ClickHouseCluster, database: String,
                              progress: (@Sendable (String) -> Void)? = nil) throws -> (LabelledMatrix, ClusterTimings) {
-        try build(shards: cluster.shards, database: database, progress: progress)
+        var check = ClusterLoadCheck(cluster: cluster, database: database)
+        check.progress = progress
+        let run = try check.verify()
+        let result = try build(shards: cluster.shards, database: database, progress: progress)
+        if try check.verify() != run { throw ReorderMatrixSourceError.changedDuringRead(database: database) }
+        return result
     }
 
     /// The matrix of a cluster, in chunks of at most `chunkRows` rows (as
