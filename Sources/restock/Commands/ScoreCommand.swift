@@ -72,6 +72,8 @@ struct ScoreCommand: Job {
 
     func validate() throws {
         if input.target != nil { throw ValidationError("score reads no target; --target is for train, evaluate and sweep") }
+        // Scoring per shard is issue 15's `merge` part; until it is wired, refuse rather than score one node.
+        if input.cluster.isGiven { throw ValidationError("score does not take --cluster yet") }
         if (out == nil) == (toTable == nil) { throw ValidationError("give exactly one of --out FILE and --to-table NAME") }
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
