@@ -72,8 +72,9 @@ struct ScoreCommand: Job {
 
     func validate() throws {
         if input.target != nil { throw ValidationError("score reads no target; --target is for train, evaluate and sweep") }
-        // Scoring per shard is issue 15's `merge` part; until it is wired, refuse rather than score one node.
-        if input.cluster.isGiven { throw ValidationError("score does not take --cluster yet") }
+        if input.cluster.isGiven && (toTable == nil || failAfterRows != nil || pauseAfterRows != nil) {
+            throw ValidationError("score --cluster publishes per shard: give --to-table NAME (without the fault options)")
+        }
         if (out == nil) == (toTable == nil) { throw ValidationError("give exactly one of --out FILE and --to-table NAME") }
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
@@ -109,7 +110,30 @@ struct ScoreCommand: Job {
         }
     }
 
+    /// `--cluster NAME --to-table T`: one pipeline per shard into its own table T, `T_all` over them.
+    private func runCluster(modelPath: String, table: String, context: JobContext) throws -> JobReport {
+        guard let cluster = try input.cluster.discover(clickhouse) else { throw ValidationError("--cluster needs --clickhouse URL") }
+        var run = ClusterScoringRun(modelPath: modelPath, cluster: cluster, database: clickhouse.databaseName, table: table,
+                                    threads: threads, chunkRows: chunkRows)
+        run.lockWait = publish.lockWait
+        context.message("scoring the candidates of ClickHouse \(cluster.description), one stream per shard")
+        let s = try run.run(progress: context.messages)
+        let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
+        var report = JobReport(summary: "scored \(s.rows) rows on \(s.shardRows.count) shards (\(rate) rows/s) -> "
+            + "\(clickhouse.databaseName).\(table) per shard, \(clickhouse.databaseName).\(s.distributedTable) over them (model_version \(s.modelVersion))")
+        var output = JobDataset.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: s.distributedTable,
+                                                columns: Self.scoreColumns + [("model_version", "String")], rows: s.rows)
+        output.modelVersion = s.modelVersion
+        report.outputs = [output]
+        report.modelVersion = s.modelVersion
+        report.rows = Dictionary(uniqueKeysWithValues: s.shardRows.enumerated().map { ("shard_\($0.offset + 1)", $0.element) } + [("rows", s.rows)])
+        report.seconds = ["score": s.seconds, "feature_steps": s.featureSteps, "score_and_upload": s.scoreAndUpload,
+                          "predict": s.predict, "publish": s.publish]
+        return report
+    }
+
     private func runClickHouse(modelPath: String, context: JobContext) throws -> JobReport {
+        if input.cluster.isGiven, let toTable { return try runCluster(modelPath: modelPath, table: toTable, context: context) }
         var run = ClickHouseScoringRun(modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                                        output: toTable.map { .table($0) } ?? .file(out!), threads: threads, chunkRows: chunkRows)
         run.lockWait = publish.lockWait

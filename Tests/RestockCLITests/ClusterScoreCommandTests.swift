@@ -1,0 +1,48 @@
+import ClickHouse
+import Foundation
+import TestSupport
+import Testing
+
+/// `restock score --cluster restock --to-table predictions` on a 2-shard throw-away cluster: each
+/// shard's table holds exactly the scores of its own users, and the Distributed table over them
+/// holds, bit for bit, what the single-node run publishes for the same data and model.
+@Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
+struct ClusterScoreCommandTests {
+    @Test func perShardScoresEqualTheSingleNodeRun() throws {
+        let dir = try TemporaryDirectory(prefix: "restock-cluster-score")
+        defer { dir.remove() }
+        let cluster = try ThrowawayClickHouseCluster(shards: 2)
+        defer { cluster.stop() }
+        let data = dir.file("data"), model = dir.file("m.rf")
+        func run(_ arguments: [String]) throws -> RestockProcess.Result {
+            let result = try RestockProcess.run(arguments)
+            #expect(result.status == 0, "restock \(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        _ = try run(["generate", "--users", "300", "--seed", "63", "--out", data])
+        _ = try run(["ingest", "--data", data, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "sharded"])
+        _ = try run(["ingest", "--data", data, "--clickhouse", cluster.nodeURL(2), "--database", "whole"])
+        _ = try run(["train", "--data", data, "--trees", "4", "--threads", "1", "--quiet", "--permutation-rows", "0", "--model", model])
+
+        let scored = try run(["score", "--model", model, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "sharded",
+                              "--to-table", "predictions", "--threads", "1", "--chunk-rows", "1000", "--json"])
+        _ = try run(["score", "--model", model, "--clickhouse", cluster.nodeURL(2), "--database", "whole", "--to-table", "predictions",
+                     "--threads", "1"])
+        // Run twice: the version's rows are replaced, never doubled.
+        _ = try run(["score", "--model", model, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "sharded",
+                     "--to-table", "predictions", "--threads", "1"])
+
+        let node1 = ClickHouseTestDatabase.client(cluster.nodeURL(1)), node2 = ClickHouseTestDatabase.client(cluster.nodeURL(2))
+        let rows = "SELECT user_id, product_id, probability, model_version FROM "
+        let whole = try node2.queryText(rows + "whole.predictions ORDER BY user_id, product_id")
+        let distributed = try node1.queryText(rows + "sharded.predictions_all ORDER BY user_id, product_id")
+        #expect(whole.split(separator: "\n").count > 1000)
+        #expect(distributed == whole, "the Distributed table over the shards equals the single-node table")
+        for (k, node) in [node1, node2].enumerated() {
+            let local = try node.queryText("SELECT count(), countIf(user_id % 2 != \(k)) FROM sharded.predictions")
+            let fields = local.split(whereSeparator: { $0 == "\t" || $0 == "\n" })
+            #expect(Int(fields[0]) ?? 0 > 0 && fields[1] == "0", "shard \(k + 1) holds its own users only: \(local)")
+        }
+        #expect(scored.stdout.contains("\"shard_1\"") && scored.stdout.contains("\"shard_2\""))
+    }
+}
