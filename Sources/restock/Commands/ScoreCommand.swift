@@ -27,6 +27,10 @@ struct ScoreCommand: Job {
             with __stage, __load_, __old_, __lock, restock_tmp_ or one of the six Instacart tables are refused.
             Example: restock score --model models/reorder.rf --matrix candidates.csv --out scores.csv
             Example: cat candidates.csv | restock score --model models/reorder.rf --matrix - --out - | head
+            With --cluster NAME (and --to-table T) every shard's candidates are scored in a stream of their own, \
+            in parallel, into the shard's own table T (per model version; all shards loaded before any is \
+            swapped in), with the Distributed table T_all over them on every node: the rows of the one-node run.
+            Example: restock score --model forest.rf --clickhouse http://127.0.0.1:18123 --cluster restock --to-table predictions
             Example: restock score --model models/reorder.rf --clickhouse http://127.0.0.1:8123 --to-table predictions
             """)
 
