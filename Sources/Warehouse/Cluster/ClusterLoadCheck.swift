@@ -46,8 +46,12 @@ public struct ClusterLoadCheck: Sendable {
         if let run = state.consistentRun { return run }
         if let commit = state.commit, commit.shards == cluster.shards.count {
             for k in state.lagging {
-                let done = try ClusterIngestState.rollForward(cluster.shards[k], database: database, runID: commit.runID, cluster: cluster.name)
-                progress?("shard \(k + 1): rolled committed run \(commit.runID) forward (\(done.joined(separator: ", ")))")
+                do {
+                    let done = try ClusterIngestState.rollForward(cluster.shards[k], database: database, runID: commit.runID, cluster: cluster.name)
+                    progress?("shard \(k + 1): rolled committed run \(commit.runID) forward (\(done.joined(separator: ", ")))")
+                } catch let error as ClusterError {
+                    throw ClusterError(cluster: cluster.name, problem: "\(state.problem(database: database, cluster: cluster) ?? ""); \(error.problem)")
+                }
             }
         }
         state = try ClusterIngestState.read(cluster, database: database)
