@@ -7,8 +7,8 @@ import Features
 /// every shard whole. Rows keep their file order within each part, so a part is exactly what
 /// `InstacartReader` would read from a folder holding only that shard's users.
 ///
-/// Cost: two O(rows) passes (shard of each row and the parts' sizes, then the copy into columns
-/// reserved at their final size), one order-id lookup per order_products row (`IDIndex`, dense or
+/// Cost: O(rows × N) byte comparisons and O(rows) copies (the shard of each row and the parts'
+/// sizes, then per shard one pass copying its rows into columns allocated at their final size), one order-id lookup per order_products row (`IDIndex`, dense or
 /// binary search); memory: one more copy of the orders and order_products columns (11 bytes per
 /// order_products row, 17 per order) spread over the parts, plus 1 byte per row for the shard.
 public enum ShardRouting {
@@ -39,15 +39,24 @@ public enum ShardRouting {
         }
     }
 
-    /// `column` cut by `shards` into `count` arrays, order kept, each reserved at its final size.
-    static func cut<T>(_ column: [T], _ shards: [UInt8], _ sizes: [Int]) -> [[T]] {
-        var parts = sizes.map { size -> [T] in
-            var part: [T] = []
-            part.reserveCapacity(size)
-            return part
+    /// `column` cut by `shards` into `sizes.count` arrays, order kept: one pass per shard over
+    /// the shard numbers, writing straight into an array allocated at its final size.
+    static func cut<T: BitwiseCopyable>(_ column: [T], _ shards: [UInt8], _ sizes: [Int]) -> [[T]] {
+        column.withUnsafeBufferPointer { source in
+            shards.withUnsafeBufferPointer { shard in
+                sizes.indices.map { k in
+                    let wanted = UInt8(k)
+                    return [T](unsafeUninitializedCapacity: sizes[k]) { buffer, initialized in
+                        var j = 0
+                        for i in 0..<source.count where shard[i] == wanted {
+                            (buffer.baseAddress! + j).initialize(to: source[i])
+                            j += 1
+                        }
+                        initialized = j
+                    }
+                }
+            }
         }
-        for (row, value) in column.enumerated() { parts[Int(shards[row])].append(value) }
-        return parts
     }
 
     static func sizes(_ shards: [UInt8], count: Int) -> [Int] {
