@@ -55,7 +55,10 @@ public struct ClusterLoadCheck: Sendable {
             }
         }
         state = try ClusterIngestState.read(cluster, database: database)
-        if let run = state.consistentRun { return run }
+        if let run = state.consistentRun {
+            try ClusterTables.create(cluster, database: database)  // the killed ingest may not have made them
+            return run
+        }
         throw ClusterError(cluster: cluster.name, problem: state.problem(database: database, cluster: cluster) ?? "")
     }
 }
