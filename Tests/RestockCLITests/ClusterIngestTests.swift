@@ -111,6 +111,39 @@ struct ClusterIngestTests {
         #expect(unknown.status != 0 && unknown.stderr.contains("no cluster 'nosuch'"), "\(unknown.stderr)")
     }
 
+    /// A reader that meets an ingest paused between its shards' RENAMEs (shard 1 new, shard 2 old)
+    /// waits for the ingest lock, then refuses naming the lagging shard and the lock's holder; once
+    /// the ingest goes on, the same check accepts the new run.
+    @Test func readerWaitsThenRefusesWhileAnIngestIsMidSwap() throws {
+        let cluster = try ThrowawayClickHouseCluster(shards: 2)
+        defer { cluster.stop() }
+        let dir = try TemporaryDirectory(prefix: "restock-cluster-reader")
+        defer { dir.remove() }
+        let dataA = try IngestCommandTests.generate(users: 60, seed: 73, into: dir)
+        let dataB = try IngestCommandTests.generate(users: 60, seed: 74, into: dir)
+        #expect(try Self.ingest(dataA, cluster, "cluster_reader").status == 0)
+        let discovered = try ClickHouseCluster.discover(ClickHouseTestDatabase.client(cluster.url), name: cluster.name)
+        var check = ClusterLoadCheck(cluster: discovered, database: "cluster_reader")
+        let old = try check.verify()
+        let resume = dir.file("resume")
+        let running = try RunningRestock(
+            ["ingest", "--data", dataB, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "cluster_reader"],
+            environment: ["RESTOCK_FAULT_AT": "mid-swap:pause", "RESTOCK_FAULT_RESUME_FILE": resume])
+        #expect(running.waitForStderr(containing: "fault point mid-swap reached", timeout: 120), "\(running.stderr)")
+        #expect(try ClusterIngestState.read(discovered, database: "cluster_reader").lagging == [1])
+        check.wait = 1
+        #expect {
+            try check.verify()
+        } throws: { error in
+            "\(error)".contains("shard 2 holds \(old)") && "\(error)".contains("lock")
+        }
+        _ = FileManager.default.createFile(atPath: resume, contents: nil)
+        #expect(running.wait() == 0, "\(running.stderr)")
+        let new = try check.verify()
+        #expect(new != old)
+        #expect(try ClusterIngestState.read(discovered, database: "cluster_reader").lagging.isEmpty)
+    }
+
     enum Fault: String, CaseIterable, Sendable {
         case killClient = "kill -9 client"
         case killShard2 = "kill -9 shard 2 server, restart"
