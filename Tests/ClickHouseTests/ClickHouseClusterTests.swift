@@ -31,7 +31,7 @@ struct ClickHouseClusterTests {
             _ = try ClickHouseCluster.discover(Self.client(cluster.url), name: "restock")
             Issue.record("discovery succeeded with shard 2 down")
         } catch let error as ClusterError {
-            #expect(error.description.contains("shard 2"))
+            #expect(error.description.contains("shard 2") && error.isUnreachable)
         }
         try cluster.restart()
         #expect(try ClickHouseCluster.discover(Self.client(cluster.url), name: "restock").shards.count == 2)

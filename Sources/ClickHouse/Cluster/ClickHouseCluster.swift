@@ -109,7 +109,7 @@ public struct ClickHouseCluster: Sendable {
             text = try client.queryText("SELECT substitution FROM remote(\(SQLLiteral.string(address)), system.macros) WHERE macro = 'http_port'")
         } catch {
             throw ClusterError(cluster: cluster, problem: "shard \(entry.shard) (\(address), native port) cannot be reached from "
-                               + "\(client.configuration.url) to read its http_port macro: \(error)")
+                               + "\(client.configuration.url) to read its http_port macro: \(error)", isUnreachable: true)
         }
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return nil }
@@ -138,7 +138,8 @@ public struct ClickHouseCluster: Sendable {
             do {
                 text = try shard.queryText("SELECT substitution FROM system.macros WHERE macro = 'shard'")
             } catch {
-                throw ClusterError(cluster: name, problem: "shard \(index + 1) at \(shard.configuration.url) does not answer over HTTP: \(error)")
+                throw ClusterError(cluster: name, problem: "shard \(index + 1) at \(shard.configuration.url) does not answer over HTTP: \(error)",
+                                   isUnreachable: true)
             }
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !value.isEmpty && value != String(index + 1) {
@@ -153,10 +154,13 @@ public struct ClickHouseCluster: Sendable {
 public struct ClusterError: Error, CustomStringConvertible, Sendable, Equatable {
     public let cluster: String
     public let problem: String
+    /// A shard could not be reached (the `restock` exit status is then "unavailable", 69).
+    public let isUnreachable: Bool
 
-    public init(cluster: String, problem: String) {
+    public init(cluster: String, problem: String, isUnreachable: Bool = false) {
         self.cluster = cluster
         self.problem = problem
+        self.isUnreachable = isUnreachable
     }
 
     public var description: String { "ClickHouse cluster '\(cluster)': \(problem)" }

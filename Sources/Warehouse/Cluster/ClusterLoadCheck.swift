@@ -46,12 +46,19 @@ public struct ClusterLoadCheck: Sendable {
         if let run = state.consistentRun { return run }
         if let commit = state.commit, commit.shards == cluster.shards.count {
             for k in state.lagging {
-                let done = try ClusterIngestState.rollForward(cluster.shards[k], database: database, runID: commit.runID, cluster: cluster.name)
-                progress?("shard \(k + 1): rolled committed run \(commit.runID) forward (\(done.joined(separator: ", ")))")
+                do {
+                    let done = try ClusterIngestState.rollForward(cluster.shards[k], database: database, runID: commit.runID, cluster: cluster.name)
+                    progress?("shard \(k + 1): rolled committed run \(commit.runID) forward (\(done.joined(separator: ", ")))")
+                } catch let error as ClusterError {
+                    throw ClusterError(cluster: cluster.name, problem: "\(state.problem(database: database, cluster: cluster) ?? ""); \(error.problem)")
+                }
             }
         }
         state = try ClusterIngestState.read(cluster, database: database)
-        if let run = state.consistentRun { return run }
+        if let run = state.consistentRun {
+            try ClusterTables.create(cluster, database: database)  // the killed ingest may not have made them
+            return run
+        }
         throw ClusterError(cluster: cluster.name, problem: state.problem(database: database, cluster: cluster) ?? "")
     }
 }

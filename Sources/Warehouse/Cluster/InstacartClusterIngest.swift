@@ -80,6 +80,9 @@ public struct InstacartClusterIngest: Sendable {
         let clock = ContinuousClock()
         var summary = Summary()
         var start = clock.now
+        guard cluster.shards.count <= 255 else {
+            throw ClusterError(cluster: cluster.name, problem: "\(cluster.shards.count) shards; the sharded ingest routes to at most 255")
+        }
         let parts = ShardRouting.split(data, shardCount: cluster.shards.count)
         summary.routeSeconds = Elapsed.seconds(clock.now - start)
         start = clock.now

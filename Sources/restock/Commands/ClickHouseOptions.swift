@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClickHouse
 import Foundation
+import Warehouse
 
 /// Where a command finds ClickHouse: `--clickhouse URL [--database NAME]`, with credentials from
 /// `--clickhouse-user`/`--clickhouse-password`, else RESTOCK_CLICKHOUSE_USER /
@@ -107,5 +108,17 @@ struct ClusterOptions: ParsableArguments {
     func discover(_ clickhouse: ClickHouseOptions) throws -> ClickHouseCluster? {
         guard let name else { return nil }
         return try ClickHouseCluster.discover(clickhouse.client(), name: name)
+    }
+
+    /// For readers: the cluster, once `ClusterLoadCheck` has found every shard on the same committed
+    /// ingest (finishing a committed run where a shard lags), and that run's id; nil without --cluster.
+    /// Call `ClusterLoadCheck(cluster:database:).verify()` again after reading to be sure no ingest
+    /// replaced the data meanwhile (it returns the same id).
+    func discoverChecked(_ clickhouse: ClickHouseOptions, progress: (@Sendable (String) -> Void)? = nil) throws
+        -> (cluster: ClickHouseCluster, runID: String)? {
+        guard let cluster = try discover(clickhouse) else { return nil }
+        var check = ClusterLoadCheck(cluster: cluster, database: clickhouse.databaseName)
+        check.progress = progress
+        return (cluster, try check.verify())
     }
 }
