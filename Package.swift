@@ -85,6 +85,6 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: ["Web", "Serve", "Decisions", "Forest", "Features", "TabularIO", "Tabular", "HTTPClient", "TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "HTTPClient", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: []),
-        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Lineage", "HTTPClient", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
+        .testTarget(name: "RestockCLITests", dependencies: ["restock", "Warehouse", "Lineage", "HTTPClient", "Forest", "Features", "TabularIO", "Tabular", "ClickHouse", "TestSupport"]),
     ]
 )

@@ -22,11 +22,16 @@ public struct TrainingOptions: Sendable {
     /// Recorded in the model as given (data fingerprint, command line, tool version); nil records none.
     /// It never changes the trees or the model's version.
     public var origin: ModelOrigin?
+    /// Bin edges to use instead of fitting them on the matrix (one list per feature, e.g. another
+    /// model's `binMapper`), so that forests grown on different rows share their bins and can be
+    /// merged (`ForestMerge`); nil fits them. Costs nothing: the fit is skipped.
+    public var binMapper: BinMapper?
 
     public init(threads: Int = 1, trainedAt: String = "1970-01-01T00:00:00Z", permutationRows: Int = 0,
                 progress: (@Sendable (Int, Int) -> Void)? = nil, histograms: HistogramStrategy = .subtraction,
-                sparseNodeLimit: Int = 256, outOfBag: Bool = true, origin: ModelOrigin? = nil) {
+                sparseNodeLimit: Int = 256, outOfBag: Bool = true, origin: ModelOrigin? = nil, binMapper: BinMapper? = nil) {
         self.threads = threads
+        self.binMapper = binMapper
         self.origin = origin
         self.outOfBag = outOfBag
         self.trainedAt = trainedAt
@@ -73,7 +78,10 @@ public enum RandomForest {
         let t0 = clock.now
 
         let schema = features.schema
-        let mapper = BinMapper.fit(features, maxBins: parameters.maxBins, seed: parameters.seed, threads: threads)
+        if let given = options.binMapper, given.featureCount != p {
+            throw ForestError.invalidParameters("the given bins have \(given.featureCount) features, the matrix \(p)")
+        }
+        let mapper = options.binMapper ?? BinMapper.fit(features, maxBins: parameters.maxBins, seed: parameters.seed, threads: threads)
         let binned = BinnedMatrix(features, mapper: mapper, threads: threads)
         features = FeatureMatrix(rowCount: 0, schema: FeatureSchema(names: []), values: [])
         let t1 = clock.now

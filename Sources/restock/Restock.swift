@@ -21,6 +21,7 @@ struct Restock: ParsableCommand {
             EvaluateCommand.self,
             SweepCommand.self,
             TrainCommand.self,
+            MergeCommand.self,
             PredictCommand.self,
             ScoreCommand.self,
             RecommendCommand.self,

@@ -19,6 +19,8 @@ public struct TrainingRun: Sendable {
     public var outOfBag = true
     public var commandLine: [String] = []
     public var toolVersion = ""
+    /// Bin edges to train with instead of fitting them (another model's, for forests to be merged).
+    public var binMapper: BinMapper?
 
     public init(modelPath: String, parameters: ForestParameters, threads: Int, permutationRows: Int, trainedAt: String,
                 commandLine: [String] = [], toolVersion: String = "") {
@@ -62,7 +64,8 @@ public struct TrainingRun: Sendable {
         let result = try RandomForest.train(
             features: consume features, target: target, targetName: name, parameters: parameters,
             options: TrainingOptions(threads: threads, trainedAt: trainedAt, permutationRows: permutationRows, progress: progress,
-                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag, origin: origin))
+                                     histograms: histograms, sparseNodeLimit: sparseNodeLimit, outOfBag: outOfBag, origin: origin,
+                                     binMapper: binMapper))
         let writeStart = ContinuousClock.now
         try result.model.write(to: modelPath)
         let writeSeconds = Elapsed.seconds(since: writeStart)

@@ -162,9 +162,27 @@ extension ReorderFeatureSQL {
         """
     }
 
-    /// Per product over every user's prior rows; p_users = users with the product, repeat = those with k ≥ 2.
-    var productTotals: String {
+    /// Per product over the users of this server's `up`: the integer sums the product features
+    /// are made of (UInt64 each): p_rows = Σ rows_n, p_reorder_sum, p_cart_sum, p_user_count =
+    /// users with the product, p_repeat = those with k ≥ 2. Sums over disjoint sets of users add up:
+    /// on a cluster each shard's partial sums are added exactly by the client (`ProductSums`).
+    var productSums: String {
         """
+        SELECT product_id, sum(rows_n) AS p_rows, sum(reorder_sum) AS p_reorder_sum, sum(cart_sum) AS p_cart_sum,
+            count() AS p_user_count, countIf(k >= 2) AS p_repeat
+        FROM \(temp("up"))
+        GROUP BY product_id
+        """
+    }
+
+    /// Per product over every user's prior rows, from `productSums` (computed here on one server;
+    /// on a shard of a cluster read from the `psum` table of global sums the client loaded, the
+    /// same UInt64 columns, so the same divisions give the same bits).
+    var productTotals: String {
+        let sums = globalProductSums
+            ? "SELECT \(Self.productSumColumns.joined(separator: ", ")) FROM \(temp(Self.productSumsStep))"
+            : productSums
+        return """
         SELECT product_id, \(Self.list(Self.productFeatures))
         FROM
         (
@@ -179,10 +197,7 @@ extension ReorderFeatureSQL {
                 toFloat32(p_department) AS department_id
             FROM
             (
-                SELECT product_id, sum(rows_n) AS p_rows, sum(reorder_sum) AS p_reorder_sum, sum(cart_sum) AS p_cart_sum,
-                    count() AS p_user_count, countIf(k >= 2) AS p_repeat
-                FROM \(temp("up"))
-                GROUP BY product_id
+        \(sums)
             ) AS sums
             ANY LEFT JOIN
             (

@@ -33,29 +33,62 @@ import Features
 /// - `lbl`: the keys of the (user, product) pairs of train orders.
 /// The final SELECT joins `upf` with `lbl`, `prod` and `usr` (one JOIN per level, the narrowest
 /// first) and orders the rows by key.
+///
+/// On a shard of a cluster (`globalProductSums`, see `ReorderMatrix.build(shards:database:)`) the
+/// same statements run on each shard, whose users are complete there, except that `prod` reads
+/// the product sums over every shard from the table `psum` (`productSumsCreate`), which the client
+/// fills between the `usr` and `prod` steps with the exact sum of every shard's `productSums`.
 public struct ReorderFeatureSQL: Sendable {
     public let database: String
     /// Stem of the intermediate table names (unquoted), e.g. `restock_tmp_1a2b3c4d`.
     public let prefix: String
+    /// True on a shard: `prod` reads the global sums from `psum` instead of summing `up`.
+    public let globalProductSums: Bool
 
-    public init(database: String, prefix: String) {
+    public init(database: String, prefix: String, globalProductSums: Bool = false) {
         self.database = database
         self.prefix = prefix
+        self.globalProductSums = globalProductSums
     }
 
     /// The intermediate steps in the order they run.
     public static let steps = ["uo", "ord", "up", "upf", "usr", "prod", "lbl"]
+    /// The steps that need nothing but the server's own users (all but the product features).
+    public static let userSteps = ["uo", "ord", "up", "upf", "usr"]
+    /// The steps after the global product sums are loaded (on a shard).
+    public static let productSteps = ["prod", "lbl"]
+    /// The table of global product sums on a shard.
+    public static let productSumsStep = "psum"
+    /// The columns of `productSums` and of `psum`: product_id UInt32, then the UInt64 sums.
+    public static let productSumColumns = ["product_id", "p_rows", "p_reorder_sum", "p_cart_sum", "p_user_count", "p_repeat"]
+
+    /// `CREATE TABLE psum (product_id UInt32, p_rows UInt64, ...) ENGINE = Memory`.
+    public var productSumsCreate: String {
+        let columns = Self.productSumColumns.enumerated().map { "\($1) \($0 == 0 ? "UInt32" : "UInt64")" }
+        return "CREATE TABLE \(temp(Self.productSumsStep)) (\(columns.joined(separator: ", "))) ENGINE = Memory"
+    }
+
+    /// The per-server product sums (`productSums`), ordered by product_id.
+    public var productSumsSelect: String { productSums + "\nORDER BY product_id" }
+
+    /// The unquoted name of the `psum` table.
+    public var productSumsTableName: String { "\(prefix)_\(Self.productSumsStep)" }
 
     func table(_ name: String) -> String { SQLLiteral.qualifiedName(database, name) }
     func temp(_ step: String) -> String { table("\(prefix)_\(step)") }
 
     /// `CREATE TABLE ... ENGINE = Memory AS SELECT ...` for each step, in order.
-    public var createStatements: [(step: String, sql: String)] {
-        Self.steps.map { ($0, "CREATE TABLE \(temp($0)) ENGINE = Memory AS\n" + select($0)) }
+    public var createStatements: [(step: String, sql: String)] { createStatements(Self.steps) }
+
+    /// `CREATE TABLE ... ENGINE = Memory AS SELECT ...` for each of `steps`.
+    public func createStatements(_ steps: [String]) -> [(step: String, sql: String)] {
+        steps.map { ($0, "CREATE TABLE \(temp($0)) ENGINE = Memory AS\n" + select($0)) }
     }
 
-    /// `DROP TABLE IF EXISTS` for each intermediate table.
-    public var dropStatements: [String] { Self.steps.map { "DROP TABLE IF EXISTS \(temp($0))" } }
+    /// `DROP TABLE IF EXISTS` for each intermediate table (and `psum` on a shard).
+    public var dropStatements: [String] {
+        (Self.steps + (globalProductSums ? [Self.productSumsStep] : [])).map { "DROP TABLE IF EXISTS \(temp($0))" }
+    }
 
     /// The number of rows the final SELECT returns.
     public var countStatement: String { "SELECT sum(distinct_products) FROM \(temp("usr"))" }

@@ -158,6 +158,12 @@ public enum ReorderMatrixSourceError: Error, CustomStringConvertible, Sendable, 
     case mixedLoads(database: String, [String])
     /// An ingest swapped the tables while the features were being computed.
     case changedDuringRead(database: String)
+    /// The shards of a cluster carry tables of different ingests (each shard, 1-based, with its load id).
+    case shardsOfDifferentIngests(database: String, [String])
+    /// Two shards sent the same (user, product) row: a user's data is on more than one shard.
+    case shardOverlap(userID: Int, productID: Int)
+    /// A shard (1-based) sent its rows out of key order.
+    case shardOrder(shard: Int)
 
     public var description: String {
         switch self {
@@ -171,6 +177,15 @@ public enum ReorderMatrixSourceError: Error, CustomStringConvertible, Sendable, 
         case .changedDuringRead(let database):
             "the Instacart tables of ClickHouse database \(database) were replaced by an ingest while the features were "
                 + "computed; nothing was written, run the command again"
+        case .shardsOfDifferentIngests(let database, let shards):
+            "the shards of the cluster hold the Instacart tables of database \(database) from different ingests "
+                + "(\(shards.joined(separator: ", "))): a sharded ingest is being published or was interrupted; "
+                + "wait for it or run `restock ingest --cluster` again"
+        case .shardOverlap(let user, let product):
+            "user \(user) has rows on more than one shard (product \(product) came from two shards): the data was not "
+                + "sharded by user_id; ingest it again with `restock ingest --cluster`"
+        case .shardOrder(let shard):
+            "shard \(shard) sent the feature rows out of (user_id, product_id) order"
         }
     }
 }

@@ -63,7 +63,7 @@ extension ReorderMatrix {
 
 /// Decodes rows of the matrix SELECT into a reused column-major buffer of `chunkRows` rows and
 /// hands them out as a `LabelledMatrix` of the rows filled (a copy of exactly that size).
-private final class ChunkDecoder {
+final class ChunkDecoder {
     static let featureCount = ReorderFeature.all.count
     /// user_id, product_id, the features, y.
     static let columns: [ClickHouseColumnType] = [.uint32, .uint32] + Array(repeating: .float32, count: featureCount + 1)

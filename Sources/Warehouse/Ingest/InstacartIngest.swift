@@ -134,18 +134,7 @@ public struct InstacartIngest: Sendable {
             if midLoad.set() { fault?(.midLoad) }
         }
         do {
-            for table in InstacartSchema.tables {
-                try client.execute(table.createStatement(database: database, name: swap.loadName(table.name), loadID: owner.runID))
-            }
-            let loads = try loader.loadStages(data)
-            for table in InstacartSchema.tables {
-                let (sent, elapsed) = loads[table.name] ?? (0, 0)
-                let counted = try count(swap.loadName(table.name))
-                guard counted == sent, sent == Self.rowCount(table, data) else {
-                    throw InstacartIngestError(database: database, table: table.name, problem: .countMismatch(sent: sent, counted: counted))
-                }
-                summary.rows.append((table.name, sent, elapsed))
-            }
+            summary.rows = try loader.loadChecked(data)
         } catch {
             swap.dropLoads(client)
             throw error
@@ -159,6 +148,26 @@ public struct InstacartIngest: Sendable {
         fault?(.afterPublish)
         try swap.dropOld(client)
         return summary
+    }
+
+    /// Steps (4) and (5) on a loader whose `runID` is set: creates the six load tables of the run,
+    /// streams `data` into them and checks that each counts the rows sent. Returns rows and seconds
+    /// per table; the caller drops the load tables when it throws.
+    func loadChecked(_ data: InstacartData) throws -> [(table: String, rows: Int, seconds: Double)] {
+        for table in InstacartSchema.tables {
+            try client.execute(table.createStatement(database: database, name: loadName(table), loadID: runID))
+        }
+        let loads = try loadStages(data)
+        var rows: [(table: String, rows: Int, seconds: Double)] = []
+        for table in InstacartSchema.tables {
+            let (sent, elapsed) = loads[table.name] ?? (0, 0)
+            let counted = try count(loadName(table))
+            guard counted == sent, sent == Self.rowCount(table, data) else {
+                throw InstacartIngestError(database: database, table: table.name, problem: .countMismatch(sent: sent, counted: counted))
+            }
+            rows.append((table.name, sent, elapsed))
+        }
+        return rows
     }
 
     /// Runs the INSERTs into the load tables, `connections` at a time: tables above `splitRows`

@@ -7,6 +7,11 @@ public enum PublishStep: String, CaseIterable, Sendable {
     case midLoad = "mid-load"
     /// Every load table checked (`count()` = rows sent), nothing published yet.
     case afterCheck = "after-check"
+    /// Cluster ingest only: the run is committed (its row in `restock_ingest__commit` on shard 1),
+    /// no shard has swapped it in yet.
+    case afterCommit = "after-commit"
+    /// Cluster ingest only: shard 1 has swapped the run in, the other shards not yet.
+    case midSwap = "mid-swap"
     /// The RENAME swap is done; the replaced tables (`__old_<run>`) are not dropped yet.
     case afterPublish = "after-publish"
 }

@@ -27,6 +27,15 @@ import TabularIO
 /// stream is ordered by user) and written out (`BasketStream`): the same file as `--data` gives.
 /// The output files are renamed into place together at the end; a failure leaves neither.
 ///
+/// With `cluster` (`recommend --cluster NAME`), the candidate rows come from every shard: the
+/// cluster's feature steps run per shard and one stream per shard is read in parallel and merged
+/// by (user_id, product_id) on the client (`ReorderMatrix.stream(shards:)`), so the rows, and hence
+/// the per-product sums μ = Σp and σ² = Σp(1 − p) (added in the single-node order: a shard's sums
+/// are never rounded separately), every recommendation and every basket are bit for bit those of
+/// the single-node run. Baskets need each user's next order: read from every shard. A table output
+/// is published on every node (the recommendations are per product, like the catalog, which every
+/// shard holds whole): all load tables are filled before any is swapped in.
+///
 /// Memory: one chunk (as `ClickHouseScoringRun`), the sums (24 bytes per product id up to the
 /// largest), the users seen (for the count), one user's rows, each user's next order id (with
 /// baskets) and the catalog; never the candidate matrix.
@@ -49,6 +58,8 @@ public struct ClickHouseRecommendationRun: Sendable {
     public var lockWait = 120.0
     /// Who runs; nil: this process with a fresh run id.
     public var owner: RunOwner?
+    /// Read the candidates from every shard of this cluster (and publish on every node) instead of `client` alone.
+    public var cluster: ClickHouseCluster?
 
     public init(modelPath: String, client: ClickHouseClient, database: String, output: Output, serviceLevel: Double = 0.95,
                 horizon: RecommendationRun.Horizon = .all, threads: Int = 1, chunkRows: Int = 65_536) {
@@ -78,18 +89,36 @@ public struct ClickHouseRecommendationRun: Sendable {
         let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
         try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
                          input: "the features computed in ClickHouse")
-        try ReorderMatrix.checkTablesExist(client, database: database)
-        var publication: ModelVersionPublication?
+        let nodes = cluster?.shards ?? [client]
+        var loadCheck: (ClusterLoadCheck, String)?
+        if let cluster {
+            let check = ClusterLoadCheck(cluster: cluster, database: database)
+            loadCheck = (check, try check.verify())
+        } else {
+            try ReorderMatrix.checkTablesExist(client, database: database)
+        }
+        var publications: [ModelVersionPublication] = []
+        func abandonAll() {
+            for (k, publication) in publications.enumerated() { publication.abandon(nodes[k]) }
+        }
         if case .table(let name) = output {
-            publication = try ModelVersionTable.stockRecommendations(database: database, name: name)
-                .begin(client, version: version, owner: owner, lockWait: lockWait, fault: fault, progress: progress)
+            do {
+                for node in nodes {
+                    publications.append(try ModelVersionTable.stockRecommendations(database: database, name: name)
+                        .begin(node, version: version, owner: owner, lockWait: lockWait, fault: fault, progress: progress))
+                }
+            } catch {
+                abandonAll()
+                throw error
+            }
         }
         var writers: [AtomicFileWriter] = []
         do {
             _ = lap()
             var baskets: BasketStream?
             if let basketsPath {
-                let nextOrder = try Self.nextOrders(client, database: database)
+                var nextOrder: [Int32: Int32] = [:]
+                for node in nodes { nextOrder.merge(try Self.nextOrders(node, database: database)) { _, shard in shard } }
                 let writer = try AtomicFileWriter.opening(basketsPath)
                 writers.append(writer)
                 baskets = try BasketStream(writer: writer, nextOrder: nextOrder)
@@ -99,8 +128,7 @@ public struct ClickHouseRecommendationRun: Sendable {
             var predict = 0.0
             let onlyTest = horizon == .test
             progress?("scoring the candidate rows computed in ClickHouse with model \(version)")
-            let timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows,
-                                                   progress: progress) { chunk in
+            let handle: (LabelledMatrix) throws -> Void = { chunk in
                 let predictStart = clock.now
                 let probabilities = try scorer.predictor.predict(chunk.features, threads: threads)
                 predict += Elapsed.seconds(clock.now - predictStart)
@@ -110,6 +138,19 @@ public struct ClickHouseRecommendationRun: Sendable {
                     users.insert(rowUsers[r])
                     try baskets?.add(user: rowUsers[r], product: rowProducts[r], probability: probabilities[r])
                 }
+            }
+            let streamed: Double
+            if let cluster {
+                let timings = try ReorderMatrix.stream(shards: cluster.shards, database: database, chunkRows: chunkRows,
+                                                       progress: progress, chunk: handle)
+                if let (check, run) = loadCheck, try check.verify() != run {
+                    throw ReorderMatrixSourceError.changedDuringRead(database: database)
+                }
+                streamed = timings.total - timings.handler
+            } else {
+                let timings = try ReorderMatrix.stream(clickhouse: client, database: database, chunkRows: chunkRows,
+                                                       progress: progress, chunk: handle)
+                streamed = timings.total - timings.handler
             }
             try baskets?.flush()
             _ = lap()
@@ -123,17 +164,18 @@ public struct ClickHouseRecommendationRun: Sendable {
                 writers.insert(writer, at: 0)
                 try RecommendationWriter.write(recommendations, to: writer)
             case .table:
-                try insert(recommendations, into: publication!)
+                for (k, publication) in publications.enumerated() { try load(recommendations, into: publication, on: nodes[k]) }
+                for (k, publication) in publications.enumerated() { try publication.publish(nodes[k], rowsSent: recommendations.count) }
             }
             for writer in writers { try writer.finishWithoutRename() }
             try AtomicFileWriter.renameAll(writers)
             let write = lap()
             return RecommendationRun.Result(
                 recommendations: recommendations, baskets: baskets?.count ?? 0, users: users.count, candidateRows: demand.rowCount,
-                modelVersion: version, seconds: (read, timings.total - timings.handler, predict, write))
+                modelVersion: version, seconds: (read, streamed, predict, write))
         } catch {
             for writer in writers { writer.abandon() }
-            publication?.abandon(client)
+            abandonAll()
             throw error
         }
     }
@@ -149,8 +191,10 @@ public struct ClickHouseRecommendationRun: Sendable {
         return next
     }
 
-    /// Loads the recommendations into the run's load table and publishes them.
-    private func insert(_ recommendations: [StockRecommendation], into publication: ModelVersionPublication) throws {
+    /// Loads the recommendations into the run's load table on `client` and checks the count (the
+    /// caller publishes once every node is loaded).
+    private func load(_ recommendations: [StockRecommendation], into publication: ModelVersionPublication,
+                      on client: ClickHouseClient) throws {
         var next = 0
         let fault = self.fault
         var loadStarted = false
@@ -175,6 +219,8 @@ public struct ClickHouseRecommendationRun: Sendable {
             }
             return next < recommendations.count
         }.rows
-        try publication.publish(client, rowsSent: sent)
+        guard sent == recommendations.count else {
+            throw PublishError.countMismatch(table: "\(database).\(publication.loadTable)", sent: recommendations.count, counted: sent)
+        }
     }
 }

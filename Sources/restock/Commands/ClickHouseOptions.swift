@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClickHouse
 import Foundation
+import Warehouse
 
 /// Where a command finds ClickHouse: `--clickhouse URL [--database NAME]`, with credentials from
 /// `--clickhouse-user`/`--clickhouse-password`, else RESTOCK_CLICKHOUSE_USER /
@@ -78,5 +79,46 @@ struct ClickHouseOptions: ParsableArguments {
     /// "ClickHouse <url> [user u (password set)] database d", without the password.
     var description: String {
         "ClickHouse \(client().configuration.description) database \(databaseName)"
+    }
+}
+
+/// `--cluster NAME`: switches a ClickHouse command from the one server of `--clickhouse URL` to the
+/// cluster NAME that this server's `system.clusters` lists (`ClickHouseCluster.discover`: one
+/// replica per shard, each shard's HTTP port from its `http_port` macro, else the given URL's
+/// port). Shared by the commands that read or write the Instacart tables on a cluster
+/// (`@OptionGroup var cluster: ClusterOptions`); they call `check(with:)` in `validate()`.
+struct ClusterOptions: ParsableArguments {
+    @Option(name: .customLong("cluster"),
+            help: ArgumentHelp("Use the ClickHouse cluster of this name (from system.clusters of the --clickhouse node) instead of one server.",
+                               valueName: "name"))
+    var name: String?
+
+    var isGiven: Bool { name != nil }
+
+    func validate() throws {
+        if let name { try ClickHouseOptions.checkTableName(name, option: "--cluster") }
+    }
+
+    /// Throws unless --cluster comes with --clickhouse.
+    func check(with clickhouse: ClickHouseOptions) throws {
+        if isGiven && !clickhouse.isGiven { throw ValidationError("--cluster needs --clickhouse URL (any node of the cluster)") }
+    }
+
+    /// The cluster's shards, discovered through the --clickhouse node; nil without --cluster.
+    func discover(_ clickhouse: ClickHouseOptions) throws -> ClickHouseCluster? {
+        guard let name else { return nil }
+        return try ClickHouseCluster.discover(clickhouse.client(), name: name)
+    }
+
+    /// For readers: the cluster, once `ClusterLoadCheck` has found every shard on the same committed
+    /// ingest (finishing a committed run where a shard lags), and that run's id; nil without --cluster.
+    /// Call `ClusterLoadCheck(cluster:database:).verify()` again after reading to be sure no ingest
+    /// replaced the data meanwhile (it returns the same id).
+    func discoverChecked(_ clickhouse: ClickHouseOptions, progress: (@Sendable (String) -> Void)? = nil) throws
+        -> (cluster: ClickHouseCluster, runID: String)? {
+        guard let cluster = try discover(clickhouse) else { return nil }
+        var check = ClusterLoadCheck(cluster: cluster, database: clickhouse.databaseName)
+        check.progress = progress
+        return (cluster, try check.verify())
     }
 }

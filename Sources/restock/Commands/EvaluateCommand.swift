@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluate
 import Features
+import Forest
 import Foundation
 import Tabular
 
@@ -16,6 +17,9 @@ struct EvaluateCommand: Job {
             threshold 0.2 and of expected-F1 baskets, and demand-level R² and MAE per product.
             Example: restock evaluate --data data/synthetic --folds 5 --report notebooks-md/evaluate.md
             Example: restock evaluate --clickhouse http://127.0.0.1:8123 --database instacart --folds 5
+            With --model the given model is scored on the matrix's labelled rows as they are (held-out users: \
+            no cross-validation, no baselines), with the same pair and demand metrics.
+            Example: restock evaluate --model forest.rf --matrix held-out.bin
             """)
 
     @OptionGroup var input: MatrixSourceOptions
@@ -31,9 +35,12 @@ struct EvaluateCommand: Job {
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
+    @Option(help: ArgumentHelp("Score this trained model on the matrix's labelled rows (held-out users) instead of cross-validating.", valueName: "file"))
+    var model: String?
+
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { input.datasets }
+    var plannedInputs: [JobDataset] { input.datasets + (model.map { [.file($0, option: "--model")] } ?? []) }
     var plannedOutputs: [JobDataset] { report.map { [.file($0, option: "--report")] } ?? [] }
 
     @Option(help: "Also write a Markdown notebook with SVG figures to this file.")
@@ -45,6 +52,7 @@ struct EvaluateCommand: Job {
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
+        if let model { return try evaluateHeldOut(modelPath: model, context) }
         let started = ContinuousClock.now
         let matrix = try input.load(threads: threads, context: context)
         try forest.check(featureCount: matrix.features.featureCount)
@@ -68,6 +76,30 @@ struct EvaluateCommand: Job {
         report.rows = ["rows": result.rows, "users": result.groups, "features": result.features.count]
         report.seconds = ["evaluate": seconds]
         report.metrics = try JSONValue.encoding(Dictionary(uniqueKeysWithValues: result.scores.map { ($0.name, $0.scores) }))
+        return report
+    }
+
+    /// `--model`: one given model scored on the labelled rows of the matrix.
+    private func evaluateHeldOut(modelPath: String, _ context: JobContext) throws -> JobReport {
+        let started = ContinuousClock.now
+        let forestModel = try ForestModel.load(from: modelPath)
+        let matrix = try input.load(threads: threads, context: context)
+        let version = forestModel.version.description
+        let result = try HeldOutEvaluation(groupKey: "user_id", itemKey: "product_id", threads: threads).run(forestModel, on: matrix)
+        let seconds = Elapsed.seconds(since: started)
+        let name = "forest \(version)"
+        if !context.json {
+            try StandardOutput.print(EvaluationSummary.table(
+                heading: "held-out rows \(result.rows), users \(result.groups), model \(modelPath) (\(forestModel.trees.count) trees), "
+                    + "seconds \(String(format: "%.1f", seconds))", scores: [(name, result.scores)]))
+        }
+        var report = JobReport(summary: "scored \(modelPath) on \(result.rows) held-out rows of \(result.groups) users: "
+            + "pair AUC \(String(format: "%.4f", result.scores.pair.auc)), demand R² \(String(format: "%.4f", result.scores.demand.r2))")
+        report.inputs = plannedInputs
+        report.modelVersion = version
+        report.rows = ["rows": result.rows, "users": result.groups]
+        report.seconds = ["evaluate": seconds]
+        report.metrics = try JSONValue.encoding(["forest": result.scores])
         return report
     }
 }

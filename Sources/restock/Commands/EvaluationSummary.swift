@@ -7,11 +7,16 @@ struct EvaluationSummary {
     let seconds: Double
 
     func table() -> String {
-        var lines = ["rows \(result.rows), users \(result.groups), features \(result.features.count), folds \(result.folds), "
-            + "seconds \(String(format: "%.1f", seconds))", ""]
+        EvaluationSummary.table(heading: "rows \(result.rows), users \(result.groups), features \(result.features.count), folds \(result.folds), "
+            + "seconds \(String(format: "%.1f", seconds))", scores: result.scores)
+    }
+
+    /// A heading line, a blank line and one aligned row of pair and demand scores per model.
+    static func table(heading: String, scores: [(name: String, scores: ModelScores)]) -> String {
+        var lines = [heading, ""]
         let header = ["model", "R2", "MAE", "AUC", "logloss", "F1@0.2", "F1 exp", "|", "demand R2", "demand MAE", "products"]
         var rows = [header]
-        for (name, s) in result.scores {
+        for (name, s) in scores {
             rows.append([name, n(s.pair.r2), n(s.pair.mae), n(s.pair.auc), n(s.pair.logloss), n(s.pair.f1At02), n(s.pair.f1Expected),
                          "|", n(s.demand.r2), n(s.demand.mae), "\(s.demand.products)"])
         }
@@ -25,5 +30,5 @@ struct EvaluationSummary {
         return lines.joined(separator: "\n")
     }
 
-    private func n(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "nan" }
+    private static func n(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "nan" }
 }

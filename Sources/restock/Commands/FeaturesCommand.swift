@@ -19,10 +19,14 @@ struct FeaturesCommand: Job {
             unless --format binary), for a pipe into `restock score --matrix -`.
 
             With --clickhouse URL the same matrix (same rows, columns and values) is computed by SQL inside \
-            ClickHouse from the tables `restock ingest` loaded into --database, and streamed out.
+            ClickHouse from the tables `restock ingest` loaded into --database, and streamed out. With \
+            --cluster NAME as well (--clickhouse naming any node) it is computed on every shard of that cluster \
+            in parallel: user and user x product features where the user lives, product totals added from every \
+            shard's partial sums, the shards' rows merged by (user_id, product_id): the same matrix, byte for byte.
 
             Example: restock features --data data/synthetic --out features.bin --format binary
             Example: restock features --clickhouse http://127.0.0.1:8123 --database instacart --out features.bin
+            Example: restock features --clickhouse http://127.0.0.1:18123 --cluster restock --out features.bin
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, binary }
@@ -31,6 +35,8 @@ struct FeaturesCommand: Job {
     var data: String?
 
     @OptionGroup var clickhouse: ClickHouseOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "Output file; - writes to standard output.")
     var out: String
@@ -59,6 +65,7 @@ struct FeaturesCommand: Job {
 
     func validate() throws {
         if (data == nil) == !clickhouse.isGiven { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
+        try cluster.check(with: clickhouse)
         try OptionCheck.threads(threadsOption)
     }
 
@@ -77,6 +84,11 @@ struct FeaturesCommand: Job {
             let (built, timings) = try ReorderMatrix.build(directory: data, threads: threads, progress: context.messages)
             matrix = built
             seconds = ["read": timings.read, "index": timings.index, "features": timings.features]
+        } else if let shards = try cluster.discover(clickhouse) {
+            context.message("computing features per shard of ClickHouse \(shards.description) database \(clickhouse.databaseName)")
+            let (built, timings) = try ReorderMatrix.build(cluster: shards, database: clickhouse.databaseName, progress: context.messages)
+            matrix = built
+            seconds = ["server_steps": timings.steps, "product_sums": timings.productSums, "stream": timings.stream]
         } else {
             context.message("computing features in \(clickhouse.description)")
             let (built, timings) = try ReorderMatrix.build(clickhouse: clickhouse.client(), database: clickhouse.databaseName,

@@ -27,6 +27,8 @@ struct IngestCommand: Job {
             instead come from RESTOCK_CATALOG_PASSWORD; Restock never prints it, but it is part of the SQL \
             ClickHouse runs, so the server's system.query_log and query log hold it.
 
+            --cluster NAME loads the shards of that ClickHouse cluster (from system.clusters of the --clickhouse node): orders and order_products on shard user_id % N, the catalog on every shard, each shard's six tables loaded and counted, then the run committed on shard 1 (table restock_ingest__commit) and swapped in shard by shard; readers accept only a cluster whose shards all carry the committed run, and finish a cut swap (docs/cluster.md). Creates <table>_all on every node for reading the whole data set.
+
             Example: restock ingest --data data/synthetic --clickhouse http://127.0.0.1:8123 --database instacart
             """)
 
@@ -34,6 +36,8 @@ struct IngestCommand: Job {
     var data: String
 
     @OptionGroup var clickhouse: ClickHouseOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: ArgumentHelp("Take aisles, departments and products from this MySQL database, read through ClickHouse's mysql() table function, instead of the folder's CSV files.",
                                valueName: "mysql://user:password@host:port/db"))
@@ -79,6 +83,8 @@ struct IngestCommand: Job {
     func validate() throws {
         if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
         try OptionCheck.threads(threadsOption)
+        try cluster.check(with: clickhouse)
+        if cluster.isGiven && catalog != nil { throw ValidationError("--catalog cannot be combined with --cluster yet") }
         try OptionCheck.atLeast(1, connections, "--connections")
         if let pauseAfterRows { try OptionCheck.atLeast(0, pauseAfterRows, "--pause-after-rows") }
         do {
@@ -89,6 +95,7 @@ struct IngestCommand: Job {
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
+        if cluster.isGiven { return try executeOnCluster(context) }
         var ingest = InstacartIngest(client: clickhouse.client(), database: clickhouse.databaseName)
         ingest.progress = context.messages
         ingest.connections = connections
@@ -119,6 +126,46 @@ struct IngestCommand: Job {
         }
         report.seconds = ["read": summary.readSeconds, "load": summary.loadSeconds, "swap": summary.swapSeconds]
         if source != nil { report.seconds["catalog"] = summary.catalogSeconds }
+        return report
+    }
+
+    /// --cluster: the sharded ingest (`InstacartClusterIngest`).
+    func executeOnCluster(_ context: JobContext) throws -> JobReport {
+        guard let shards = try cluster.discover(clickhouse) else { throw ValidationError("--cluster is required here") }
+        var ingest = InstacartClusterIngest(cluster: shards, database: clickhouse.databaseName)
+        ingest.progress = context.messages
+        ingest.connections = connections
+        ingest.lockWait = publish.lockWait
+        ingest.fault = try PublishOptions.faultHook()
+        if let pauseAfterRows {
+            ingest.rowsWritten = { shard, table, rows in
+                guard shard == 0, table == "order_products__prior", rows >= pauseAfterRows else { return }
+                Log.stderr("ingest: paused in \(table) of shard 1 after \(rows) rows")
+                sleep(600)
+            }
+        }
+        context.message("ingest \(data) into \(shards.description) database \(clickhouse.databaseName)")
+        let summary = try ingest.run(directory: data, threads: threads)
+        for (k, rows) in summary.shardRows.enumerated() {
+            context.detail("shard \(k + 1): " + InstacartSchema.tables.map { "\($0.name) \(rows[$0.name] ?? 0)" }.joined(separator: ", "))
+        }
+        var report = JobReport(summary: "ingested \(summary.rows.reduce(0) { $0 + $1.rows }) rows of \(data) into \(clickhouse.databaseName) "
+            + "on \(shards.shards.count) shards of cluster \(shards.name) (read \(Elapsed.format(summary.readSeconds)) s, route "
+            + "\(Elapsed.format(summary.routeSeconds)) s, load \(Elapsed.format(summary.loadSeconds)) s, commit and swap "
+            + "\(Elapsed.format(summary.swapSeconds)) s)")
+        report.inputs = plannedInputs
+        report.outputs = shards.shardURLs.flatMap { JobDataset.clickHouseTables(url: $0, database: clickhouse.databaseName) }
+        for (table, rows, _) in summary.rows {
+            JobDataset.setRows(rows, at: .file(JobDataset.absolute(data + "/" + table + ".csv")), in: &report.inputs)
+            report.rows[table] = rows
+        }
+        for (k, url) in shards.shardURLs.enumerated() {
+            for (table, rows) in summary.shardRows[k] {
+                JobDataset.setRows(rows, at: .clickHouse(server: JobDataset.serverAddress(url), name: "\(clickhouse.databaseName).\(table)"),
+                                   in: &report.outputs)
+            }
+        }
+        report.seconds = ["read": summary.readSeconds, "route": summary.routeSeconds, "load": summary.loadSeconds, "swap": summary.swapSeconds]
         return report
     }
 }

@@ -15,6 +15,8 @@ struct ModelReport: Codable {
         /// The arguments joined with spaces, shell-quoted where needed.
         var commandLine = "unknown"
         var toolVersion = "unknown"
+        /// For a merged model (`restock merge`): its parts in tree order; nil otherwise.
+        var parts: [ModelPart]?
     }
 
     var formatVersion: UInt32
@@ -39,7 +41,7 @@ struct ModelReport: Codable {
         origin = Origin()
         if let known = model.origin {
             origin = Origin(dataFingerprint: known.dataFingerprint, commandLine: ModelReport.shellQuoted(known.commandLine),
-                            toolVersion: known.toolVersion)
+                            toolVersion: known.toolVersion, parts: known.parts)
         }
         metadata = model.metadata
         parameters = model.parameters
@@ -70,6 +72,10 @@ struct ModelReport: Codable {
         let oob = metadata.outOfBagRSquared.map { String(format: "%.4f", $0) } ?? "n/a"
         lines.append("Restock forest model \(version) (format version \(formatVersion))")
         lines.append("origin: data \(origin.dataFingerprint), restock \(origin.toolVersion), command: \(origin.commandLine)")
+        for part in origin.parts ?? [] {
+            lines.append("  part \(part.name): \(part.version), trees \(part.firstTree)..<\(part.firstTree + part.treeCount), "
+                + "\(part.rowCount) rows, seed \(part.seed), data \(part.dataFingerprint ?? "unknown")")
+        }
         lines.append("trained at \(metadata.trainedAt) on \(metadata.rowCount) rows, target '\(metadata.targetName)', seed \(metadata.seed)")
         lines.append("out-of-bag R2 \(oob) over \(metadata.outOfBagRowCount) rows")
         lines.append("\(trees) trees, \(nodes) nodes, \(leaves) leaves, deepest leaf at depth \(maxDepth)")

@@ -26,6 +26,8 @@ struct RecommendCommand: Job {
             restock_tmp_ or one of the six Instacart tables are refused).
             Example: restock recommend --model models/reorder.rf --data data/synthetic --out stock.csv --baskets baskets.csv
             Example: restock recommend --model models/reorder.rf --clickhouse http://127.0.0.1:8123 --to-table stock_recommendations
+            With --cluster NAME the candidates come from every shard (one stream per shard, merged by key: the same \
+            sums, recommendations and baskets as one node) and --to-table publishes on every node.
             """)
 
     @Option(help: "Model file written by `restock train`.")
@@ -35,6 +37,8 @@ struct RecommendCommand: Job {
     var data: String?
 
     @OptionGroup var clickhouse: ClickHouseOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(parsing: .unconditional, help: "Service level: the probability that the stock covers the demand (0.5 to 0.9999).")
     var serviceLevel = 0.95
@@ -86,6 +90,7 @@ struct RecommendCommand: Job {
     func validate() throws {
         if out == "-" && baskets == "-" { throw ValidationError("--out - and --baskets - cannot both write to standard output") }
         if (data == nil) == (!clickhouse.isGiven) { throw ValidationError("give exactly one of --data DIR and --clickhouse URL") }
+        try cluster.check(with: clickhouse)
         if (out == nil) == (toTable == nil) { throw ValidationError("give exactly one of --out FILE and --to-table NAME") }
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
@@ -113,6 +118,7 @@ struct RecommendCommand: Job {
                 modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                 output: toTable.map { .table($0) } ?? .file(out!), serviceLevel: serviceLevel, horizon: horizon, threads: threads)
             run.basketsPath = baskets
+            run.cluster = try cluster.discover(clickhouse)
             run.lockWait = publish.lockWait
             run.fault = try PublishOptions.faultHook()
             return try run.run(progress: context.messages)

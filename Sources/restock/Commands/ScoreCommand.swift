@@ -27,6 +27,10 @@ struct ScoreCommand: Job {
             with __stage, __load_, __old_, __lock, restock_tmp_ or one of the six Instacart tables are refused.
             Example: restock score --model models/reorder.rf --matrix candidates.csv --out scores.csv
             Example: cat candidates.csv | restock score --model models/reorder.rf --matrix - --out - | head
+            With --cluster NAME (and --to-table T) every shard's candidates are scored in a stream of their own, \
+            in parallel, into the shard's own table T (per model version; all shards loaded before any is \
+            swapped in), with the Distributed table T_all over them on every node: the rows of the one-node run.
+            Example: restock score --model forest.rf --clickhouse http://127.0.0.1:18123 --cluster restock --to-table predictions
             Example: restock score --model models/reorder.rf --clickhouse http://127.0.0.1:8123 --to-table predictions
             """)
 
@@ -72,6 +76,9 @@ struct ScoreCommand: Job {
 
     func validate() throws {
         if input.target != nil { throw ValidationError("score reads no target; --target is for train, evaluate and sweep") }
+        if input.cluster.isGiven && (toTable == nil || failAfterRows != nil || pauseAfterRows != nil) {
+            throw ValidationError("score --cluster publishes per shard: give --to-table NAME (without the fault options)")
+        }
         if (out == nil) == (toTable == nil) { throw ValidationError("give exactly one of --out FILE and --to-table NAME") }
         if let toTable {
             if !clickhouse.isGiven { throw ValidationError("--to-table needs --clickhouse URL (the table is written there)") }
@@ -107,7 +114,30 @@ struct ScoreCommand: Job {
         }
     }
 
+    /// `--cluster NAME --to-table T`: one pipeline per shard into its own table T, `T_all` over them.
+    private func runCluster(modelPath: String, table: String, context: JobContext) throws -> JobReport {
+        guard let cluster = try input.cluster.discover(clickhouse) else { throw ValidationError("--cluster needs --clickhouse URL") }
+        var run = ClusterScoringRun(modelPath: modelPath, cluster: cluster, database: clickhouse.databaseName, table: table,
+                                    threads: threads, chunkRows: chunkRows)
+        run.lockWait = publish.lockWait
+        context.message("scoring the candidates of ClickHouse \(cluster.description), one stream per shard")
+        let s = try run.run(progress: context.messages)
+        let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
+        var report = JobReport(summary: "scored \(s.rows) rows on \(s.shardRows.count) shards (\(rate) rows/s) -> "
+            + "\(clickhouse.databaseName).\(table) per shard, \(clickhouse.databaseName).\(s.distributedTable) over them (model_version \(s.modelVersion))")
+        var output = JobDataset.clickHouseTable(url: clickhouse.url ?? "", database: clickhouse.databaseName, table: s.distributedTable,
+                                                columns: Self.scoreColumns + [("model_version", "String")], rows: s.rows)
+        output.modelVersion = s.modelVersion
+        report.outputs = [output]
+        report.modelVersion = s.modelVersion
+        report.rows = Dictionary(uniqueKeysWithValues: s.shardRows.enumerated().map { ("shard_\($0.offset + 1)", $0.element) } + [("rows", s.rows)])
+        report.seconds = ["score": s.seconds, "feature_steps": s.featureSteps, "score_and_upload": s.scoreAndUpload,
+                          "predict": s.predict, "publish": s.publish]
+        return report
+    }
+
     private func runClickHouse(modelPath: String, context: JobContext) throws -> JobReport {
+        if input.cluster.isGiven, let toTable { return try runCluster(modelPath: modelPath, table: toTable, context: context) }
         var run = ClickHouseScoringRun(modelPath: modelPath, client: clickhouse.client(), database: clickhouse.databaseName,
                                        output: toTable.map { .table($0) } ?? .file(out!), threads: threads, chunkRows: chunkRows)
         run.lockWait = publish.lockWait

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Features
 import Forest
 import Foundation
 import Serve
 import Tabular
+import Warehouse
 
 /// `restock train`: fit a Random Forest on a matrix file and save the model.
 struct TrainCommand: Job {
@@ -18,6 +20,11 @@ struct TrainCommand: Job {
             Example: restock train --data data/synthetic --model models/reorder.rf --trees 100
             Example: restock train --clickhouse http://127.0.0.1:8123 --database instacart --model models/reorder.rf
             Example: restock train --matrix train.csv --target reordered --model reorder.rf --threads 2
+            Example: restock train --matrix shard1.bin --bins-from shard0.rf --seed 2 --trees 50 --model shard1.rf
+            With --cluster NAME --shard K the trees are grown on the users of shard K only (their rows of the \
+            cluster's matrix), with bins fitted on a fixed sample of the whole cluster's rows, the same for every \
+            K, so that the groups of all shards merge (restock merge) with their bins unchanged.
+            Example: restock train --clickhouse http://127.0.0.1:18123 --cluster restock --shard 0 --trees 50 --seed 1 --model shard0.rf
             """)
 
     @OptionGroup var input: MatrixSourceOptions
@@ -40,12 +47,19 @@ struct TrainCommand: Job {
           help: "Predict each tree's out-of-bag rows for the out-of-bag R² (about a tenth of the fit time).")
     var outOfBag = true
 
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("With --cluster: grow the trees on shard K's users only (0-based, user_id % shards == K), with bins fitted on a sample of the whole cluster, for restock merge.", valueName: "K"))
+    var shard: Int?
+
+    @Option(help: ArgumentHelp("Train with the bin edges of this model instead of fitting them, so that forests grown on different rows can be merged (restock merge).", valueName: "model"))
+    var binsFrom: String?
+
     @Option(help: "Training date recorded in the model (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else now.")
     var date: String?
 
     @OptionGroup var job: JobOptions
 
-    var plannedInputs: [JobDataset] { input.datasets }
+    var plannedInputs: [JobDataset] { input.datasets + (binsFrom.map { [.file($0, option: "--bins-from")] } ?? []) }
     var plannedOutputs: [JobDataset] { [.file(model, option: "--model")] }
 
     @Option(help: ArgumentHelp("Histogram strategy (subtraction | drawn), for benchmarks.", visibility: .hidden))
@@ -59,12 +73,29 @@ struct TrainCommand: Job {
         try OptionCheck.atLeast(0, permutationRows, "--permutation-rows")
         try OptionCheck.atLeast(0, sparseNodeLimit, "--sparse-node-limit")
         if let date { try OptionCheck.isoDate(date, "--date") }
+        if let shard {
+            try OptionCheck.atLeast(0, shard, "--shard")
+            if !input.cluster.isGiven { throw ValidationError("--shard needs --clickhouse URL --cluster NAME") }
+        }
         if HistogramStrategy(rawValue: histograms) == nil { throw ValidationError("--histograms must be subtraction or drawn") }
     }
 
     func execute(_ context: JobContext) throws -> JobReport {
         let readStart = ContinuousClock.now
-        let matrix = try input.load(threads: threads, context: context, requireTarget: true)
+        var sharedBins: BinMapper?
+        let matrix: LabelledMatrix
+        if let shard, let cluster = try input.cluster.discover(input.clickhouse) {
+            guard shard < cluster.shards.count else {
+                throw ValidationError("--shard \(shard): cluster '\(cluster.name)' has \(cluster.shards.count) shards (0...\(cluster.shards.count - 1))")
+            }
+            context.message("computing features per shard of ClickHouse \(cluster.description), keeping shard \(shard)'s users")
+            let slice = try ReorderMatrix.shardSlice(cluster: cluster, database: input.clickhouse.databaseName, shard: shard,
+                                                     progress: context.messages)
+            sharedBins = BinMapper.fit(slice.binSample, maxBins: forest.parameters.maxBins, seed: forest.parameters.seed, threads: threads)
+            matrix = slice.matrix
+        } else {
+            matrix = try input.load(threads: threads, context: context, requireTarget: true)
+        }
         try forest.check(featureCount: matrix.features.featureCount)
         let readSeconds = Elapsed.seconds(since: readStart)
         let columns = JobDataset.matrixColumns(matrix)
@@ -78,6 +109,15 @@ struct TrainCommand: Job {
         run.histograms = HistogramStrategy(rawValue: histograms) ?? .subtraction
         run.sparseNodeLimit = sparseNodeLimit
         run.outOfBag = outOfBag
+        run.binMapper = sharedBins
+        if let binsFrom {
+            let reference = try ForestModel.load(from: binsFrom)
+            if let difference = matrix.features.schema.difference(from: reference.schema) {
+                throw ValidationError("--bins-from \(binsFrom) was trained on other features: \(difference)")
+            }
+            run.binMapper = reference.binMapper
+            context.message("bins from \(binsFrom) (\(reference.version))")
+        }
         let reporter = context.progress("trees")
         var progress: (@Sendable (Int, Int) -> Void)?
         if let reporter { progress = { done, total in reporter.update(Double(done) / Double(total)) } }

@@ -12,7 +12,7 @@ import Warehouse
 /// The exit codes of every command (sysexits.h): 0 ok, 1 a runtime error, 64 a usage error (bad
 /// options, from the argument parser; an output file that is an input; or options that clash with what an output folder holds, as a
 /// sweep of another run), 65 bad input data (a file, matrix, model or table that does
-/// not hold what it must), 69 a service that does not answer (an unreachable NATS server or Kafka broker), 74 an I/O error (a file or a server that cannot be read or written).
+/// not hold what it must), 69 a service that does not answer (an unreachable NATS server or Kafka broker, or a shard of a ClickHouse cluster at discovery), 74 an I/O error (a file or a server that cannot be read or written).
 enum ExitStatus: Int32 {
     case ok = 0
     case runtimeError = 1
@@ -29,13 +29,15 @@ enum ExitStatus: Int32 {
         case is CSVError, is DataError, is MatrixFileError, is ModelFileError, is ScoringError, is ReorderMatrixSourceError,
              is InstacartIngestError, is StandardInputError:
             return .badInput
-        case is NotAProbabilityModelError:
+        case is NotAProbabilityModelError, is ForestMerge.Failure:
             return .badInput
         case is FileError, is TransportError:
             return .inputOutput
         case let error as NATSError where error.kind == .unreachable:
             return .unavailable
         case let error as KafkaError where error.isUnreachable:
+            return .unavailable
+        case let error as ClusterError where error.isUnreachable:
             return .unavailable
         case is UsageError, is ValidationError, is SweepLogError:
             return .usage
