@@ -109,7 +109,10 @@ struct LiveStockTableTests {
 /// in-memory log, onto the history H in a throw-away ClickHouse.
 @Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
 struct LiveStreamTests {
-    @Test func streamingTheHeldOutOrdersLeavesLiveStockEqualToTheBatchRecommendation() throws {
+    /// Inline (the observer on the stream's thread) and on its own thread (`LiveForecastWorker`, as
+    /// `restock stream --model` runs it): the same end state.
+    @Test(arguments: [false, true])
+    func streamingTheHeldOutOrdersLeavesLiveStockEqualToTheBatchRecommendation(onItsOwnThread: Bool) throws {
         let f = try LiveFixture(users: 200, seed: 43, trees: 6)
         let server = try ThrowawayClickHouseServer()
         defer { server.stop() }
@@ -124,10 +127,12 @@ struct LiveStreamTests {
         run.maxWait = 0.01
         run.untilIdle = 0
         run.lockWait = 5
-        run.observer = observer
+        let worker = onItsOwnThread ? LiveForecastWorker(observer: observer, maxPending: 120) : nil
+        run.observer = worker ?? observer
         let summary = try run.run()
         #expect(summary.ordersAppended == f.events.count)
-        #expect(observer.applied.events == f.events.count && observer.refreshes >= 1 && table.publishes >= 2)
+        #expect(worker?.isDrained ?? true)
+        #expect(observer.applied.events == f.events.count && observer.refreshes >= 1 && table.publishes >= (onItsOwnThread ? 1 : 2))
         let rows = try LiveStockTableTests.published(client, database: "shop", expected: forecast.stock()).rows
         #expect(f.differences(rows) == [])
         // The tables the stream wrote give the same forecast when loaded again.

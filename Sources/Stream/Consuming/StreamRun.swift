@@ -47,6 +47,13 @@ public struct StreamRun {
     /// Called at each `StreamFaultStep` (fault tests); nil in normal use.
     public var fault: StreamFaultHook?
     public var lockWait = 120.0
+    /// Seconds the sink keeps the ingest lock across batches once it took it: it is released when
+    /// this has passed (then not taken again for `lockPause` s, so a waiting ingest gets it), when a
+    /// fetch comes back empty, on any failure and at the end.
+    public var lockHold = 5.0
+    /// Seconds between a release at the end of `lockHold` and the next acquire (longer than the
+    /// 0.2 s between an ingest's attempts to take the lock).
+    public var lockPause = 0.3
     public var retry = StreamRetryPolicy()
     /// The payload decoder (`OrderEventJSON.decode` by default).
     public var decode: ([UInt8]) throws -> OrderEvent = { try OrderEventJSON.decode($0) }
@@ -60,6 +67,11 @@ public struct StreamRun {
         self.deadLetters = deadLetters
     }
 
+    /// The steps of a batch whose wall seconds `StreamSummary.phaseSeconds` sums.
+    public enum Phase: String, CaseIterable, Sendable {
+        case fetch, lock, plan, insert, deadLetters = "dead_letters", observer, ack
+    }
+
     /// Runs until stopped or idle (see the type). Throws when the tables are missing or mixed, or
     /// when a failure outlasts `retry`.
     public func run() throws -> StreamSummary {
@@ -71,10 +83,27 @@ public struct StreamRun {
         let owner = self.owner ?? RunOwner.current()
         let lock = PublishLock(database: database, name: InstacartIngest.lockName, owner: owner)
         var loadID = try ReorderMatrix.checkTablesExist(client, database: database)
+        var lockTaken: ContinuousClock.Instant?
+        var lockReleased: ContinuousClock.Instant?
+        func releaseLock() {
+            guard lockTaken != nil else { return }
+            lock.release(client)
+            lockTaken = nil
+            lockReleased = clock.now
+        }
+        defer { releaseLock() }
         var lastMessage = clock.now
+        var phases: [Phase: Double] = [:]
+        var lapStart = clock.now
+        func lap(_ phase: Phase) {
+            let now = clock.now
+            phases[phase, default: 0] += Elapsed.seconds(now - lapStart)
+            lapStart = now
+        }
         var lastProgress = clock.now
         var needsRewind = false
         while !shouldStop() {
+            lapStart = clock.now
             let retriesBefore = summary.retries
             let messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
                 if needsRewind, let rewindable = log as? any RewindableOrderLog {
@@ -86,11 +115,13 @@ public struct StreamRun {
                     return try log.fetch(max: batchSize, maxWait: maxWait)
                 } catch {
                     needsRewind = true
+                    releaseLock()
                     throw error
                 }
             }
             if summary.retries != retriesBefore { lastMessage = clock.now }  // an outage is not idleness
             if messages.isEmpty {
+                releaseLock()
                 try observer?.idle()
                 if let untilIdle, Elapsed.seconds(clock.now - lastMessage) >= untilIdle {
                     summary.ending = "idle for \(Elapsed.format(untilIdle)) s"
@@ -99,34 +130,49 @@ public struct StreamRun {
                 continue
             }
             lastMessage = clock.now
+            lap(.fetch)
             summary.batches += 1
             summary.events += messages.count
             let plan = try retrying("append a batch to ClickHouse", log: false, &summary) { () throws -> BatchPlan in
                 do {
-                    try lock.acquire(client, wait: lockWait, progress: progress)
-                    defer { lock.release(client) }
-                    let current = try ReorderMatrix.checkTablesExist(client, database: database)
-                    if current != loadID {
-                        progress?("the tables of \(database) were replaced by an ingest (load \(current ?? "none")); reloading products and users")
-                        planner.reset()
-                        loadID = current
+                    if lockTaken == nil {
+                        if let lockReleased {
+                            let pause = lockPause - Elapsed.seconds(clock.now - lockReleased)
+                            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+                        }
+                        try lock.acquire(client, wait: lockWait, progress: progress)
+                        lockTaken = clock.now
+                        let current = try ReorderMatrix.checkTablesExist(client, database: database)
+                        if current != loadID {
+                            progress?("the tables of \(database) were replaced by an ingest (load \(current ?? "none")); reloading products and users")
+                            planner.reset()
+                            loadID = current
+                        }
+                        if try planner.prepare() { progress?("loaded the stored order_ids, orphan lines and user sequences of \(database)") }
+                        lap(.lock)
                     }
                     let plan = try planner.plan(messages)
+                    lap(.plan)
                     try commit(plan, tables: quiet)
+                    lap(.insert)
                     return plan
                 } catch {
+                    releaseLock()
                     planner.reset()
                     throw error
                 }
             }
             planner.committed(plan)
+            if let lockTaken, Elapsed.seconds(clock.now - lockTaken) >= lockHold || shouldStop() { releaseLock() }
             try retrying("publish dead letters", log: true, &summary) {
                 for (message, reason) in plan.deadLetters {
                     try deadLetters.publishDeadLetter(message.payload, reason: reason.description, position: message.position)
                 }
                 if !plan.deadLetters.isEmpty { try deadLetters.flush() }
             }
+            lap(.deadLetters)
             try observer?.committed(plan.appends.map(\.event))
+            lap(.observer)
             do {
                 try log.acknowledge(messages)
             } catch {
@@ -134,6 +180,7 @@ public struct StreamRun {
                 needsRewind = true
                 progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
             }
+            lap(.ack)
             summary.ordersAppended += plan.appends.count
             summary.lines += plan.appends.reduce(0) { $0 + ($1.linesStored ? 0 : $1.event.lines.count) }
             summary.duplicatesSkipped += plan.duplicates
@@ -141,21 +188,23 @@ public struct StreamRun {
             if Elapsed.seconds(clock.now - lastProgress) >= progressInterval {
                 lastProgress = clock.now
                 summary.seconds = Elapsed.seconds(clock.now - start)
+                summary.phaseSeconds = Dictionary(uniqueKeysWithValues: phases.map { ($0.key.rawValue, $0.value) })
                 progress?(Self.progressLine(summary))
             }
         }
+        releaseLock()
         if summary.ending.isEmpty { summary.ending = "stop requested" }
         try observer?.finish()
         summary.seconds = Elapsed.seconds(clock.now - start)
+        summary.phaseSeconds = Dictionary(uniqueKeysWithValues: phases.map { ($0.key.rawValue, $0.value) })
         return summary
     }
 
     /// Steps (3) and (4) of the type, with the fault points.
     func commit(_ plan: BatchPlan, tables: OrderSinkTables) throws {
         try fault?(.beforeInsert)
-        let toInsert = plan.appends.filter { !$0.linesStored }.map(\.event)
-        try tables.insertLines(toInsert.filter { $0.evalSet == .prior }, into: InstacartSchema.priorProducts)
-        try tables.insertLines(toInsert.filter { $0.evalSet == .train }, into: InstacartSchema.trainProducts)
+        try tables.insertLines(plan.linesToInsert(.prior), into: InstacartSchema.priorProducts)
+        try tables.insertLines(plan.linesToInsert(.train), into: InstacartSchema.trainProducts)
         try fault?(.midInsert)
         try tables.insertOrders(plan.appends.map(\.event))
         try fault?(.afterInsert)
@@ -194,6 +243,7 @@ public struct StreamRun {
 
     static func progressLine(_ s: StreamSummary) -> String {
         "stream: \(s.events) events in \(s.batches) batches, \(s.ordersAppended) orders and \(s.lines) lines appended, "
-            + "\(s.duplicatesSkipped) duplicates, \(s.deadLetterTotal) dead letters, \(Int(s.eventsPerSecond.rounded())) events/s"
+            + "\(s.duplicatesSkipped) duplicates, \(s.deadLetterTotal) dead letters, \(Int(s.eventsPerSecond.rounded())) events/s; s per step: "
+            + Phase.allCases.map { "\($0.rawValue) \(Elapsed.format(s.phaseSeconds[$0.rawValue] ?? 0))" }.joined(separator: ", ")
     }
 }

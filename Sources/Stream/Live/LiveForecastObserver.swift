@@ -42,6 +42,23 @@ public final class LiveForecastObserver {
         try table?.publishIfDue(now: now())
     }
 
+    /// Publishes if due (`LiveStockTable.publishIfDue`), without applying or refreshing.
+    public func publishIfDue() throws {
+        try table?.publishIfDue(now: now())
+    }
+
+    /// When the next publish may happen if the forecast changed (nil: now, or no table).
+    public var nextPublish: Date? {
+        guard let table, let last = table.lastPublished else { return nil }
+        return last.addingTimeInterval(table.publishEvery)
+    }
+
+    /// True when the forecast changed since the last publish.
+    public var hasUnpublishedChanges: Bool {
+        guard let table else { return false }
+        return table.lastPublishedRevision != forecast.revision
+    }
+
     public func idle() throws {
         try refresh()
         try table?.publishIfDue(now: now())
