@@ -112,7 +112,7 @@ public final class BatchPlanner {
                 complete.lines = stray
                 linesStored = true
             }
-            if event.evalSet == .prior {
+            if event.evalSet == .prior && needHistory.contains(event.userID) {
                 for line in complete.lines { history.insert(UserProduct.key(user: event.userID, product: line.productID)) }
             }
             let next = (batchSequences[event.userID] ?? sequences[event.userID] ?? UserOrderSequence()).appending(event)

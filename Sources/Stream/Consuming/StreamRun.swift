@@ -54,6 +54,9 @@ public struct StreamRun {
     /// Seconds between a release at the end of `lockHold` and the next acquire (longer than the
     /// 0.2 s between an ingest's attempts to take the lock).
     public var lockPause = 0.3
+    /// Fetch the next batch while the current one is planned and inserted (`OrderLogPump`; the
+    /// acknowledgements are handed to the same thread either way).
+    public var prefetch = true
     public var retry = StreamRetryPolicy()
     /// The payload decoder (`OrderEventJSON.decode` by default).
     public var decode: ([UInt8]) throws -> OrderEvent = { try OrderEventJSON.decode($0) }
@@ -101,24 +104,27 @@ public struct StreamRun {
             lapStart = now
         }
         var lastProgress = clock.now
-        var needsRewind = false
+        let pump = OrderLogPump(log: log, progress: progress)
+        defer { pump.close() }
+        func countAcknowledgementFailures() {
+            for error in pump.takeAcknowledgementFailures() {
+                summary.ackFailures += 1
+                progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
+            }
+        }
         while !shouldStop() {
             lapStart = clock.now
             let retriesBefore = summary.retries
             let messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
-                if needsRewind, let rewindable = log as? any RewindableOrderLog {
-                    try rewindable.rewindUnacknowledged()
-                    progress?("rewound the consumer: its unacknowledged messages come first again")
-                }
-                needsRewind = false
+                if !pump.hasFetchAsked { pump.askFetch(max: batchSize, maxWait: maxWait) }
                 do {
-                    return try log.fetch(max: batchSize, maxWait: maxWait)
+                    return try pump.takeFetched()
                 } catch {
-                    needsRewind = true
                     releaseLock()
                     throw error
                 }
             }
+            countAcknowledgementFailures()
             if summary.retries != retriesBefore { lastMessage = clock.now }  // an outage is not idleness
             if messages.isEmpty {
                 releaseLock()
@@ -130,6 +136,8 @@ public struct StreamRun {
                 continue
             }
             lastMessage = clock.now
+            // The next batch is fetched while this one is planned and inserted (`OrderLogPump`).
+            if prefetch && !shouldStop() { pump.askFetch(max: batchSize, maxWait: maxWait) }
             lap(.fetch)
             summary.batches += 1
             summary.events += messages.count
@@ -173,13 +181,7 @@ public struct StreamRun {
             lap(.deadLetters)
             try observer?.committed(plan.appends.map(\.event))
             lap(.observer)
-            do {
-                try log.acknowledge(messages)
-            } catch {
-                summary.ackFailures += 1
-                needsRewind = true
-                progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
-            }
+            pump.acknowledge(messages)
             lap(.ack)
             summary.ordersAppended += plan.appends.count
             summary.lines += plan.appends.reduce(0) { $0 + ($1.linesStored ? 0 : $1.event.lines.count) }
@@ -193,6 +195,8 @@ public struct StreamRun {
             }
         }
         releaseLock()
+        pump.close()
+        countAcknowledgementFailures()
         if summary.ending.isEmpty { summary.ending = "stop requested" }
         try observer?.finish()
         summary.seconds = Elapsed.seconds(clock.now - start)
