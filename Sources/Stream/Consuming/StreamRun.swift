@@ -112,16 +112,25 @@ public struct StreamRun {
                 progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
             }
         }
-        while !shouldStop() {
+        while true {
+            let stopping = shouldStop()
+            if stopping && !pump.hasFetchAsked { break }
             lapStart = clock.now
             let retriesBefore = summary.retries
-            let messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
-                if !pump.hasFetchAsked { pump.askFetch(max: batchSize, maxWait: maxWait) }
-                do {
-                    return try pump.takeFetched()
-                } catch {
-                    releaseLock()
-                    throw error
+            let messages: [LogMessage]
+            if stopping {
+                // A batch fetched ahead before the stop is finished too: a stop leaves nothing unacknowledged.
+                guard let ahead = try? pump.takeFetched(), !ahead.isEmpty else { break }
+                messages = ahead
+            } else {
+                messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
+                    if !pump.hasFetchAsked { pump.askFetch(max: batchSize, maxWait: maxWait) }
+                    do {
+                        return try pump.takeFetched()
+                    } catch {
+                        releaseLock()
+                        throw error
+                    }
                 }
             }
             countAcknowledgementFailures()
