@@ -50,6 +50,13 @@ public final class BatchPlanner {
         return true
     }
 
+    /// After the first commit since the known state was loaded (call under the lock): reads the
+    /// marks once (`SinkKnownState.calibrate`); a failure drops the state (loaded again next time).
+    public func calibrateIfNeeded() {
+        guard let known, !known.calibrated else { return }
+        do { try known.calibrate(tables) } catch { self.known = nil }
+    }
+
     /// Takes a committed plan's sequences (and its orders, into the known state) into the cache.
     public func committed(_ plan: BatchPlan) {
         sequences.merge(plan.sequences) { _, new in new }

@@ -19,6 +19,9 @@ final class SinkKnownState {
     private(set) var marks: SinkTableMarks
     /// Every stored user's sequence (a user absent here has no stored order).
     let sequences: [Int32: UserOrderSequence]
+    /// False until the marks were read once after a commit of this consumer (`calibrate`): the
+    /// first INSERT after a mutation takes a block number beyond the highest of the active parts.
+    private(set) var calibrated = false
 
     init(committed: Set<Int32>, orphans: [Int32: [OrderLine]], marks: SinkTableMarks, sequences: [Int32: UserOrderSequence]) {
         self.committed = committed
@@ -37,6 +40,13 @@ final class SinkKnownState {
     /// True when the tables' marks now are the known ones (nothing changed but this consumer's commits).
     func matches(_ tables: OrderSinkTables) throws -> Bool {
         try tables.marks() == marks
+    }
+
+    /// Reads the marks after this consumer's first commit since the load (still under the lock, so
+    /// they are this consumer's); from then on each INSERT adds exactly one block.
+    func calibrate(_ tables: OrderSinkTables) throws {
+        marks = try tables.marks()
+        calibrated = true
     }
 
     /// Takes a commit of this consumer into the knowledge.

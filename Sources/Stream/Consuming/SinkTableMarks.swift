@@ -8,8 +8,9 @@ import Warehouse
 /// block number, a merge keeps both figures, and a mutation or a deletion changes at least one of
 /// them. So a table whose marks equal "the marks read at load + what this consumer inserted since"
 /// holds exactly what was loaded plus this consumer's own rows: `SinkKnownState` checks that under
-/// the ingest lock and loads again otherwise. (A mutation that changed no row count advances the
-/// table's block counter without a part of its own: the next check then differs once and loads again.)
+/// the ingest lock and loads again otherwise. (A mutation takes a block number without a part of its
+/// own, so the first INSERT after one lands beyond "highest + 1": the state reads the marks once
+/// after its first commit since a load, `SinkKnownState.calibrate`, still under the lock.)
 public struct SinkTableMarks: Equatable, Sendable, CustomStringConvertible {
     public struct Mark: Equatable, Sendable {
         public var rows = 0

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The live forecast behind `restock stream --model`: the stream's observer (the three calls of
-/// the sink's `StreamObserver`, on the stream's thread) that keeps a `LiveForecast` and its
-/// `live_stock` table up to date.
+/// the sink's `StreamObserver`, on the stream's thread, or on its own through `LiveForecastWorker`,
+/// as the command runs it) that keeps a `LiveForecast` and its `live_stock` table up to date.
 ///
 /// `committed(events)`: applies the batch's orders (their users re-scored at once), then refreshes
 /// the stale users if `refreshEvery` seconds have passed since the last refresh, then publishes if
