@@ -38,6 +38,7 @@ public final class LiveForecastObserver {
         applied.duplicateNumbers += step.duplicateNumbers
         applied.usersRescored += step.usersRescored
         applied.rowsScored += step.rowsScored
+        table?.ordersApplied = applied.events
         if now().timeIntervalSince(lastRefresh) >= refreshEvery { try refresh() }
         try table?.publishIfDue(now: now())
     }

@@ -10,6 +10,9 @@ import Warehouse
 /// changed since the previous one, in ONE INSERT (one block: all or nothing on 18.16), so readers
 /// see the previous forecast or the new one, never a mix, and a `kill -9` at any moment leaves one of them.
 ///
+/// Each row also carries `orders_applied`, the number of streamed orders the forecast held when
+/// it was published (not in the view).
+///
 /// Two kinds of publish:
 /// - full (`publishNow`, the first publish of a run, and after any failure): the issue-12 swap of
 ///   the versions table (`TableSwap`) under the lock `<name>__lock` (`PublishLock`): repair and
@@ -43,12 +46,16 @@ public final class LiveStockTable {
     private var published: [Int32: LiveForecast.Row]?
     /// The version of the last publish.
     public private(set) var version: UInt64 = 0
+    /// How many streamed orders the forecast holds (set by the observer before it publishes);
+    /// written into each row of a publish (`orders_applied`), so that `SELECT max(orders_applied)
+    /// FROM live_stock__versions` tells how many orders of the run the view reflects (the latency benchmark).
+    public var ordersApplied = 0
 
     public static let columns: [ClickHouseColumn] = [
         ClickHouseColumn("product_id", .uint32), ClickHouseColumn("version", .uint64), ClickHouseColumn("present", .uint8),
         ClickHouseColumn("mu", .float64), ClickHouseColumn("sigma", .float64),
         ClickHouseColumn("stock", .uint32), ClickHouseColumn("service_level", .float64), ClickHouseColumn("model_version", .string),
-        ClickHouseColumn("updated_at", .uint32),
+        ClickHouseColumn("updated_at", .uint32), ClickHouseColumn("orders_applied", .uint64),
     ]
 
     /// Throws `PublishError.reservedName` when `name` is one Restock keeps for itself.
@@ -71,6 +78,7 @@ public final class LiveStockTable {
     func createStatement(table: String) -> String {
         "CREATE TABLE \(SQLLiteral.qualifiedName(database, table)) (product_id UInt32, version UInt64, present UInt8 DEFAULT 1, "
             + "mu Float64, sigma Float64, stock UInt32, service_level Float64, model_version String, updated_at DateTime, "
+            + "orders_applied UInt64 DEFAULT 0, "
             + "\(LoadMarker.definition(runID: owner.runID))) ENGINE = ReplacingMergeTree(version) ORDER BY product_id"
     }
 
@@ -181,6 +189,7 @@ public final class LiveStockTable {
                 w.writeFloat64(level)
                 w.writeString(modelVersion)
                 w.writeUInt32(stamp)
+                w.writeUInt64(UInt64(max(0, ordersApplied)))
                 next += 1
             }
             return next < rows.count
