@@ -135,7 +135,7 @@ struct LiveStreamTests {
         run.maxWait = 0.01
         run.untilIdle = 0
         run.lockWait = 5
-        let worker = onItsOwnThread ? LiveForecastWorker(observer: observer, maxPending: 120) : nil
+        let worker = onItsOwnThread ? LiveForecastWorker(observer: observer, maxPending: 120, applyChunk: 30) : nil
         run.observer = worker ?? observer
         let summary = try run.run()
         #expect(summary.ordersAppended == f.events.count)

@@ -8,7 +8,8 @@ import Foundation
 /// between a batch's commit and its acknowledgement), and an applied order waits for no next batch
 /// to be published: the thread sleeps until the next publish is due (`--publish-every` after the
 /// last one) and publishes then. Batches that queue up while the thread is busy are applied
-/// together (one `apply` of all of them, which the forecast treats like separate ones).
+/// together, up to `applyChunk` events per `apply` (which the forecast treats like separate ones),
+/// and a publish that falls due goes before the next chunk.
 ///
 /// Guarantees are unchanged: the forecast sees each committed order once, in log order, and after
 /// `finish()` (which waits for the queue to drain, then refreshes and publishes) `live_stock`
@@ -22,6 +23,9 @@ public final class LiveForecastWorker: StreamObserver, @unchecked Sendable {
     public let observer: LiveForecastObserver
     /// Most events queued before `committed` waits.
     public let maxPending: Int
+    /// Most events applied at once: between two such applies a publish that fell due goes first,
+    /// so the orders at the head of a long queue are published without waiting for all of it.
+    public let applyChunk: Int
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var pending: [OrderEvent] = []
@@ -32,9 +36,10 @@ public final class LiveForecastWorker: StreamObserver, @unchecked Sendable {
     private var failure: (any Error)?
     private var thread: Thread?
 
-    public init(observer: LiveForecastObserver, maxPending: Int = 200_000) {
+    public init(observer: LiveForecastObserver, maxPending: Int = 200_000, applyChunk: Int = 2_000) {
         self.observer = observer
         self.maxPending = max(1, maxPending)
+        self.applyChunk = max(1, applyChunk)
         let thread = Thread { [self] in work() }
         thread.name = "restock-live-forecast"
         self.thread = thread
@@ -85,19 +90,21 @@ public final class LiveForecastWorker: StreamObserver, @unchecked Sendable {
             var publish = false
             var end = false
             while true {
+                // A due publish first, so that a long queue does not hold back what is applied already.
+                let due = observer.hasUnpublishedChanges ? (observer.nextPublish ?? Date()) : nil
+                if let due, due <= Date() { publish = true; break }
                 if !pending.isEmpty {
-                    swap(&events, &pending)
+                    if pending.count <= applyChunk {
+                        swap(&events, &pending)
+                    } else {
+                        events = Array(pending.prefix(applyChunk))
+                        pending.removeFirst(applyChunk)
+                    }
                     break
                 }
                 if finishing { end = true; break }
                 if idleRequested { runIdle = true; idleRequested = false; break }
-                if observer.hasUnpublishedChanges {
-                    let due = observer.nextPublish ?? Date()
-                    if due <= Date() { publish = true; break }
-                    _ = condition.wait(until: due)
-                } else {
-                    condition.wait()
-                }
+                if let due { _ = condition.wait(until: due) } else { condition.wait() }
             }
             busy = true
             condition.broadcast()
