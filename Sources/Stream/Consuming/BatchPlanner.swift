@@ -21,7 +21,7 @@ public final class BatchPlanner {
     let decode: ([UInt8]) throws -> OrderEvent
     private(set) var products: Set<Int32>?
     private(set) var sequences: [Int32: UserOrderSequence] = [:]
-    /// What is known of the tables (`prepare`); nil: each batch looks its orders up.
+    /// What is known of the tables (`prepare`); nil: loaded by the next `prepare` or `plan`.
     private(set) var known: SinkKnownState?
 
     /// `decode` turns a payload into an event or throws a rejection whose description is the reason.
