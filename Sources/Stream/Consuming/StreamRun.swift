@@ -43,7 +43,7 @@ public struct StreamRun {
     public let database: String
     public let log: any OrderLogConsumer
     public let deadLetters: any OrderLogPublisher
-    public var batchSize = 5_000
+    public var batchSize = 20_000
     public var maxWait = 1.0
     /// Seconds without any message after which the run ends; nil: run until stopped.
     public var untilIdle: Double?
@@ -191,6 +191,7 @@ public struct StreamRun {
             planner.committed(plan)
             planner.calibrateIfNeeded()
             if let lockTaken, Elapsed.seconds(clock.now - lockTaken) >= lockHold || shouldStop() { releaseLock() }
+            lap(.plan)  // the planner's bookkeeping of the commit
             try retrying("publish dead letters", log: true, &summary) {
                 for (message, reason) in plan.deadLetters {
                     try deadLetters.publishDeadLetter(message.payload, reason: reason.description, position: message.position)

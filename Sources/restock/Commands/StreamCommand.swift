@@ -34,7 +34,7 @@ struct StreamCommand: Job {
     @OptionGroup var clickhouse: ClickHouseOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Most events per micro-batch (1 to 100000).", valueName: "n"))
-    var batch = 5_000
+    var batch = 20_000
 
     @Option(name: .customLong("max-wait"), parsing: .unconditional,
             help: ArgumentHelp("Seconds a fetch waits for a batch to fill.", valueName: "seconds"))
