@@ -65,20 +65,28 @@ struct LiveStockTableTests {
         try live.refresh()
         #expect(try table.publishIfDue(now: t0.addingTimeInterval(60)) == false)
         #expect(try table.publishIfDue(now: t0.addingTimeInterval(3600)))
+        // The second publish wrote only the changed products, at version 2, and the view equals the batch.
+        #expect(table.incrementalPublishes == 1 && table.version == 2)
+        let written = try client.queryText("SELECT version, count() FROM live.live_stock__versions GROUP BY version ORDER BY version")
+            .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let counts = written.map { Int($0.last ?? "") ?? -1 }
+        #expect(written.map(\.first) == ["1", "2"] && counts.count == 2 && counts.last! < counts.first!, "\(written)")
         let after = try Self.published(client, database: database, expected: live.stock())
         #expect(f.differences(after.rows) == [])
         #expect(after.version == [live.modelVersion] && after.level == [0.95])
-        #expect(try Self.tables(client, database: database).filter { $0.hasPrefix("live_stock") } == ["live_stock"])
+        #expect(try Self.tables(client, database: database).filter { $0.hasPrefix("live_stock") } == ["live_stock", "live_stock__versions"])
         // kill -9 and restart: the last publish is there, whole.
         try server.killHard()
         try server.restart()
         let restarted = try Self.published(client, database: database, expected: live.stock())
         #expect(restarted.rows == after.rows)
         #expect(f.differences(restarted.rows) == [])
-        // A publish after the restart replaces the content (no duplicates).
+        // A full publish after the restart gives what the incremental one gave (no duplicates).
         try table.publishNow(now: t0.addingTimeInterval(4000))
         let again = try Self.published(client, database: database, expected: live.stock())
-        #expect(again.rows == after.rows)
+        #expect(again.rows == after.rows && table.version == 1)
+        #expect(try client.queryText("SELECT count() FROM live.live_stock__versions").trimmingCharacters(in: .whitespacesAndNewlines)
+                == "\(after.rows.count)")
     }
 
     @Test func aPublishKilledBeforeItsSwapLeavesThePreviousContentAndTheNextPublishCleansUp() throws {
@@ -101,7 +109,7 @@ struct LiveStockTableTests {
         #expect(try Self.published(client, database: "live", expected: live.stock()).rows == before.rows)
         try table.publishNow()
         #expect(try Self.published(client, database: "live", expected: live.stock()).rows == before.rows)
-        #expect(try Self.tables(client, database: "live") == ["live_stock"])
+        #expect(try Self.tables(client, database: "live") == ["live_stock", "live_stock__versions"])
     }
 }
 
@@ -109,7 +117,10 @@ struct LiveStockTableTests {
 /// in-memory log, onto the history H in a throw-away ClickHouse.
 @Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
 struct LiveStreamTests {
-    @Test func streamingTheHeldOutOrdersLeavesLiveStockEqualToTheBatchRecommendation() throws {
+    /// Inline (the observer on the stream's thread) and on its own thread (`LiveForecastWorker`, as
+    /// `restock stream --model` runs it): the same end state.
+    @Test(arguments: [false, true])
+    func streamingTheHeldOutOrdersLeavesLiveStockEqualToTheBatchRecommendation(onItsOwnThread: Bool) throws {
         let f = try LiveFixture(users: 200, seed: 43, trees: 6)
         let server = try ThrowawayClickHouseServer()
         defer { server.stop() }
@@ -124,10 +135,12 @@ struct LiveStreamTests {
         run.maxWait = 0.01
         run.untilIdle = 0
         run.lockWait = 5
-        run.observer = observer
+        let worker = onItsOwnThread ? LiveForecastWorker(observer: observer, maxPending: 120, applyChunk: 30) : nil
+        run.observer = worker ?? observer
         let summary = try run.run()
         #expect(summary.ordersAppended == f.events.count)
-        #expect(observer.applied.events == f.events.count && observer.refreshes >= 1 && table.publishes >= 2)
+        #expect(worker?.isDrained ?? true)
+        #expect(observer.applied.events == f.events.count && observer.refreshes >= 1 && table.publishes >= (onItsOwnThread ? 1 : 2))
         let rows = try LiveStockTableTests.published(client, database: "shop", expected: forecast.stock()).rows
         #expect(f.differences(rows) == [])
         // The tables the stream wrote give the same forecast when loaded again.

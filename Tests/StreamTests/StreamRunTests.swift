@@ -69,7 +69,8 @@ struct StreamRunTests {
             if reached == step, batches.next(at: step) == 2 { throw StreamFaultStop(step) }
         }
         #expect(throws: StreamFaultStop.self) { try crashing.run() }
-        #expect(log.unacknowledgedCount == 7)
+        // Batch 2 and the batch fetched ahead of it (batch 3) are left unacknowledged; batch 1 was acknowledged.
+        #expect(log.unacknowledgedCount == min(14, f.removed.count - 7))
         log.redeliverUnacknowledged()
         let rest = try f.run(log, into: db).run()
         #expect(try StreamFixture.fingerprints(db) == f.referencePrints)

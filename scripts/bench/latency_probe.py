@@ -29,6 +29,12 @@ as the consumer folds a batch into its live state before it next publishes (true
 state is updated right after the INSERT, on the consumer's one thread). The watch then also waits
 for one live change after the last order is visible (at most --linger seconds).
 
+With --live-applied (report), the live answer's first field is the number of the run's orders
+the live table reflects (`restock stream --model` writes it into `live_stock__versions`,
+`orders_applied`): message k is reflected at the first sample where that number is at least k.
+This needs no assumption on the consumer's threads (`restock stream` applies and publishes on a
+thread of its own, so a publish under way when an order's INSERT lands may not hold that order).
+
 Usage:
   latency_probe.py watch  --clickhouse URL --database D [--table orders] --expect N [--interval 0.05] --out FILE
                           [--live-query SQL] [--linger 30]
@@ -73,7 +79,13 @@ def watch(args):
             if value is not None and (value, live) != last:
                 out.write(f"{seen:.6f} {value} {live}\n")
                 out.flush()
-                if last[0] is not None and args.expect is not None and last[0] >= args.expect and live != last[1]:
+                if args.live_expect is not None:
+                    try:
+                        if value >= (args.expect or 0) and int(float(live.split("|")[0])) >= args.live_expect:
+                            break   # the live table reflects every order of the run
+                    except ValueError:
+                        pass
+                elif last[0] is not None and args.expect is not None and last[0] >= args.expect and live != last[1]:
                     break   # the live table changed after the last order became visible
                 last = (value, live)
             if args.expect is not None and last[0] is not None and last[0] >= args.expect:
@@ -142,9 +154,20 @@ def report(args):
     for i, (t, c, _) in enumerate(samples):
         while k < len(times) and k < c - baseline:
             visible.append(t - times[k])
-            if next_live[i] is not None:
+            if next_live[i] is not None and not args.live_applied:
                 live.append(next_live[i] - times[k])
             k += 1
+    if args.live_applied:
+        # the live answer's first field counts the run's orders the live table reflects
+        j = 0
+        for t, _, answer in samples:
+            try:
+                applied = int(float(answer.split("|")[0]))
+            except ValueError:
+                continue
+            while j < len(times) and j < applied:
+                live.append(t - times[j])
+                j += 1
 
     def summary(values):
         values = sorted(values)
@@ -179,6 +202,8 @@ def main():
     w.add_argument("--out", required=True)
     w.add_argument("--live-query", help="a query whose answer changes when the live table is republished, "
                                         "e.g. \"SELECT max(updated_at), count() FROM db.live_stock\"")
+    w.add_argument("--live-expect", type=int, help="with --live-query answering the orders reflected first: stop once it "
+                                                  "reaches this (instead of at the first change after the last order is visible)")
     w.add_argument("--linger", type=float, default=30.0,
                    help="with --live-query: seconds to keep watching after the last order is visible")
     r = steps.add_parser("report")
@@ -189,6 +214,11 @@ def main():
     r.add_argument("--samples", required=True)
     r.add_argument("--baseline", type=int, help="the count before the run (default: the first sample)")
     r.add_argument("--label", default="")
+    r.add_argument("--live-applied", action="store_true",
+                   help="the live answer's first field is how many of the run's orders the live table reflects "
+                        "(e.g. SELECT max(orders_applied) FROM db.live_stock__versions): message k is reflected at "
+                        "the first sample where it is >= k; exact when the live state is updated on another thread "
+                        "than the INSERTs, where the next change after visibility may come from a publish without it")
     args = parser.parse_args()
     watch(args) if args.step == "watch" else report(args)
 

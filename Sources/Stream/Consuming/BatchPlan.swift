@@ -1,3 +1,5 @@
+import Features
+
 /// What one micro-batch will do, decided before anything is written (`BatchPlanner`): the orders
 /// to append, the messages that are duplicates of stored orders, and the dead letters.
 public struct BatchPlan {
@@ -17,4 +19,11 @@ public struct BatchPlan {
     public var sequences: [Int32: UserOrderSequence] = [:]
 
     public init() {}
+}
+
+extension BatchPlan {
+    /// The appended orders of `evalSet` whose lines are written (those an earlier attempt stored are not).
+    func linesToInsert(_ evalSet: EvalSet) -> [OrderEvent] {
+        appends.filter { !$0.linesStored && $0.event.evalSet == evalSet }.map(\.event)
+    }
 }

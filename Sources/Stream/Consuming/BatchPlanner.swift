@@ -12,14 +12,17 @@
 /// without its `orders` row is appended without its lines when they are the same, and is a
 /// `conflictingDuplicate` otherwise (those stray lines are then left in place: docs/events.md).
 ///
-/// Cost: O(events + lines) in memory, plus the lookups of `OrderSinkTables` (a handful of queries
-/// per batch; stored content is only read for duplicates and history only for lines without
-/// `reordered`).
+/// Which orders are stored, which left orphan lines and each user's sequence come from the known
+/// state (`SinkKnownState`, loaded by `prepare` under the ingest lock and checked there against the
+/// tables' write marks), so a batch of new orders reads nothing. Cost: O(events + lines) in memory;
+/// stored content is read only for duplicates (to compare it), history only for lines without `reordered`.
 public final class BatchPlanner {
     public let tables: OrderSinkTables
     let decode: ([UInt8]) throws -> OrderEvent
     private(set) var products: Set<Int32>?
     private(set) var sequences: [Int32: UserOrderSequence] = [:]
+    /// What is known of the tables (`prepare`); nil: loaded by the next `prepare` or `plan`.
+    private(set) var known: SinkKnownState?
 
     /// `decode` turns a payload into an event or throws a rejection whose description is the reason.
     public init(tables: OrderSinkTables, decode: @escaping ([UInt8]) throws -> OrderEvent) {
@@ -31,16 +34,37 @@ public final class BatchPlanner {
     public func reset() {
         products = nil
         sequences = [:]
+        known = nil
     }
 
-    /// Takes a committed plan's sequences into the cache.
+    /// Readies the planner under the ingest lock: loads the product ids if needed, and keeps the
+    /// known state (`SinkKnownState`) when the tables' marks still match it, else loads it again.
+    /// Returns true when it (re)loaded the state.
+    @discardableResult
+    public func prepare() throws -> Bool {
+        if products == nil { products = try tables.productIDs() }
+        if let known, try known.matches(tables) { return false }
+        let state = try SinkKnownState.load(tables)
+        known = state
+        sequences = state.sequences
+        return true
+    }
+
+    /// After the first commit since the known state was loaded (call under the lock): reads the
+    /// marks once (`SinkKnownState.calibrate`); a failure drops the state (loaded again next time).
+    public func calibrateIfNeeded() {
+        guard let known, !known.calibrated else { return }
+        do { try known.calibrate(tables) } catch { self.known = nil }
+    }
+
+    /// Takes a committed plan's sequences (and its orders, into the known state) into the cache.
     public func committed(_ plan: BatchPlan) {
         sequences.merge(plan.sequences) { _, new in new }
+        known?.record(plan)
     }
 
     /// Plans `messages` (see the type). Reads ClickHouse, writes nothing.
     public func plan(_ messages: [LogMessage]) throws -> BatchPlan {
-        if products == nil { products = try tables.productIDs() }
         var plan = BatchPlan()
         var decoded: [(message: LogMessage, event: OrderEvent)] = []
         for message in messages {
@@ -50,13 +74,16 @@ public final class BatchPlanner {
                 plan.deadLetters.append((message, DeadLetterReason(.malformed, "\(error)")))
             }
         }
+        if known == nil { try prepare() }
+        guard let known else { return plan }
+        // Every stored order, orphan and user is known: no lookup (a user not known has no order).
         let ids = Array(Set(decoded.map(\.event.orderID)))
-        let stored = try tables.storedOrderIDs(ids)
-        let storedEvents = stored.isEmpty ? [:] : try tables.storedEvents(Array(stored))
-        let fresh = ids.filter { !stored.contains($0) }
-        let strayLines = fresh.isEmpty ? [:] : try tables.storedLines(fresh)
+        let stored = Set(ids.filter { known.committed.contains($0) })
+        var strayLines: [Int32: [OrderLine]] = [:]
+        if !known.orphans.isEmpty { for id in ids where !stored.contains(id) { strayLines[id] = known.orphans[id] } }
+        var batchSequences: [Int32: UserOrderSequence] = [:]
         let unseenUsers = Array(Set(decoded.map(\.event.userID)).filter { sequences[$0] == nil })
-        var batchSequences = unseenUsers.isEmpty ? [:] : try tables.userSequences(unseenUsers)
+        let storedEvents = stored.isEmpty ? [:] : try tables.storedEvents(Array(stored))
         for user in unseenUsers where batchSequences[user] == nil { batchSequences[user] = UserOrderSequence() }
         let needHistory = Set(decoded.filter { !stored.contains($0.event.orderID) && $0.event.lines.contains { $0.reordered == nil } }
             .map(\.event.userID))
@@ -92,7 +119,7 @@ public final class BatchPlanner {
                 complete.lines = stray
                 linesStored = true
             }
-            if event.evalSet == .prior {
+            if event.evalSet == .prior && needHistory.contains(event.userID) {
                 for line in complete.lines { history.insert(UserProduct.key(user: event.userID, product: line.productID)) }
             }
             let next = (batchSequences[event.userID] ?? sequences[event.userID] ?? UserOrderSequence()).appending(event)

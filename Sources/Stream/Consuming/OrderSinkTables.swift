@@ -3,15 +3,15 @@ import Features
 import Warehouse
 
 /// The stream's reads and appends on the Instacart tables of one ClickHouse database
-/// (`InstacartSchema`): the lookups a batch is planned with, and the two kinds of INSERT that
-/// commit it. Every lookup is one query per `idsPerQuery` ids (ids travel inline in `IN (...)`, so
-/// a query stays far below 18.16's 256 KiB `max_query_size`).
+/// (`InstacartSchema`): what the known state (`SinkKnownState`) is loaded from, the lookups a batch
+/// still needs in rare cases, and the two kinds of INSERT that commit it. A lookup by ids is one
+/// query per `idsPerQuery` ids (inline in `IN (...)`, far below 18.16's 256 KiB `max_query_size`).
 ///
-/// Costs per batch of n events (at full Instacart scale): `storedOrderIDs` reads the order_id column
-/// of `orders` (its key is (user_id, order_number), so this is a scan of 4 bytes per stored order);
-/// line lookups use the order_products key (order_id, product_id); `userSequences` uses the
-/// `orders` key; `historyProducts` (only for events that leave `reordered` out) scans the
-/// order_products__prior columns order_id and product_id.
+/// Costs (at full Instacart scale): the known state's load scans the order_id columns of the three
+/// tables once and groups `orders` by user (about a second); `marks` reads `system.parts` only;
+/// `storedEvents` (duplicates only) uses the order_products key (order_id, product_id) but scans the
+/// order_id column of `orders` (its key is (user_id, order_number)); `historyProducts` (only for
+/// events that leave `reordered` out) scans order_products__prior's order_id and product_id.
 public struct OrderSinkTables: Sendable {
     public let client: ClickHouseClient
     public let database: String
@@ -51,17 +51,6 @@ public struct OrderSinkTables: Sendable {
             ids.insert(Int32(bitPattern: try row.readUInt32()))
         }
         return ids
-    }
-
-    /// The ids among `ids` that have an `orders` row (committed orders).
-    public func storedOrderIDs(_ ids: [Int32]) throws -> Set<Int32> {
-        var found: Set<Int32> = []
-        try forEachSlice(ids) { list in
-            try client.select("SELECT order_id FROM \(table(InstacartSchema.orders)) WHERE order_id IN (\(list))", columns: [.uint32]) { row in
-                found.insert(Int32(bitPattern: try row.readUInt32()))
-            }
-        }
-        return found
     }
 
     /// The stored lines of the orders `ids`, from both order_products tables, per order_id (orders
@@ -105,23 +94,68 @@ public struct OrderSinkTables: Sendable {
         return events
     }
 
-    /// Per user among `users` that has stored orders: the highest prior order_number and the
-    /// order_number of its train/test order, if any.
-    public func userSequences(_ users: [Int32]) throws -> [Int32: UserOrderSequence] {
+    /// Per user with stored orders matching `condition` (SQL on `orders`): the highest prior
+    /// order_number and the order_number of its train/test order, if any.
+    func userSequences(where condition: String) throws -> [Int32: UserOrderSequence] {
         var found: [Int32: UserOrderSequence] = [:]
-        try forEachSlice(users) { list in
-            try client.select("SELECT user_id, maxIf(order_number, eval_set = 'prior'), countIf(eval_set != 'prior'), "
-                              + "toUInt16(minIf(order_number, eval_set != 'prior')) FROM \(table(InstacartSchema.orders)) "
-                              + "WHERE user_id IN (\(list)) GROUP BY user_id",
-                              columns: [.uint32, .uint16, .uint64, .uint16]) { row in
-                let user = Int32(bitPattern: try row.readUInt32())
-                let highest = Int16(truncatingIfNeeded: try row.readUInt16())
-                let targets = try row.readUInt64()
-                let target = Int16(truncatingIfNeeded: try row.readUInt16())
-                found[user] = UserOrderSequence(highestPrior: highest, target: targets > 0 ? target : nil)
-            }
+        try client.select("SELECT user_id, maxIf(order_number, eval_set = 'prior'), countIf(eval_set != 'prior'), "
+                          + "toUInt16(minIf(order_number, eval_set != 'prior')) FROM \(table(InstacartSchema.orders)) "
+                          + "WHERE \(condition) GROUP BY user_id",
+                          columns: [.uint32, .uint16, .uint64, .uint16]) { row in
+            let user = Int32(bitPattern: try row.readUInt32())
+            let highest = Int16(truncatingIfNeeded: try row.readUInt16())
+            let targets = try row.readUInt64()
+            let target = Int16(truncatingIfNeeded: try row.readUInt16())
+            found[user] = UserOrderSequence(highestPrior: highest, target: targets > 0 ? target : nil)
         }
         return found
+    }
+
+    /// Every order_id of `orders` (the committed orders), for `SinkKnownState`. One scan of the
+    /// order_id column: 4 bytes per stored order.
+    public func allOrderIDs() throws -> Set<Int32> {
+        var found: Set<Int32> = []
+        try client.select("SELECT order_id FROM \(table(InstacartSchema.orders))", columns: [.uint32]) { row in
+            found.insert(Int32(bitPattern: try row.readUInt32()))
+        }
+        return found
+    }
+
+    /// The lines of both order_products tables whose order_id has no `orders` row (left by an
+    /// attempt that died between its two INSERTs), per order_id. One scan of the lines' order_id
+    /// columns against the set of stored order_ids.
+    public func orphanLines() throws -> [Int32: [OrderLine]] {
+        var lines: [Int32: [OrderLine]] = [:]
+        for linesTable in [InstacartSchema.priorProducts, InstacartSchema.trainProducts] {
+            try client.select("SELECT order_id, product_id, add_to_cart_order, reordered FROM \(table(linesTable)) "
+                              + "WHERE order_id NOT IN (SELECT order_id FROM \(table(InstacartSchema.orders)))",
+                              columns: [.uint32, .uint32, .uint16, .uint8]) { row in
+                let order = Int32(bitPattern: try row.readUInt32())
+                let product = Int32(bitPattern: try row.readUInt32())
+                let position = Int16(truncatingIfNeeded: try row.readUInt16())
+                let reordered = try row.readUInt8() != 0
+                lines[order, default: []].append(OrderLine(productID: product, addToCartOrder: position, reordered: reordered))
+            }
+        }
+        return lines
+    }
+
+    /// Every stored user's order sequence (`userSequences` of all users: one GROUP BY over `orders`).
+    public func allUserSequences() throws -> [Int32: UserOrderSequence] {
+        try userSequences(where: "1")
+    }
+
+    /// The write marks of the three tables the stream appends to (`SinkTableMarks`), from
+    /// `system.parts`: metadata only, no data read.
+    public func marks() throws -> SinkTableMarks {
+        var marks = SinkTableMarks()
+        let names = SinkTableMarks.tables.map { SQLLiteral.string($0) }.joined(separator: ", ")
+        try client.selectTabSeparated("SELECT table, sum(rows), max(max_block_number) FROM system.parts WHERE active AND database = "
+                                      + "\(SQLLiteral.string(database)) AND table IN (\(names)) GROUP BY table") { fields in
+            guard fields.count == 3, let name = fields[0], let rows = Int(fields[1] ?? ""), let block = Int(fields[2] ?? "") else { return }
+            marks.set(name, SinkTableMarks.Mark(rows: rows, block: block))
+        }
+        return marks
     }
 
     /// The (user, product) pairs of the stored prior orders of `users` (for `reordered` of lines

@@ -8,33 +8,42 @@ import Warehouse
 /// `restock stream`: a durable consumer that appends live orders to the Instacart tables of a
 /// ClickHouse database exactly once per order_id, whatever fails (docs/events.md, "The sink").
 ///
-/// Loop: fetch up to `batchSize` messages (waiting at most `maxWait` s), then per batch:
-/// (1) take the ingest lock `restock_ingest__lock` (`PublishLock`; an ingest never swaps the tables
-/// under a batch, and a batch waits up to `lockWait` s for an ingest) and check that the six tables
-/// exist and come from one ingest (a new load id resets what was cached); (2) plan (`BatchPlanner`:
-/// decode, validate, de-duplicate against `orders`, derive `reordered`); (3) append the new orders'
-/// lines, one INSERT per order_products table; (4) append their `orders` rows in one INSERT: the
-/// orders row is the commit marker, and each INSERT is one block (atomic on 18.16; an aborted
-/// upload is reset, never committed cut); (5) release the lock; publish the dead letters and flush;
-/// tell the `observer`; (6) acknowledge every message of the batch (a failed acknowledgement is
-/// only counted: the messages come again and are duplicates then). A crash anywhere leaves
-/// messages unacknowledged: they come again, step (2) finds their orders committed (duplicates) or
-/// their lines without orders rows (only the orders rows are written), so each order is appended once.
+/// Loop: take the batch fetched (up to `batchSize` messages, waiting at most `maxWait` s) and ask
+/// the log's thread (`OrderLogPump`) for the next one, then per batch: (1) unless this run holds it,
+/// take the ingest lock `restock_ingest__lock` (`PublishLock`; an ingest never swaps the tables
+/// under a batch, and a batch waits up to `lockWait` s for an ingest), check that the six tables
+/// exist and come from one ingest (a new load id resets what was cached) and that the known state
+/// (`SinkKnownState`: committed order_ids, orphan lines, user sequences) still matches the tables'
+/// write marks, else load it again; (2) plan (`BatchPlanner`: decode, validate, de-duplicate against
+/// the known state, derive `reordered`); (3) append the new orders' lines, one INSERT per
+/// order_products table; (4) append their `orders` rows in one INSERT: the orders row is the
+/// commit marker, and each INSERT is one block (atomic on 18.16; an aborted upload is reset, never
+/// committed cut); (5) publish the dead letters and flush; hand the orders to the `observer`;
+/// (6) hand the acknowledgement of every message of the batch to the log's thread, which sends it
+/// after the fetch already asked for and before any later one (a failed acknowledgement is only
+/// counted: the messages come again and are duplicates then). The lock is kept across batches for
+/// `lockHold` s, then released for at least `lockPause` s; also released when a fetch comes back
+/// empty, on any failure and at the end. A crash anywhere leaves messages unacknowledged: they come
+/// again, step (2) finds their orders committed (duplicates) or their lines without orders rows
+/// (only the orders rows are written), so each order is appended once.
 ///
-/// It ends when `shouldStop()` turns true (checked between batches, so a batch in hand is finished
-/// and acknowledged first) or after `untilIdle` seconds without a message; a ClickHouse or log
-/// failure is retried per `retry` (the batch is planned again from scratch), then thrown. After a
-/// failed fetch or acknowledgement a `RewindableOrderLog` is rewound, so that messages lost in a
-/// broken connection come again first and in order.
+/// It ends when `shouldStop()` turns true (checked between batches: the batch in hand and the one
+/// fetched ahead are finished and acknowledged first) or after `untilIdle` seconds without a
+/// message; a ClickHouse or log failure is retried per `retry` (the lock released, the known state
+/// dropped, the batch planned again from scratch), then thrown. After a failed fetch or
+/// acknowledgement a `RewindableOrderLog` is rewound, so that messages lost in a broken connection
+/// come again first and in order.
 ///
-/// Cost per batch: three INSERTs, the lock (three tiny statements), two system-table queries and the
-/// planner's lookups; memory O(batch).
+/// Cost per batch of new orders: the three INSERTs, nothing else on ClickHouse while the lock is
+/// held (five small statements and a `system.parts` query each time it is taken again); the fetch
+/// and the acknowledgements overlap the INSERTs on the log's thread. Memory: O(batch) for two
+/// batches, plus the known state (about 10 bytes per stored order).
 public struct StreamRun {
     public let client: ClickHouseClient
     public let database: String
     public let log: any OrderLogConsumer
     public let deadLetters: any OrderLogPublisher
-    public var batchSize = 5_000
+    public var batchSize = 20_000
     public var maxWait = 1.0
     /// Seconds without any message after which the run ends; nil: run until stopped.
     public var untilIdle: Double?
@@ -47,6 +56,16 @@ public struct StreamRun {
     /// Called at each `StreamFaultStep` (fault tests); nil in normal use.
     public var fault: StreamFaultHook?
     public var lockWait = 120.0
+    /// Seconds the sink keeps the ingest lock across batches once it took it: it is released when
+    /// this has passed (then not taken again for `lockPause` s, so a waiting ingest gets it), when a
+    /// fetch comes back empty, on any failure and at the end.
+    public var lockHold = 20.0
+    /// Seconds between a release at the end of `lockHold` and the next acquire (longer than the
+    /// 0.2 s between an ingest's attempts to take the lock).
+    public var lockPause = 0.3
+    /// Fetch the next batch while the current one is planned and inserted (`OrderLogPump`; the
+    /// acknowledgements are handed to the same thread either way).
+    public var prefetch = true
     public var retry = StreamRetryPolicy()
     /// The payload decoder (`OrderEventJSON.decode` by default).
     public var decode: ([UInt8]) throws -> OrderEvent = { try OrderEventJSON.decode($0) }
@@ -60,6 +79,11 @@ public struct StreamRun {
         self.deadLetters = deadLetters
     }
 
+    /// The steps of a batch whose wall seconds `StreamSummary.phaseSeconds` sums.
+    public enum Phase: String, CaseIterable, Sendable {
+        case fetch, lock, plan, insert, deadLetters = "dead_letters", observer, ack
+    }
+
     /// Runs until stopped or idle (see the type). Throws when the tables are missing or mixed, or
     /// when a failure outlasts `retry`.
     public func run() throws -> StreamSummary {
@@ -71,26 +95,57 @@ public struct StreamRun {
         let owner = self.owner ?? RunOwner.current()
         let lock = PublishLock(database: database, name: InstacartIngest.lockName, owner: owner)
         var loadID = try ReorderMatrix.checkTablesExist(client, database: database)
+        var lockTaken: ContinuousClock.Instant?
+        var lockReleased: ContinuousClock.Instant?
+        func releaseLock() {
+            guard lockTaken != nil else { return }
+            lock.release(client)
+            lockTaken = nil
+            lockReleased = clock.now
+        }
+        defer { releaseLock() }
         var lastMessage = clock.now
+        var phases: [Phase: Double] = [:]
+        var lapStart = clock.now
+        func lap(_ phase: Phase) {
+            let now = clock.now
+            phases[phase, default: 0] += Elapsed.seconds(now - lapStart)
+            lapStart = now
+        }
         var lastProgress = clock.now
-        var needsRewind = false
-        while !shouldStop() {
+        let pump = OrderLogPump(log: log, progress: progress)
+        defer { pump.close() }
+        func countAcknowledgementFailures() {
+            for error in pump.takeAcknowledgementFailures() {
+                summary.ackFailures += 1
+                progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
+            }
+        }
+        while true {
+            let stopping = shouldStop()
+            if stopping && !pump.hasFetchAsked { break }
+            lapStart = clock.now
             let retriesBefore = summary.retries
-            let messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
-                if needsRewind, let rewindable = log as? any RewindableOrderLog {
-                    try rewindable.rewindUnacknowledged()
-                    progress?("rewound the consumer: its unacknowledged messages come first again")
-                }
-                needsRewind = false
-                do {
-                    return try log.fetch(max: batchSize, maxWait: maxWait)
-                } catch {
-                    needsRewind = true
-                    throw error
+            let messages: [LogMessage]
+            if stopping {
+                // A batch fetched ahead before the stop is finished too: a stop leaves nothing unacknowledged.
+                guard let ahead = try? pump.takeFetched(), !ahead.isEmpty else { break }
+                messages = ahead
+            } else {
+                messages = try retrying("fetch from the order log", log: true, &summary) { () throws -> [LogMessage] in
+                    if !pump.hasFetchAsked { pump.askFetch(max: batchSize, maxWait: maxWait) }
+                    do {
+                        return try pump.takeFetched()
+                    } catch {
+                        releaseLock()
+                        throw error
+                    }
                 }
             }
+            countAcknowledgementFailures()
             if summary.retries != retriesBefore { lastMessage = clock.now }  // an outage is not idleness
             if messages.isEmpty {
+                releaseLock()
                 try observer?.idle()
                 if let untilIdle, Elapsed.seconds(clock.now - lastMessage) >= untilIdle {
                     summary.ending = "idle for \(Elapsed.format(untilIdle)) s"
@@ -99,41 +154,55 @@ public struct StreamRun {
                 continue
             }
             lastMessage = clock.now
+            // The next batch is fetched while this one is planned and inserted (`OrderLogPump`).
+            if prefetch && !shouldStop() { pump.askFetch(max: batchSize, maxWait: maxWait) }
+            lap(.fetch)
             summary.batches += 1
             summary.events += messages.count
             let plan = try retrying("append a batch to ClickHouse", log: false, &summary) { () throws -> BatchPlan in
                 do {
-                    try lock.acquire(client, wait: lockWait, progress: progress)
-                    defer { lock.release(client) }
-                    let current = try ReorderMatrix.checkTablesExist(client, database: database)
-                    if current != loadID {
-                        progress?("the tables of \(database) were replaced by an ingest (load \(current ?? "none")); reloading products and users")
-                        planner.reset()
-                        loadID = current
+                    if lockTaken == nil {
+                        if let lockReleased {
+                            let pause = lockPause - Elapsed.seconds(clock.now - lockReleased)
+                            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+                        }
+                        try lock.acquire(client, wait: lockWait, progress: progress)
+                        lockTaken = clock.now
+                        let current = try ReorderMatrix.checkTablesExist(client, database: database)
+                        if current != loadID {
+                            progress?("the tables of \(database) were replaced by an ingest (load \(current ?? "none")); reloading products and users")
+                            planner.reset()
+                            loadID = current
+                        }
+                        if try planner.prepare() { progress?("loaded the stored order_ids, orphan lines and user sequences of \(database)") }
+                        lap(.lock)
                     }
                     let plan = try planner.plan(messages)
+                    lap(.plan)
                     try commit(plan, tables: quiet)
+                    lap(.insert)
                     return plan
                 } catch {
+                    releaseLock()
                     planner.reset()
                     throw error
                 }
             }
             planner.committed(plan)
+            planner.calibrateIfNeeded()
+            if let lockTaken, Elapsed.seconds(clock.now - lockTaken) >= lockHold || shouldStop() { releaseLock() }
+            lap(.plan)  // the planner's bookkeeping of the commit
             try retrying("publish dead letters", log: true, &summary) {
                 for (message, reason) in plan.deadLetters {
                     try deadLetters.publishDeadLetter(message.payload, reason: reason.description, position: message.position)
                 }
                 if !plan.deadLetters.isEmpty { try deadLetters.flush() }
             }
+            lap(.deadLetters)
             try observer?.committed(plan.appends.map(\.event))
-            do {
-                try log.acknowledge(messages)
-            } catch {
-                summary.ackFailures += 1
-                needsRewind = true
-                progress?("could not acknowledge a committed batch (\(error)); its messages will come again and be skipped as duplicates")
-            }
+            lap(.observer)
+            pump.acknowledge(messages)
+            lap(.ack)
             summary.ordersAppended += plan.appends.count
             summary.lines += plan.appends.reduce(0) { $0 + ($1.linesStored ? 0 : $1.event.lines.count) }
             summary.duplicatesSkipped += plan.duplicates
@@ -141,21 +210,25 @@ public struct StreamRun {
             if Elapsed.seconds(clock.now - lastProgress) >= progressInterval {
                 lastProgress = clock.now
                 summary.seconds = Elapsed.seconds(clock.now - start)
+                summary.phaseSeconds = Dictionary(uniqueKeysWithValues: phases.map { ($0.key.rawValue, $0.value) })
                 progress?(Self.progressLine(summary))
             }
         }
+        releaseLock()
+        pump.close()
+        countAcknowledgementFailures()
         if summary.ending.isEmpty { summary.ending = "stop requested" }
         try observer?.finish()
         summary.seconds = Elapsed.seconds(clock.now - start)
+        summary.phaseSeconds = Dictionary(uniqueKeysWithValues: phases.map { ($0.key.rawValue, $0.value) })
         return summary
     }
 
     /// Steps (3) and (4) of the type, with the fault points.
     func commit(_ plan: BatchPlan, tables: OrderSinkTables) throws {
         try fault?(.beforeInsert)
-        let toInsert = plan.appends.filter { !$0.linesStored }.map(\.event)
-        try tables.insertLines(toInsert.filter { $0.evalSet == .prior }, into: InstacartSchema.priorProducts)
-        try tables.insertLines(toInsert.filter { $0.evalSet == .train }, into: InstacartSchema.trainProducts)
+        try tables.insertLines(plan.linesToInsert(.prior), into: InstacartSchema.priorProducts)
+        try tables.insertLines(plan.linesToInsert(.train), into: InstacartSchema.trainProducts)
         try fault?(.midInsert)
         try tables.insertOrders(plan.appends.map(\.event))
         try fault?(.afterInsert)
@@ -194,6 +267,7 @@ public struct StreamRun {
 
     static func progressLine(_ s: StreamSummary) -> String {
         "stream: \(s.events) events in \(s.batches) batches, \(s.ordersAppended) orders and \(s.lines) lines appended, "
-            + "\(s.duplicatesSkipped) duplicates, \(s.deadLetterTotal) dead letters, \(Int(s.eventsPerSecond.rounded())) events/s"
+            + "\(s.duplicatesSkipped) duplicates, \(s.deadLetterTotal) dead letters, \(Int(s.eventsPerSecond.rounded())) events/s; s per step: "
+            + Phase.allCases.map { "\($0.rawValue) \(Elapsed.format(s.phaseSeconds[$0.rawValue] ?? 0))" }.joined(separator: ", ")
     }
 }

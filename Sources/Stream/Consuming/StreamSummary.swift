@@ -18,6 +18,9 @@ public struct StreamSummary: Sendable, Equatable {
     public var ackFailures = 0
     /// Seconds from the start of the run to its end.
     public var seconds = 0.0
+    /// Wall seconds per step of the batches (`StreamRun.Phase` raw values: fetch, lock, plan,
+    /// insert, dead_letters, observer, ack), summed over the run: where the time of a batch goes.
+    public var phaseSeconds: [String: Double] = [:]
     /// Why the run ended: "stop requested", "idle for N s".
     public var ending = ""
 

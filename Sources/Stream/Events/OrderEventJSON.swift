@@ -55,12 +55,17 @@ public enum OrderEventJSON {
 
         init(_ b: [UInt8]) { self.b = b }
 
+        /// One bit per known key (to refuse a repeated key without a set of strings).
+        static let keyBits: [String: UInt16] = Dictionary(uniqueKeysWithValues: [
+            "order_id", "user_id", "eval_set", "order_number", "order_dow", "order_hour_of_day", "days_since_prior_order", "products",
+        ].enumerated().map { ($0.element, UInt16(1) << UInt16($0.offset)) })
+
         mutating func event() throws(OrderEventRejection) -> OrderEvent {
             var orderID: Int64?, userID: Int64?, orderNumber: Int64?, dow: Int64?, hour: Int64?
             var days: Double?? = .none
             var evalSet: EvalSet?
             var lines: [OrderLine]?
-            var seen: Set<String> = []
+            var seen: UInt16 = 0
             skipSpace()
             try expect(UInt8(ascii: "{"), "the event must be a JSON object")
             skipSpace()
@@ -70,7 +75,10 @@ public enum OrderEventJSON {
                 while true {
                     skipSpace()
                     let key = try string()
-                    guard seen.insert(key).inserted else { throw OrderEventRejection("key \"\(key)\" appears twice") }
+                    if let bit = Self.keyBits[key] {
+                        guard seen & bit == 0 else { throw OrderEventRejection("key \"\(key)\" appears twice") }
+                        seen |= bit
+                    }
                     skipSpace()
                     try expect(UInt8(ascii: ":"), "a ':' after key \"\(key)\"")
                     skipSpace()
@@ -178,7 +186,7 @@ public enum OrderEventJSON {
         }
 
         /// A JSON integer (an optional '-', digits, no fraction or exponent) inside `range`.
-        mutating func integer(_ key: String, _ range: ClosedRange<Int64>) throws(OrderEventRejection) -> Int64 {
+        mutating func integer(_ key: @autoclosure () -> String, _ range: ClosedRange<Int64>) throws(OrderEventRejection) -> Int64 {
             let start = i
             var negative = false
             if peek() == UInt8(ascii: "-") { negative = true; i += 1 }
@@ -190,15 +198,15 @@ public enum OrderEventJSON {
                 i += 1
             }
             if let c = peek(), c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
-                throw OrderEventRejection("\(key) is not an integer")
+                throw OrderEventRejection("\(key()) is not an integer")
             }
             guard digits > 0 else {
                 i = start
-                throw OrderEventRejection("\(key) must be an integer, found \(describeHere())")
+                throw OrderEventRejection("\(key()) must be an integer, found \(describeHere())")
             }
             if negative { value = -value }
             guard range.contains(value) else {
-                throw OrderEventRejection("\(key) \(value >= Int64.max / 10 ? "too large" : String(value)) is outside \(range.lowerBound)...\(range.upperBound)")
+                throw OrderEventRejection("\(key()) \(value >= Int64.max / 10 ? "too large" : String(value)) is outside \(range.lowerBound)...\(range.upperBound)")
             }
             return value
         }
@@ -225,6 +233,14 @@ public enum OrderEventJSON {
         mutating func string() throws(OrderEventRejection) -> String {
             guard peek() == UInt8(ascii: "\"") else { throw OrderEventRejection("expected a string, found \(describeHere())") }
             i += 1
+            // The common case, no escape: the bytes between the quotes as they are.
+            let start = i
+            while let c = peek(), c != UInt8(ascii: "\""), c != UInt8(ascii: "\\"), c >= 0x20, i - start <= 64 { i += 1 }
+            if peek() == UInt8(ascii: "\""), i - start <= 64 {
+                i += 1
+                return String(decoding: b[start..<(i - 1)], as: UTF8.self)
+            }
+            i = start
             var bytes: [UInt8] = []
             while let c = peek() {
                 i += 1
@@ -245,8 +261,9 @@ public enum OrderEventJSON {
             throw OrderEventRejection("the event ends inside a string")
         }
 
-        mutating func expect(_ c: UInt8, _ what: String) throws(OrderEventRejection) {
-            guard peek() == c else { throw OrderEventRejection("expected \(what), found \(describeHere())") }
+        /// `what` is only built for the error (an autoclosure: this runs several times per product).
+        mutating func expect(_ c: UInt8, _ what: @autoclosure () -> String) throws(OrderEventRejection) {
+            guard peek() == c else { throw OrderEventRejection("expected \(what()), found \(describeHere())") }
             i += 1
         }
 

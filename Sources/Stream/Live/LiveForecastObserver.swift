@@ -1,8 +1,8 @@
 import Foundation
 
 /// The live forecast behind `restock stream --model`: the stream's observer (the three calls of
-/// the sink's `StreamObserver`, on the stream's thread) that keeps a `LiveForecast` and its
-/// `live_stock` table up to date.
+/// the sink's `StreamObserver`, on the stream's thread, or on its own through `LiveForecastWorker`,
+/// as the command runs it) that keeps a `LiveForecast` and its `live_stock` table up to date.
 ///
 /// `committed(events)`: applies the batch's orders (their users re-scored at once), then refreshes
 /// the stale users if `refreshEvery` seconds have passed since the last refresh, then publishes if
@@ -38,8 +38,26 @@ public final class LiveForecastObserver {
         applied.duplicateNumbers += step.duplicateNumbers
         applied.usersRescored += step.usersRescored
         applied.rowsScored += step.rowsScored
+        table?.ordersApplied = applied.events
         if now().timeIntervalSince(lastRefresh) >= refreshEvery { try refresh() }
         try table?.publishIfDue(now: now())
+    }
+
+    /// Publishes if due (`LiveStockTable.publishIfDue`), without applying or refreshing.
+    public func publishIfDue() throws {
+        try table?.publishIfDue(now: now())
+    }
+
+    /// When the next publish may happen if the forecast changed (nil: now, or no table).
+    public var nextPublish: Date? {
+        guard let table, let last = table.lastPublished else { return nil }
+        return last.addingTimeInterval(table.publishEvery)
+    }
+
+    /// True when the forecast changed since the last publish.
+    public var hasUnpublishedChanges: Bool {
+        guard let table else { return false }
+        return table.lastPublishedRevision != forecast.revision
     }
 
     public func idle() throws {

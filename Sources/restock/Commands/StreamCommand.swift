@@ -34,7 +34,7 @@ struct StreamCommand: Job {
     @OptionGroup var clickhouse: ClickHouseOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Most events per micro-batch (1 to 100000).", valueName: "n"))
-    var batch = 5_000
+    var batch = 20_000
 
     @Option(name: .customLong("max-wait"), parsing: .unconditional,
             help: ArgumentHelp("Seconds a fetch waits for a batch to fill.", valueName: "seconds"))
@@ -73,7 +73,8 @@ struct StreamCommand: Job {
         run.progress = context.messages
         run.fault = try Self.faultHook()
         let observer = try live.observer(client: clickhouse.client(), database: clickhouse.databaseName, context: context)
-        run.observer = observer
+        // The forecast runs on its own thread: the sink's batches never wait for the forest.
+        run.observer = observer.map { LiveForecastWorker(observer: $0) }
         Interruption.finishOnSignal()
         run.shouldStop = { Interruption.stopRequested }
         context.message("stream \(log.description) into \(clickhouse.description)")
@@ -95,7 +96,7 @@ struct StreamCommand: Job {
             report.rows["live_rows_rescored"] = observer.applied.rowsScored + observer.refreshed.rowsScored
             report.rows["live_refreshes"] = observer.refreshes
         }
-        report.seconds = ["stream": s.seconds]
+        report.seconds = ["stream": s.seconds].merging(s.phaseSeconds.map { ("step_" + $0.key, $0.value) }) { a, _ in a }
         report.result = .object([
             "dead_letters": .object(s.deadLetters.mapValues { .int($0) }),
             "events_per_second": .number((s.eventsPerSecond * 10).rounded() / 10),
