@@ -49,6 +49,8 @@ public struct ClickHouseRecommendationRun: Sendable {
     /// Also write each user's expected-F1 basket to this CSV (as `RecommendationRun`).
     public var basketsPath: String?
     public var serviceLevel: Double
+    /// φ: the stock's variance is φ·Σ p(1 − p) (`StockPolicy`); 1 is the independent-orders rule.
+    public var dispersion: Double = 1
     public var horizon: RecommendationRun.Horizon
     public var threads: Int
     public var chunkRows: Int
@@ -156,7 +158,7 @@ public struct ClickHouseRecommendationRun: Sendable {
             _ = lap()
             let catalog = try ProductCatalog.load(clickhouse: client, database: database)
             let read = lap()
-            let recommender = StockRecommender(policy: StockPolicy(serviceLevel: serviceLevel), modelVersion: version)
+            let recommender = StockRecommender(policy: StockPolicy(serviceLevel: serviceLevel, dispersion: dispersion), modelVersion: version)
             let recommendations = recommender.recommend(demand, catalog: catalog)
             switch output {
             case .file(let path):

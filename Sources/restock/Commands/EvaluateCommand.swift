@@ -63,7 +63,7 @@ struct EvaluateCommand: Job {
         let result = try CrossValidatedComparison(configuration).run(matrix, progress: context.messages)
         let seconds = Elapsed.seconds(since: started)
         let summary = EvaluationSummary(result: result, seconds: seconds)
-        if !context.json { try StandardOutput.print(summary.table()) }
+        if !context.json { try StandardOutput.print(summary.table() + "\n" + BacktestSummary(result: result).table()) }
         var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
             + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
         if let report = self.report {

@@ -43,6 +43,11 @@ struct RecommendCommand: Job {
     @Option(parsing: .unconditional, help: "Service level: the probability that the stock covers the demand (0.5 to 0.9999).")
     var serviceLevel = 0.95
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Overdispersion phi: sigma^2 = phi * sum p(1-p). 1 is the independent-orders rule of TASK.md; `restock evaluate` prints the phi its stock backtest measures.",
+        valueName: "phi"))
+    var dispersion = 1.0
+
     @Option(help: "Output CSV, one line per product; - writes to standard output.")
     var out: String?
 
@@ -98,6 +103,7 @@ struct RecommendCommand: Job {
             if let problem = ReservedNames.problem(table: toTable) { throw ValidationError("--to-table \(toTable) is refused: \(problem)") }
         }
         try OptionCheck.within(0.5...0.9999, serviceLevel, "--service-level")
+        try OptionCheck.within(0.01...100, dispersion, "--dispersion")
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
         try OptionCheck.threads(threadsOption)
         try OptionCheck.atLeast(0, top, "--top")
@@ -108,9 +114,10 @@ struct RecommendCommand: Job {
         let (modelPath, holder) = try MatrixInput.readablePath(model, option: "--model", context: context)
         let result: RecommendationRun.Result = try withExtendedLifetime(holder) {
             if let data {
-                let configuration = RecommendationRun.Configuration(
+                var configuration = RecommendationRun.Configuration(
                     modelPath: modelPath, dataDirectory: data, outPath: out!, basketsPath: baskets, serviceLevel: serviceLevel,
                     horizon: horizon, threads: threads)
+                configuration.dispersion = dispersion
                 return try RecommendationRun(configuration).run(progress: context.messages)
             }
             context.message("recommending stock from \(clickhouse.description)")
@@ -119,6 +126,7 @@ struct RecommendCommand: Job {
                 output: toTable.map { .table($0) } ?? .file(out!), serviceLevel: serviceLevel, horizon: horizon, threads: threads)
             run.basketsPath = baskets
             run.cluster = try cluster.discover(clickhouse)
+            run.dispersion = dispersion
             run.lockWait = publish.lockWait
             run.fault = try PublishOptions.faultHook()
             return try run.run(progress: context.messages)
