@@ -141,3 +141,11 @@ private final class Lines: @unchecked Sendable {
     #expect(try s.log.read().map(\.key) == ["trees=2"])
     try s.log.check(key)
 }
+
+@Test func leafSmoothingIsASweepKey() throws {
+    let grid = try SweepGrid(parsing: "leaf-smoothing=0,10,40")
+    let p = grid.configurations().map { SweepGrid.parameters($0, base: ForestParameters(leafSmoothing: 10)).leafSmoothing }
+    #expect(p == [0, 10, 40])
+    let key = SweepRunKey(dataFingerprint: "x", targetName: "y", grid: grid, comparison: .init(groupKey: "u", itemKey: "p", naiveFeature: "n"))
+    #expect(key.values["leaf-smoothing"] == "varied by the grid")
+}

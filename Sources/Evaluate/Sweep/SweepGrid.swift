@@ -12,7 +12,7 @@ public struct SweepGrid: Sendable, Equatable {
     }
 
     public static let knownNames = ["trees", "max-features", "min-samples-leaf", "max-depth", "max-bins",
-                                    "sample-fraction", "min-impurity-decrease"]
+                                    "sample-fraction", "min-impurity-decrease", "leaf-smoothing"]
 
     public let axes: [Axis]
 
@@ -75,6 +75,7 @@ public struct SweepGrid: Sendable, Equatable {
             case "max-bins": p.maxBins = Int(v)
             case "sample-fraction": p.sampleFraction = v
             case "min-impurity-decrease": p.minImpurityDecrease = v
+            case "leaf-smoothing": p.leafSmoothing = v
             default: break
             }
         }
