@@ -128,6 +128,9 @@ public final class RunningRestock: @unchecked Sendable {
         return false
     }
 
+    /// Whether the process has not ended yet.
+    public var isRunning: Bool { process.isRunning }
+
     /// The running process's id (to send it a signal without waiting).
     public var processIdentifier: Int32 { process.processIdentifier }
 

@@ -44,7 +44,7 @@ struct RecommendCommand: Job {
     var serviceLevel = 0.95
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Overdispersion phi: sigma^2 = phi * sum p(1-p). 1 is the independent-orders rule of TASK.md; `restock evaluate` prints the phi its stock backtest measures.",
+        "Overdispersion phi: sigma^2 = phi * sum p(1-p). 1 treats the users' orders as independent coin flips; `restock evaluate` prints the phi its stock backtest measures.",
         valueName: "phi"))
     var dispersion = 1.0
 

@@ -114,7 +114,8 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
         try commit(messages.map(\.position))
     }
 
-    /// Commits offset + 1 of the highest of `positions` in each partition, synchronously.
+    /// Commits offset + 1 of the highest of `positions` in each partition, synchronously (through a
+    /// group rebalance: see below).
     func commit(_ positions: [LogPosition]) throws(KafkaError) {
         if positions.isEmpty { return }
         var highest: [Int32: UInt64] = [:]
@@ -124,7 +125,14 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
         for (partition, offset) in highest.sorted(by: { $0.key < $1.key }) {
             rd_kafka_topic_partition_list_add(offsets, log.topic, partition)?.pointee.offset = Int64(offset) + 1
         }
-        let code = rd_kafka_commit(handle, offsets, 0)
+        // A group rebalancing (a member joined, left or missed its heartbeats) refuses commits until
+        // the members rejoin; polling serves the rebalance (messages that arrive meanwhile are kept
+        // for the next `fetch`), then the same offsets are committed again, for at most ~10 s.
+        var code = rd_kafka_commit(handle, offsets, 0)
+        for _ in 0..<40 where code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS {
+            early += try pollLibrary(max: 1_000, maxWait: 0.25)
+            code = rd_kafka_commit(handle, offsets, 0)
+        }
         if code != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(operation: "commit", log: log, code: code) }
     }
 
