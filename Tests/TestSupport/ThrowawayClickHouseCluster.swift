@@ -48,9 +48,15 @@ public final class ThrowawayClickHouseCluster: @unchecked Sendable {
     }
 
     /// Starts every node that is down again, on the same ports and data (a running node is left alone).
+    /// A killed node's port can stay busy for a moment (its accepted connections closing):
+    /// "port in use" (exit 3) is tried again for up to ~15 s.
     public func restart() throws {
-        let (status, messages) = try ServiceScript.run(ThrowawayClickHouseServer.script,
+        var (status, messages) = (Int32(3), "")
+        for attempt in 0..<30 where status == 3 {
+            if attempt > 0 { usleep(500_000) }
+            (status, messages) = try ServiceScript.run(ThrowawayClickHouseServer.script,
                                                        ["start", "--shards", String(shardCount), "--port", String(basePort), "--dir", directory])
+        }
         if status != 0 { throw ThrowawayClickHouseServer.ServerError(message: "scripts/clickhouse start --shards (restart) exited with \(status): \(messages)") }
     }
 
