@@ -68,8 +68,9 @@ struct SinkKnownStateTests {
         // INSERT after a mutation lands beyond the predicted block, which `calibrateIfNeeded` reads.
         let victim = f.removed[o]  // its user's latest committed order, with lines
         try db.client.execute("ALTER TABLE \(db.name).orders DELETE WHERE order_id = \(victim.orderID)")
-        for _ in 0..<200 where try db.client.queryText("SELECT count() FROM system.mutations WHERE database = '\(db.name)' AND is_done = 0")
-            .trimmingCharacters(in: .whitespacesAndNewlines) != "0" { usleep(50_000) }
+        var polls = 0
+        while polls < 200, try db.client.queryText("SELECT count() FROM system.mutations WHERE database = '\(db.name)' AND is_done = 0")
+            .trimmingCharacters(in: .whitespacesAndNewlines) != "0" { polls += 1; usleep(50_000) }
         #expect(try planner.prepare())
         let redone = try planner.plan(Self.messages(f.removed[o...o]))
         #expect(redone.appends.count == 1 && redone.appends.first?.linesStored == true)

@@ -101,7 +101,8 @@ struct ClickHouseScoringTests {
         // Wait until the server has written blocks of what it received before the upload is cut.
         cut.rowsWritten = { rows in
             guard rows >= 140_000 else { return }
-            for _ in 0..<400 where staged() <= 0 { usleep(25_000) }
+            var polls = 0
+            while polls < 400, staged() <= 0 { polls += 1; usleep(25_000) }
             throw InjectedFault(rows: rows)
         }
         #expect(throws: InjectedFault.self) { _ = try cut.run() }

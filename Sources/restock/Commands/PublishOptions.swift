@@ -31,7 +31,8 @@ struct PublishOptions: ParsableArguments {
             guard reached == step else { return }
             Log.stderr("restock: fault point \(step.rawValue) reached")
             if action == "kill" { kill(getpid(), SIGKILL) }
-            for _ in 0..<12_000 where !FileManager.default.fileExists(atPath: resumeFile) { usleep(50_000) }
+            var polls = 0
+            while polls < 12_000, !FileManager.default.fileExists(atPath: resumeFile) { polls += 1; usleep(50_000) }
         }
     }
 }
