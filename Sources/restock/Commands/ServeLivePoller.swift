@@ -14,6 +14,8 @@ import Web
 final class ServeLivePoller: @unchecked Sendable {
     private let client: ClickHouseClient
     private let database: String
+    /// The table whose rows are counted: `orders`, or `orders_all` on a cluster (every shard's).
+    private let ordersTable: String
     private let holder: ServeStateHolder
     private let interval: Double
     private let warn: @Sendable (String) -> Void
@@ -30,10 +32,11 @@ final class ServeLivePoller: @unchecked Sendable {
     private var liveVersion: String?
     private var lastError = ""
 
-    init(client: ClickHouseClient, database: String, holder: ServeStateHolder, interval: Double,
+    init(client: ClickHouseClient, database: String, ordersTable: String = "orders", holder: ServeStateHolder, interval: Double,
          warn: @escaping @Sendable (String) -> Void) {
         self.client = client
         self.database = database
+        self.ordersTable = ordersTable
         self.holder = holder
         self.interval = interval
         self.warn = warn
@@ -91,7 +94,7 @@ final class ServeLivePoller: @unchecked Sendable {
 
     /// The status at `now`, and whether `rows` changed since the previous poll.
     private func poll(now: Date) throws -> (LiveStatus, Bool) {
-        let orders = Int(try scalar("SELECT count() FROM \(SQLLiteral.qualifiedName(database, "orders"))")) ?? 0
+        let orders = Int(try scalar("SELECT count() FROM \(SQLLiteral.qualifiedName(database, ordersTable))")) ?? 0
         if startOrders == nil { startOrders = orders }
         samples.append((now, orders))
         samples.removeAll { now.timeIntervalSince($0.time) > 60 }

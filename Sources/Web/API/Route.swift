@@ -1,0 +1,58 @@
+/// The routes of `restock serve` (docs/api.md), each with its pattern (the metrics' label) and a
+/// dense index (the metrics' counters are arrays indexed by it, so recording a request formats no
+/// string). `Route.match` reads a path once, without allocating, and returns the route with its id
+/// segment (the `{id}` of the pattern) when it has one. Cost O(path length).
+public enum Route: Int, CaseIterable, Sendable {
+    case dashboard, health, readiness, metrics, model, modelReload, recommendations, score, kpis, departments, liveFragment
+    case product, userBasket, userPage, productPage
+    /// No route: the metrics' label of a 404 for an unknown path.
+    case unmatched
+
+    /// The label in `/metrics` (a pattern for the routes with an id).
+    public var pattern: String {
+        switch self {
+        case .dashboard: "/"
+        case .health: "/healthz"
+        case .readiness: "/readyz"
+        case .metrics: "/metrics"
+        case .model: "/api/model"
+        case .modelReload: "/api/model/reload"
+        case .recommendations: "/api/recommendations"
+        case .score: "/api/score"
+        case .kpis: "/api/kpis"
+        case .departments: "/api/departments"
+        case .liveFragment: "/fragments/live"
+        case .product: "/api/products/{id}"
+        case .userBasket: "/api/users/{id}/basket"
+        case .userPage: "/users/{id}"
+        case .productPage: "/products/{id}"
+        case .unmatched: "unmatched"
+        }
+    }
+
+    /// Whether the route changes something (POST with the bearer token); the others are GET.
+    var writes: Bool { self == .modelReload || self == .score }
+
+    /// Routes whose work (milliseconds to seconds) must not hold an event loop.
+    public var runsOffTheEventLoop: Bool { writes }
+
+    private static let fixed: [String: Route] = Dictionary(
+        uniqueKeysWithValues: Route.allCases.filter { !$0.pattern.contains("{") && $0 != .unmatched }.map { ($0.pattern, $0) })
+
+    /// The route of `path` and its id segment (nil for routes without one); `.unmatched` for none.
+    /// Segments are split on "/", empty ones kept, exactly as the patterns are written.
+    public static func match(_ path: String) -> (route: Route, id: Substring?) {
+        if let route = fixed[path] { return (route, nil) }
+        var parts: [Substring] = []
+        parts.reserveCapacity(5)
+        for part in path.split(separator: "/", maxSplits: 5, omittingEmptySubsequences: false) { parts.append(part) }
+        guard parts.count >= 3, parts.count <= 5, parts[0].isEmpty else { return (.unmatched, nil) }
+        switch (parts[1], parts.count) {
+        case ("api", 4) where parts[2] == "products": return (.product, parts[3])
+        case ("api", 5) where parts[2] == "users" && parts[4] == "basket": return (.userBasket, parts[3])
+        case ("users", 3): return (.userPage, parts[2])
+        case ("products", 3): return (.productPage, parts[2])
+        default: return (.unmatched, nil)
+        }
+    }
+}
