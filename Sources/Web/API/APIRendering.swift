@@ -57,6 +57,7 @@ enum APIRendering {
                 o.field("live_orders", live.orders)
                 o.field("live_products", live.liveProducts)
                 if let lag = live.streamLagSeconds { o.field("stream_lag_seconds", lag) } else { o.key("stream_lag_seconds"); o.null() }
+                if let at = live.streamUpdatedAt { o.field("stream_updated_at", at) } else { o.key("stream_updated_at"); o.null() }
             } else {
                 o.key("orders_per_minute"); o.null()
             }

@@ -2,8 +2,6 @@ import Dispatch
 import Hummingbird
 import Logging
 import HTTPTypes
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// The HTTP side of `restock serve`: Hummingbird's HTTP/1.1 server in front of `WebAPI`.
@@ -41,16 +39,6 @@ public final class WebServer: Sendable {
             },
             logger: logger)
         group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-    }
-
-    /// Makes Swift concurrency's global executor the event loops themselves (NIO's singleton group,
-    /// one thread per core), so an `async` handler runs on the thread that read its request and
-    /// writes its answer there: no hop to the cooperative pool and back per request (measured in
-    /// scripts/bench/README.md). Process-wide, once, before the server starts; blocking work must
-    /// then stay off `async` code (scoring and reloads run on Dispatch). False when unsupported.
-    @discardableResult
-    public static func runConcurrencyOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Serves until `shutdown()`; throws when the address cannot be bound.

@@ -162,8 +162,6 @@ struct ServeCommand: Job {
                 throw error
             }
         }
-        // answers are computed on the event loop that read the request (no thread hop per request)
-        if ProcessInfo.processInfo.environment["RESTOCK_SERVE_POOL_AB"] == nil { WebServer.runConcurrencyOnEventLoops() }
         let secret = token ?? ProcessInfo.processInfo.environment["RESTOCK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let api = WebAPI(holder: holder, token: secret.map(BearerToken.init), maximumBodyBytes: maxBodyBytes, reload: reload)
         let server = WebServer(api: api, host: host, port: port, idleTimeout: Int64(idleTimeout)) { host, port in

@@ -104,7 +104,7 @@ final class ServeLivePoller: @unchecked Sendable {
         }
         history.append(perMinute)
         if history.count > LiveStatus.historyLimit { history.removeFirst(history.count - LiveStatus.historyLimit) }
-        var lag: Double? = nil
+        var lag: Double? = nil, updatedAt: Double? = nil
         let previousKey = liveKey
         let table = SQLLiteral.qualifiedName(database, "live_stock")
         if try scalar("EXISTS TABLE \(table)") == "1" {
@@ -113,6 +113,7 @@ final class ServeLivePoller: @unchecked Sendable {
             let parts = head.split(separator: "\t")
             if parts.count == 3, let newest = Double(parts[1]), (Int(parts[0]) ?? 0) > 0 {
                 lag = max(0, now.timeIntervalSince1970 - newest)
+                updatedAt = newest
             }
             if head != liveKey {
                 var next: [LiveStockRow] = []
@@ -133,8 +134,10 @@ final class ServeLivePoller: @unchecked Sendable {
             liveKey = ""
             liveVersion = nil
         }
-        return (LiveStatus(orders: orders, ordersSinceStart: orders - (startOrders ?? orders), ordersPerMinute: perMinute,
-                          liveProducts: rows.count, streamLagSeconds: lag, liveModelVersion: liveVersion,
-                          ordersPerMinuteHistory: history), liveKey != previousKey)
+        var status = LiveStatus(orders: orders, ordersSinceStart: orders - (startOrders ?? orders), ordersPerMinute: perMinute,
+                                liveProducts: rows.count, streamLagSeconds: lag, liveModelVersion: liveVersion,
+                                ordersPerMinuteHistory: history)
+        status.streamUpdatedAt = updatedAt
+        return (status, liveKey != previousKey)
     }
 }
