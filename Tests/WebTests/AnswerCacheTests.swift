@@ -59,7 +59,8 @@ import Testing
     #expect(Route.match("/users/5") == (.userPage, "5"))
     #expect(Route.match("/healthz").route == .health)
     #expect(Route.match("/").route == .dashboard)
-    for unmatched in ["", "//", "/api", "/api/users/1/basket/x", "/api/users/1/baskets", "/healthz/", "/../etc/passwd", "/users/1/2"] {
+    for unmatched in ["", "//", "/api", "/api/users/1/basket/x", "/api/users/1/baskets", "/api/users/basket", "/api/users/1/2/basket",
+                      "/api/products/1/2", "/products/1/", "/healthz/", "/../etc/passwd", "/users/1/2", "/api/users/1/basket/"] {
         #expect(Route.match(unmatched).route == .unmatched, "\(unmatched)")
     }
     for route in Route.allCases where route != .unmatched {

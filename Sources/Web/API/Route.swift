@@ -40,19 +40,27 @@ public enum Route: Int, CaseIterable, Sendable {
         uniqueKeysWithValues: Route.allCases.filter { !$0.pattern.contains("{") && $0 != .unmatched }.map { ($0.pattern, $0) })
 
     /// The route of `path` and its id segment (nil for routes without one); `.unmatched` for none.
-    /// Segments are split on "/", empty ones kept, exactly as the patterns are written.
+    /// Segments are split on "/", empty ones kept, exactly as the patterns are written; compared as
+    /// UTF-8 bytes with no allocation (the id is a slice of `path`).
     public static func match(_ path: String) -> (route: Route, id: Substring?) {
         if let route = fixed[path] { return (route, nil) }
-        var parts: [Substring] = []
-        parts.reserveCapacity(5)
-        for part in path.split(separator: "/", maxSplits: 5, omittingEmptySubsequences: false) { parts.append(part) }
-        guard parts.count >= 3, parts.count <= 5, parts[0].isEmpty else { return (.unmatched, nil) }
-        switch (parts[1], parts.count) {
-        case ("api", 4) where parts[2] == "products": return (.product, parts[3])
-        case ("api", 5) where parts[2] == "users" && parts[4] == "basket": return (.userBasket, parts[3])
-        case ("users", 3): return (.userPage, parts[2])
-        case ("products", 3): return (.productPage, parts[2])
-        default: return (.unmatched, nil)
+        let bytes = path.utf8
+        /// The rest of the path after `prefix`, when it starts with it.
+        func rest(after prefix: StaticString) -> Substring? {
+            let head = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            guard bytes.starts(with: head) else { return nil }
+            return path[bytes.index(bytes.startIndex, offsetBy: head.count)...]
         }
+        func oneSegment(_ s: Substring) -> Substring? { s.utf8.contains(UInt8(ascii: "/")) ? nil : s }
+        if let r = rest(after: "/api/products/"), let id = oneSegment(r) { return (.product, id) }
+        if let r = rest(after: "/api/users/") {
+            let suffix = "/basket".utf8
+            guard r.utf8.count >= suffix.count, r.utf8.reversed().starts(with: suffix.reversed()),
+                  let id = oneSegment(r.dropLast(suffix.count)) else { return (.unmatched, nil) }
+            return (.userBasket, id)
+        }
+        if let r = rest(after: "/users/"), let id = oneSegment(r) { return (.userPage, id) }
+        if let r = rest(after: "/products/"), let id = oneSegment(r) { return (.productPage, id) }
+        return (.unmatched, nil)
     }
 }
