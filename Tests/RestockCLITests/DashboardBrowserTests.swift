@@ -8,11 +8,15 @@ enum Chromium {
 
     /// Runs chromium headless on `url` with `mode` (`--dump-dom` or `--screenshot=FILE`); its stdout and
     /// stderr (`--enable-logging=stderr --v=0` puts the page's console messages there, tagged CONSOLE).
+    /// Each run has a profile folder of its own (removed after): two browsers on one profile (tests
+    /// of different suites run in parallel) make the second exit without its output.
     static func run(_ mode: String, _ url: String, height: Int = 1400) throws -> (stdout: String, stderr: String) {
+        let profile = "\(NSTemporaryDirectory())restock-chromium-\(getpid())-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: profile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path!)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-                             "--window-size=1280,\(height)", "--user-data-dir=\(NSTemporaryDirectory())restock-chromium-\(getpid())", mode, url]
+                             "--window-size=1280,\(height)", "--user-data-dir=\(profile)", mode, url]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -105,5 +105,11 @@ struct ServeLiveTests {
         #expect(page.contains(#"<div id="live-region">"#) && page.contains("fetch('/fragments/live'") && page.contains("chart-orders-per-minute"))
         let fragment = try Self.get(base + "/fragments/live")
         #expect(fragment.contains(#"id="chart-orders-per-minute""#) && fragment.contains("chart-top-products") && !fragment.contains("<script"))
+        // In a real browser the live page loads whole, with its live chart, and logs nothing on the console.
+        if Chromium.path != nil {
+            let dom = try Chromium.run("--dump-dom", base + "/")
+            #expect(Chromium.consoleLines(dom.stderr).isEmpty, "console: \(Chromium.consoleLines(dom.stderr))")
+            #expect(dom.stdout.contains("</main>") && dom.stdout.contains(#"id="chart-orders-per-minute""#) && dom.stdout.contains("Live orders"))
+        }
     }
 }

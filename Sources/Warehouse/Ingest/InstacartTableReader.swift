@@ -13,10 +13,12 @@ import Features
 /// independent of row order. Memory: the columns (11 bytes per order_products row, 17 per order);
 /// cost one pass over the tables.
 public enum InstacartTableReader {
-    public static func read(_ client: ClickHouseClient, database: String,
+    /// `tableSuffix` reads `<table><suffix>` instead of each table: `ClusterTables.suffix` reads a
+    /// sharded cluster's whole data through the node's `_all` tables (Distributed over the shards).
+    public static func read(_ client: ClickHouseClient, database: String, tableSuffix: String = "",
                             progress: (@Sendable (String) -> Void)? = nil) throws -> InstacartData {
         _ = try ReorderMatrix.checkTablesExist(client, database: database)
-        func table(_ t: InstacartSchema.Table) -> String { SQLLiteral.qualifiedName(database, t.name) }
+        func table(_ t: InstacartSchema.Table) -> String { SQLLiteral.qualifiedName(database, t.name + tableSuffix) }
         var data = InstacartData()
         func categories(_ t: InstacartSchema.Table) throws -> CategoryTable {
             var result = CategoryTable()

@@ -57,6 +57,7 @@ enum APIRendering {
                 o.field("live_orders", live.orders)
                 o.field("live_products", live.liveProducts)
                 if let lag = live.streamLagSeconds { o.field("stream_lag_seconds", lag) } else { o.key("stream_lag_seconds"); o.null() }
+                if let at = live.streamUpdatedAt { o.field("stream_updated_at", at) } else { o.key("stream_updated_at"); o.null() }
             } else {
                 o.key("orders_per_minute"); o.null()
             }
@@ -135,8 +136,10 @@ enum APIRendering {
             o.field("includes_none", user.basket.includesNone)
             o.field("products_text", user.basket.productsText)
             o.array("basket") { a in
-                for id in user.basket.products {
-                    let p = user.products.firstIndex(of: id).map { Double(user.probabilities[$0]) } ?? 0
+                for (k, id) in user.basket.products.enumerated() {
+                    // the expected-F1 basket is a most-probable prefix of the candidates: look there first
+                    let at = k < user.products.count && user.products[k] == id ? k : user.products.firstIndex(of: id)
+                    let p = at.map { Double(user.probabilities[$0]) } ?? 0
                     a.object { e in
                         e.field("product_id", Int(id))
                         e.field("product_name", state.catalog[id]?.name ?? "")
@@ -147,8 +150,7 @@ enum APIRendering {
             o.field("candidate_count", user.products.count)
             o.array("candidates") { a in
                 for i in 0..<min(candidates, user.products.count) {
-                    a.raw("{" + state.productJSON.members(user.products[i]) + ",\"probability\":"
-                          + JSONText.shortest(Double(user.probabilities[i])) + "}")
+                    a.rawObject(members: state.productJSON.members(user.products[i]), "probability", Double(user.probabilities[i]))
                 }
             }
         }

@@ -35,6 +35,17 @@ public struct JSONText: Sendable {
     }
     /// Pre-rendered JSON (a cached fragment).
     public mutating func raw(_ json: String) { separate(); text += json }
+    /// An object of pre-rendered `members` and one more number field, appended in place.
+    mutating func rawObject(members: String, _ name: String, _ value: Double) {
+        separate()
+        text += "{"
+        text += members
+        text += ",\""
+        text += name
+        text += "\":"
+        text += value.isFinite ? JSONText.shortest(value) : "null"
+        text += "}"
+    }
 
     public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }

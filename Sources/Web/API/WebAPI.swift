@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Serve
 
 /// The routes of `restock serve` (docs/api.md) as one pure function from `WebRequest` to
@@ -30,24 +31,20 @@ public struct WebAPI: Sendable {
 
     /// The route pattern a path belongs to (the metrics' label), or nil for no route.
     public static func route(of path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        switch Array(parts) {
-        case [""]: return "/"
-        case ["healthz"], ["readyz"], ["metrics"], ["api", "model"], ["api", "model", "reload"], ["api", "recommendations"],
-             ["api", "score"], ["api", "kpis"], ["api", "departments"], ["fragments", "live"]:
-            return path
-        case let p where p.count == 3 && p[0] == "api" && p[1] == "products": return "/api/products/{id}"
-        case let p where p.count == 4 && p[0] == "api" && p[1] == "users" && p[3] == "basket": return "/api/users/{id}/basket"
-        case let p where p.count == 2 && p[0] == "users": return "/users/{id}"
-        case let p where p.count == 2 && p[0] == "products": return "/products/{id}"
-        default: return nil
-        }
+        let route = Route.match(path).route
+        return route == .unmatched ? nil : route.pattern
     }
 
     /// Answers one request; never throws and never traps on any input.
     public func handle(_ request: WebRequest) -> WebResponse {
+        let (route, id) = Route.match(request.path)
+        return handle(request, route: route, id: id)
+    }
+
+    /// Answers one request whose path the caller already matched (`Route.match(request.path)`).
+    public func handle(_ request: WebRequest, route: Route, id: Substring?) -> WebResponse {
         do {
-            return try respond(request)
+            return try respond(request, route, id)
         } catch let error as APIError {
             return error.response
         } catch {
@@ -55,58 +52,63 @@ public struct WebAPI: Sendable {
         }
     }
 
-    private func respond(_ request: WebRequest) throws -> WebResponse {
-        guard let route = WebAPI.route(of: request.path) else {
+    private func respond(_ request: WebRequest, _ route: Route, _ segment: Substring?) throws -> WebResponse {
+        guard route != .unmatched else {
             throw APIError(404, "not_found", "no route \(WebAPI.shown(request.path))")
         }
         if request.body.count > maximumBodyBytes {
             throw APIError(413, "body_too_large", "the body is over \(maximumBodyBytes) bytes")
         }
-        let writes = route == "/api/model/reload" || route == "/api/score"
+        let writes = route.writes
         let method = request.method == "HEAD" ? "GET" : request.method
         guard method == (writes ? "POST" : "GET") else {
-            throw APIError(405, "method_not_allowed", "\(route) takes \(writes ? "POST" : "GET"), not \(WebAPI.shown(request.method))")
+            throw APIError(405, "method_not_allowed", "\(route.pattern) takes \(writes ? "POST" : "GET"), not \(WebAPI.shown(request.method))")
         }
         let state = holder.current
-        let segments = request.path.split(separator: "/").map(String.init)
         switch route {
-        case "/healthz":
+        case .health:
             try noParameters(request)
             return .json(200, #"{"status":"ok"}"#)
-        case "/readyz":
+        case .readiness:
             try noParameters(request)
             return .json(200, #"{"status":"ready","model_version":"\#(state.model.version)"}"#)
-        case "/metrics":
+        case .metrics:
             try noParameters(request)
             return WebResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
                                body: metrics.text(modelVersion: state.model.version, candidateRows: state.candidateRows, live: state.live))
-        case "/api/model":
+        case .model:
             try noParameters(request)
             return .json(200, APIRendering.model(state))
-        case "/fragments/live":
+        case .liveFragment:
             try noParameters(request)
             return .html(200, DashboardPage(state: state).liveRegion())
-        case "/api/kpis":
+        case .kpis:
             try noParameters(request)
             return .json(200, APIRendering.kpis(state))
-        case "/api/departments":
+        case .departments:
             try noParameters(request)
             return .json(200, APIRendering.departments(state))
-        case "/api/recommendations":
+        case .recommendations:
             let query = try WebAPI.recommendationQuery(request.query)
+            if query == RecommendationQuery() { return .json(200, state.defaultRecommendationsAnswer) }
             return .json(200, APIRendering.recommendations(state, query))
-        case "/api/products/{id}":
+        case .product:
             try noParameters(request)
-            let id = try WebAPI.id(segments[2], "product_id")
+            let id = try WebAPI.id(String(segment ?? ""), "product_id")
             guard let product = state.product(id) else { throw APIError(404, "unknown_product", "no product \(id) in the catalog") }
             return .json(200, APIRendering.product(product, state))
-        case "/api/users/{id}/basket":
+        case .userBasket:
             let parameters = try QueryParameters(request.query, allowed: ["candidates"])
-            let limit = try parameters.int("candidates", in: 0...1000, default: 100)
-            let id = try WebAPI.id(segments[2], "user_id")
+            let limit = try parameters.int("candidates", in: 0...1000, default: WebAPI.defaultBasketCandidates)
+            let id = try WebAPI.id(String(segment ?? ""), "user_id")
             guard let user = state.users[id] else { throw APIError(404, "unknown_user", "no user \(id) with a next order to forecast") }
+            if limit == WebAPI.defaultBasketCandidates {
+                return .json(200, state.basketAnswers.answer(for: id) {
+                    ByteBuffer(string: APIRendering.basket(user, state, candidates: limit))
+                })
+            }
             return .json(200, APIRendering.basket(user, state, candidates: limit))
-        case "/api/score":
+        case .score:
             try authorize(request)
             try noParameters(request)
             let (matrix, users, products) = try ScoreRequestBody.parse(request.body, contentType: request.contentType, schema: state.scorer.schema)
@@ -116,7 +118,7 @@ public struct WebAPI: Sendable {
             let elapsed = start.duration(to: clock.now)
             metrics.recordScoring(rows: matrix.rowCount, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
             return .json(200, APIRendering.scores(users: users, products: products, probabilities: probabilities, version: state.model.version))
-        case "/api/model/reload":
+        case .modelReload:
             try authorize(request)
             let parameters = try QueryParameters(request.query, allowed: ["path"])
             guard let reload else { throw APIError(409, "reload_unavailable", "this server cannot reload its model") }
@@ -134,26 +136,29 @@ public struct WebAPI: Sendable {
                 metrics.recordReload(outcome: "refused")
                 throw APIError(422, "reload_refused", "the model was not swapped: \(error)")
             }
-        case "/":
+        case .dashboard:
             let parameters = try QueryParameters(request.query, allowed: ["q", "department"])
             return .html(200, DashboardPage(state: state, search: parameters["q"], department: parameters["department"],
                                             refreshSeconds: refreshSeconds).render())
-        case "/users/{id}":
+        case .userPage:
             try noParameters(request)
-            let id = try WebAPI.id(segments[1], "user_id")
+            let id = try WebAPI.id(String(segment ?? ""), "user_id")
             guard let user = state.users[id] else {
                 return .html(404, UserPage.notFound(id: id, state: state))
             }
             return .html(200, UserPage(user: user, state: state).render())
-        case "/products/{id}":
+        case .productPage:
             try noParameters(request)
-            let id = try WebAPI.id(segments[1], "product_id")
+            let id = try WebAPI.id(String(segment ?? ""), "product_id")
             guard let product = state.product(id) else { throw APIError(404, "unknown_product", "no product \(id) in the catalog") }
             return .json(200, APIRendering.product(product, state))
-        default:
+        case .unmatched:
             throw APIError(404, "not_found", "no route \(WebAPI.shown(request.path))")
         }
     }
+
+    /// Candidates listed by a basket answer unless `?candidates=` asks for another count.
+    public static let defaultBasketCandidates = 100
 
     private func noParameters(_ request: WebRequest) throws(APIError) {
         _ = try QueryParameters(request.query, allowed: [])

@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// An HTTP request as the API sees it, independent of the server library: method, path and raw
 /// query (still percent-encoded), the two headers it reads, and the whole body (the server refuses
 /// bodies over the limit before collecting them).
@@ -20,18 +22,34 @@ public struct WebRequest: Sendable {
     }
 }
 
-/// A response: status, content type, body and any extra headers.
+/// A response: status, content type, body and any extra headers. The body is held as the bytes
+/// the server writes (`bytes`): an answer rendered once and kept (`ServeState`'s cached answers)
+/// is handed to the socket without a copy; `body` is the same bytes as text.
 public struct WebResponse: Sendable {
     public var status: Int
     public var contentType: String
-    public var body: String
+    public var bytes: ByteBuffer
     public var headers: [(String, String)] = []
 
     public init(status: Int, contentType: String, body: String, headers: [(String, String)] = []) {
+        self.init(status: status, contentType: contentType, bytes: ByteBuffer(string: body), headers: headers)
+    }
+
+    public init(status: Int, contentType: String, bytes: ByteBuffer, headers: [(String, String)] = []) {
         self.status = status
         self.contentType = contentType
-        self.body = body
+        self.bytes = bytes
         self.headers = headers
+    }
+
+    /// The body as text (UTF-8).
+    public var body: String {
+        get { bytes.getString(at: bytes.readerIndex, length: bytes.readableBytes) ?? "" }
+        set { bytes = ByteBuffer(string: newValue) }
+    }
+
+    public static func json(_ status: Int = 200, _ bytes: ByteBuffer) -> WebResponse {
+        WebResponse(status: status, contentType: "application/json; charset=utf-8", bytes: bytes)
     }
 
     public static func json(_ status: Int = 200, _ body: String) -> WebResponse {

@@ -14,7 +14,7 @@ struct LivePanel {
         let history = live.ordersPerMinuteHistory
         let labels = history.indices.map { i in (history.count - 1 - i) % 20 == 0 ? "poll \(i + 1)" : "" }
         return #"<section class="card" id="live" style="margin-bottom:1rem"><h2>Live orders</h2><p class="sub">polled from ClickHouse; the page refreshes itself</p><div class="tiles">"#
-            + tile("Orders per minute", HTML.fixed(live.ordersPerMinute, 1), "over the last minute")
+            + tile("Orders per minute", live.ordersPerMinute >= 100 ? HTML.grouped(Int(live.ordersPerMinute.rounded())) : HTML.fixed(live.ordersPerMinute, 1), "over the last minute")
             + tile("New orders", HTML.grouped(live.ordersSinceStart), "since the server started")
             + tile("Stream lag", lag, "since live_stock was published")
             + tile("Live products", HTML.grouped(live.liveProducts), live.liveModelVersion.map { "model " + HTML.escape($0) } ?? "no live_stock yet")

@@ -1,13 +1,15 @@
 import Dispatch
 import Hummingbird
 import Logging
+import HTTPTypes
 import ServiceLifecycle
 
 /// The HTTP side of `restock serve`: Hummingbird's HTTP/1.1 server in front of `WebAPI`.
 ///
 /// Each request's body is read up to `WebAPI.maximumBodyBytes` and refused with 413 as soon as it
-/// goes over (the rest is never buffered); the request is then answered by `WebAPI.handle` and timed
-/// into `ServeMetrics` under its route pattern. Idle connections close after `idleTimeout` seconds,
+/// goes over (the rest is never buffered); the request's path is matched once (`Route.match`), the
+/// request answered by `WebAPI.handle` and timed into `ServeMetrics` under its route. A cached
+/// answer's bytes go to the socket as they are (no copy). Idle connections close after `idleTimeout` seconds,
 /// so a slow or stalled client holds one connection, never a worker: NIO serves the others.
 /// `shutdown()` stops accepting connections, lets requests in flight finish, and makes `run` return.
 /// The library installs no signal handler: the caller maps SIGTERM to `shutdown()` and SIGHUP to a
@@ -64,41 +66,42 @@ public final class WebServer: Sendable {
     struct Responder: HTTPResponder {
         typealias Context = BasicRequestContext
         let api: WebAPI
-        /// Routes whose work is long enough to stall the other connections of an event loop.
-        static let offTheEventLoop: Set<String> = ["/api/score", "/api/model/reload"]
 
         func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-            let clock = ContinuousClock()
-            let start = clock.now
+            let start = ContinuousClock.now
             let method = request.method.rawValue
-            let route = WebAPI.route(of: request.uri.path) ?? "unmatched"
+            let path = request.uri.path
+            let (route, id) = Route.match(path)
             var answer: WebResponse
             if let body = try await Self.collect(request.body, limit: api.maximumBodyBytes) {
-                let message = WebRequest(method: method, path: request.uri.path, query: request.uri.query,
+                let message = WebRequest(method: method, path: path, query: request.uri.query,
                                          authorization: request.headers[.authorization], contentType: request.headers[.contentType], body: body)
-                if Self.offTheEventLoop.contains(route) {
+                if route.runsOffTheEventLoop {
                     // scoring and reloading take milliseconds to seconds: never on an event loop
                     answer = await withCheckedContinuation { done in
-                        DispatchQueue.global().async { [api] in done.resume(returning: api.handle(message)) }
+                        DispatchQueue.global().async { [api] in done.resume(returning: api.handle(message, route: route, id: id)) }
                     }
                 } else {
-                    answer = api.handle(message)
+                    answer = api.handle(message, route: route, id: id)
                 }
             } else {
                 answer = .error(413, "body_too_large", "the body is over \(api.maximumBodyBytes) bytes")
             }
-            let elapsed = start.duration(to: clock.now).components
-            api.metrics.record(route: route, method: method.count <= 8 ? method : "OTHER", status: answer.status,
-                               seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+            let elapsed = start.duration(to: .now).components
+            api.metrics.record(route: route, method: method, status: answer.status,
+                               nanoseconds: Int(elapsed.seconds) * 1_000_000_000 + Int(elapsed.attoseconds / 1_000_000_000))
             var headers = HTTPFields()
+            headers.reserveCapacity(5)
             headers[.contentType] = answer.contentType
             headers[.cacheControl] = "no-store"
-            headers[.init("X-Content-Type-Options")!] = "nosniff"
+            headers[Self.contentTypeOptions] = "nosniff"
             for (name, value) in answer.headers where name == "WWW-Authenticate" { headers[.wwwAuthenticate] = value }
             if answer.status == 413 { headers[.connection] = "close" }
-            let bytes = method == "HEAD" ? ByteBuffer() : ByteBuffer(string: answer.body)
-            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: bytes))
+            return Response(status: .init(code: answer.status), headers: headers,
+                            body: .init(byteBuffer: method == "HEAD" ? ByteBuffer() : answer.bytes))
         }
+
+        static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
 
         /// The body's bytes, or nil as soon as they pass `limit`.
         static func collect(_ body: RequestBody, limit: Int) async throws -> [UInt8]? {

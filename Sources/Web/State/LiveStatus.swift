@@ -15,6 +15,9 @@ public struct LiveStatus: Sendable, Equatable {
     public var liveProducts: Int
     /// Seconds between the last poll and `max(updated_at)` of `live_stock`; nil without the table.
     public var streamLagSeconds: Double?
+    /// `max(updated_at)` of `live_stock` as Unix seconds (whole seconds, ClickHouse's DateTime);
+    /// nil without the table. A client's own clock minus it is the age of the served numbers.
+    public var streamUpdatedAt: Double? = nil
     /// The `model_version` of `live_stock`'s rows, if any.
     public var liveModelVersion: String?
     /// Orders per minute at each poll, oldest first (at most `LiveStatus.historyLimit`): the chart.

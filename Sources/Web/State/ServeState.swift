@@ -1,5 +1,6 @@
 import Decisions
 import Foundation
+import Hummingbird
 import Serve
 
 /// Everything `restock serve` answers from, computed once per model: per product μ, σ and stock,
@@ -30,9 +31,23 @@ public struct ServeState: Sendable {
     public let scorer: StreamingScorer
     /// The live stream's figures when serving from ClickHouse with a `live_stock` poller; nil otherwise.
     public var live: LiveStatus? = nil
+    /// `GET /api/recommendations` with no filter, sort or cut asked for (the dashboard's and a
+    /// shop's usual call), rendered once with the state: served without rendering.
+    private(set) var defaultRecommendationsAnswer = ByteBuffer()
+    /// Each user's rendered basket answer, kept once asked for (shared by the live updates of one
+    /// model, whose baskets do not change).
+    let basketAnswers: BasketAnswerCache
 
     public init(recommendations: [StockRecommendation], catalog: [Int32: ProductCatalog.Entry], users: [Int32: UserForecast],
                 model: ModelSummary, kpis: DataKPIs, serviceLevel: Double, candidateRows: Int, scorer: StreamingScorer) {
+        self.init(recommendations: recommendations, catalog: catalog, users: users, model: model, kpis: kpis,
+                  serviceLevel: serviceLevel, candidateRows: candidateRows, scorer: scorer, basketAnswers: BasketAnswerCache())
+    }
+
+    init(recommendations: [StockRecommendation], catalog: [Int32: ProductCatalog.Entry], users: [Int32: UserForecast],
+         model: ModelSummary, kpis: DataKPIs, serviceLevel: Double, candidateRows: Int, scorer: StreamingScorer,
+         basketAnswers: BasketAnswerCache) {
+        self.basketAnswers = basketAnswers
         self.scorer = scorer
         self.recommendations = recommendations
         var index: [Int32: Int] = [:]
@@ -47,6 +62,7 @@ public struct ServeState: Sendable {
         self.serviceLevel = serviceLevel
         self.candidateRows = candidateRows
         departments = DepartmentDemand.totals(recommendations)
+        defaultRecommendationsAnswer = ByteBuffer(string: APIRendering.recommendations(self, RecommendationQuery()))
     }
 
     /// The product's recommendation, or one with μ = σ = 0 for a catalog product without candidates;

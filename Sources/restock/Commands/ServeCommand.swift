@@ -30,9 +30,16 @@ struct ServeCommand: Job {
             swaps the results in at once; a model with other features is refused and the old one kept. \
             --token (or RESTOCK_TOKEN) requires "Authorization: Bearer TOKEN" on the POST endpoints. \
             --port 0 picks a free port.
-            With --clickhouse URL instead of --data, the history is read from the six Instacart tables of             --database (as `restock ingest` or `restock stream` wrote them); every --poll-every seconds the             server counts the orders table (orders per minute) and, when `restock stream --model` publishes             the table live_stock, swaps its μ, σ and stock in.
+            With --clickhouse URL instead of --data, the history is read from the six Instacart tables of \
+            --database (as `restock ingest` or `restock stream` wrote them); every --poll-every seconds the \
+            server counts the orders table (orders per minute) and, when `restock stream --model` publishes \
+            the table live_stock, swaps its μ, σ and stock in. With --cluster NAME (--clickhouse: any node of \
+            it), the candidate rows are built on each shard (as `features --cluster`), the data and the order \
+            count come from the node's _all tables, and live_stock is read from the --clickhouse node (where \
+            `stream --cluster` publishes it).
             Example: restock serve --model models/reorder.rf --data data/synthetic
             Example: restock serve --model models/reorder.rf --clickhouse http://127.0.0.1:8123
+            Example: restock serve --model models/reorder.rf --clickhouse http://127.0.0.1:8123 --cluster restock
             """)
 
     @Option(help: "Model file written by `restock train`.")
@@ -42,6 +49,8 @@ struct ServeCommand: Job {
     var data: String?
 
     @OptionGroup var clickhouse: ClickHouseOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(parsing: .unconditional, help: "With --clickhouse: seconds between polls of live_stock and the orders table.")
     var pollEvery = 2.0
@@ -88,6 +97,7 @@ struct ServeCommand: Job {
         try OptionCheck.threads(threadsOption)
         try OptionCheck.within(0.05...3600, pollEvery, "--poll-every")
         if (data == nil) == (clickhouse.givenURL == nil) { throw ValidationError("give one of --data DIR and --clickhouse URL") }
+        try cluster.check(with: clickhouse)
         if host.isEmpty { throw ValidationError("--host must not be empty") }
         if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
     }
@@ -100,16 +110,31 @@ struct ServeCommand: Job {
             inputs = try ServeInputs.read(directory: data, threads: threads, progress: context.messages)
         } else {
             let client = clickhouse.client(), database = clickhouse.databaseName
-            let tables = try InstacartTableReader.read(client, database: database, progress: context.messages)
-            context.message("building the candidate rows of \(Set(tables.orders.userID).count) users")
-            let (matrix, _) = ReorderMatrix.build(tables, blocks: max(64, threads * 16))
-            inputs = ServeInputs.from(tables, matrix: matrix, source: "\(clickhouse.url ?? "") database \(database)")
+            if let (cluster, run) = try cluster.discoverChecked(clickhouse, progress: context.messages) {
+                // the whole data through the node's _all tables (catalog, next orders, KPIs); the
+                // candidate rows pushed down to each shard and merged by key (features --cluster)
+                let tables = try InstacartTableReader.read(client, database: database, tableSuffix: ClusterTables.suffix,
+                                                           progress: context.messages)
+                context.message("building the candidate rows of \(Set(tables.orders.userID).count) users on "
+                    + "\(cluster.shards.count) shards of cluster \(cluster.name)")
+                let (matrix, _) = try ReorderMatrix.build(cluster: cluster, database: database, progress: context.messages)
+                let check = ClusterLoadCheck(cluster: cluster, database: database)
+                if try check.verify() != run { throw ReorderMatrixSourceError.changedDuringRead(database: database) }
+                inputs = ServeInputs.from(tables, matrix: matrix,
+                                          source: "\(clickhouse.url ?? "") database \(database) (cluster \(cluster.name))")
+            } else {
+                let tables = try InstacartTableReader.read(client, database: database, progress: context.messages)
+                context.message("building the candidate rows of \(Set(tables.orders.userID).count) users")
+                let (matrix, _) = ReorderMatrix.build(tables, blocks: max(64, threads * 16))
+                inputs = ServeInputs.from(tables, matrix: matrix, source: "\(clickhouse.url ?? "") database \(database)")
+            }
             live = (client, database)
         }
         let state = try ServeStateBuilder.state(inputs: inputs, model: model, modelPath: self.model, serviceLevel: serviceLevel,
                                                 threads: threads, progress: context.messages)
         let holder = ServeStateHolder(state)
-        let poller = live.map { ServeLivePoller(client: $0.client, database: $0.database, holder: holder, interval: pollEvery,
+        let poller = live.map { ServeLivePoller(client: $0.client, database: $0.database,
+                                                ordersTable: cluster.isGiven ? ClusterTables.allName("orders") : "orders", holder: holder, interval: pollEvery,
                                                 warn: { context.warn($0) }) }
         poller?.start()
         defer { poller?.stop() }

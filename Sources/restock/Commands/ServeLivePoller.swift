@@ -14,6 +14,8 @@ import Web
 final class ServeLivePoller: @unchecked Sendable {
     private let client: ClickHouseClient
     private let database: String
+    /// The table whose rows are counted: `orders`, or `orders_all` on a cluster (every shard's).
+    private let ordersTable: String
     private let holder: ServeStateHolder
     private let interval: Double
     private let warn: @Sendable (String) -> Void
@@ -30,10 +32,11 @@ final class ServeLivePoller: @unchecked Sendable {
     private var liveVersion: String?
     private var lastError = ""
 
-    init(client: ClickHouseClient, database: String, holder: ServeStateHolder, interval: Double,
+    init(client: ClickHouseClient, database: String, ordersTable: String = "orders", holder: ServeStateHolder, interval: Double,
          warn: @escaping @Sendable (String) -> Void) {
         self.client = client
         self.database = database
+        self.ordersTable = ordersTable
         self.holder = holder
         self.interval = interval
         self.warn = warn
@@ -91,7 +94,7 @@ final class ServeLivePoller: @unchecked Sendable {
 
     /// The status at `now`, and whether `rows` changed since the previous poll.
     private func poll(now: Date) throws -> (LiveStatus, Bool) {
-        let orders = Int(try scalar("SELECT count() FROM \(SQLLiteral.qualifiedName(database, "orders"))")) ?? 0
+        let orders = Int(try scalar("SELECT count() FROM \(SQLLiteral.qualifiedName(database, ordersTable))")) ?? 0
         if startOrders == nil { startOrders = orders }
         samples.append((now, orders))
         samples.removeAll { now.timeIntervalSince($0.time) > 60 }
@@ -101,7 +104,7 @@ final class ServeLivePoller: @unchecked Sendable {
         }
         history.append(perMinute)
         if history.count > LiveStatus.historyLimit { history.removeFirst(history.count - LiveStatus.historyLimit) }
-        var lag: Double? = nil
+        var lag: Double? = nil, updatedAt: Double? = nil
         let previousKey = liveKey
         let table = SQLLiteral.qualifiedName(database, "live_stock")
         if try scalar("EXISTS TABLE \(table)") == "1" {
@@ -110,6 +113,7 @@ final class ServeLivePoller: @unchecked Sendable {
             let parts = head.split(separator: "\t")
             if parts.count == 3, let newest = Double(parts[1]), (Int(parts[0]) ?? 0) > 0 {
                 lag = max(0, now.timeIntervalSince1970 - newest)
+                updatedAt = newest
             }
             if head != liveKey {
                 var next: [LiveStockRow] = []
@@ -130,8 +134,10 @@ final class ServeLivePoller: @unchecked Sendable {
             liveKey = ""
             liveVersion = nil
         }
-        return (LiveStatus(orders: orders, ordersSinceStart: orders - (startOrders ?? orders), ordersPerMinute: perMinute,
-                          liveProducts: rows.count, streamLagSeconds: lag, liveModelVersion: liveVersion,
-                          ordersPerMinuteHistory: history), liveKey != previousKey)
+        var status = LiveStatus(orders: orders, ordersSinceStart: orders - (startOrders ?? orders), ordersPerMinute: perMinute,
+                                liveProducts: rows.count, streamLagSeconds: lag, liveModelVersion: liveVersion,
+                                ordersPerMinuteHistory: history)
+        status.streamUpdatedAt = updatedAt
+        return (status, liveKey != previousKey)
     }
 }
