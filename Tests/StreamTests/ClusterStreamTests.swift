@@ -151,4 +151,34 @@ final class ClusterStreamTests {
         #expect(try Self.shardPrints(cluster, db) == referencePrints)
         #expect(try ClusterLoadCheck(cluster: cluster, database: db).verify() == run)
     }
+
+    /// `stream --cluster --model`: the forecast starts from every shard's tables and publishes
+    /// live_stock on the --clickhouse node only, equal to a single-node `stream --model` on the same
+    /// history and orders (the contract `serve --cluster` reads).
+    @Test func liveForecastOnAClusterPublishesOnTheFirstNodeOnlyAndEqualsOneNode() throws {
+        let model = fixture.data.file("live.rf")
+        let trained = try RestockProcess.run(["train", "--data", fixture.data.path, "--trees", "4", "--threads", "1", "--quiet",
+                                              "--permutation-rows", "0", "--model", model])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let live = ["--model", model, "--publish-every", "0", "--live-threads", "1"]
+        let single = try fixture.historyDatabase()  // on node 1, a database of its own
+        defer { single.drop() }
+        let stream = NATSTestServer.uniqueName("LIVE")  // read twice: by two durable consumers
+        try publish(fixture.removed, stream: stream)
+        let one = try RestockProcess.run(["stream", "--nats", nats.url, "--stream", stream, "--consumer", "one-node", "--clickhouse", servers.url,
+                                          "--database", single.name, "--max-wait", "0.2", "--until-idle", "2", "--quiet"] + live)
+        #expect(one.status == 0, "\(one.stderr)")
+        let db = try database("cluster_stream_live", from: fixture.history)
+        defer { drop(db) }
+        let sharded = try RestockProcess.run(arguments(db, stream: stream) + live)
+        #expect(sharded.status == 0, "\(sharded.stderr)")
+        let stock = "SELECT product_id, mu, sigma, stock, model_version FROM %@.live_stock ORDER BY product_id"
+        let expected = try cluster.shards[0].queryText(stock.replacingOccurrences(of: "%@", with: SQLLiteral.identifier(single.name)))
+        #expect(expected.split(separator: "\n").count > 10)
+        #expect(try cluster.shards[0].queryText(stock.replacingOccurrences(of: "%@", with: SQLLiteral.identifier(db))) == expected)
+        let onNode2 = try cluster.shards[1].queryText("SELECT count() FROM system.tables WHERE database = \(SQLLiteral.string(db)) "
+                                                      + "AND name LIKE 'live_stock%'")
+        #expect(onNode2.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "live_stock is on the --clickhouse node only")
+        #expect(try Self.shardPrints(cluster, db) == referencePrints)
+    }
 }
