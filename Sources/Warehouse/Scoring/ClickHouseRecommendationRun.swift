@@ -87,12 +87,9 @@ public struct ClickHouseRecommendationRun: Sendable {
             start = clock.now
             return d
         }
-        let model = try ForestModel.load(from: modelPath)
-        try PredictionRange.requireProbabilities(model, path: modelPath)
+        let (model, scorer) = try StreamingScorer.forClickHouseFeatures(modelPath: modelPath, threads: threads, chunkRows: chunkRows,
+                                                                        probabilities: true)
         let version = model.version.description
-        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
-        try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
-                         input: "the features computed in ClickHouse")
         let nodes = cluster?.shards ?? [client]
         var loadCheck: (ClusterLoadCheck, String)?
         if let cluster {
