@@ -49,3 +49,24 @@ struct ClusterFeaturesCommandTests {
         #expect(refused.status != 0 && refused.stderr.contains("--cluster needs --clickhouse"))
     }
 }
+
+/// `features --print-sql --cluster`: the per-shard script (no server needed): the user steps, the
+/// partial product sums, then `psum` and the product steps, the ordered SELECT, in that order; the
+/// single-node script has no `psum`.
+struct ClusterPrintSQLTests {
+    @Test func perShardScriptHasTwoPhasesAroundTheProductSums() throws {
+        let cluster = try RestockProcess.run(["features", "--clickhouse", "http://127.0.0.1:1", "--cluster", "restock",
+                                              "--database", "shop", "--out", "-", "--print-sql"])
+        #expect(cluster.status == 0, "\(cluster.stderr)")
+        let text = cluster.stdout
+        let marks = ["Run on EVERY shard", "CREATE TABLE `shop`.`restock_tmp_sql_usr`", "ORDER BY product_id;",
+                     "CREATE TABLE `shop`.`restock_tmp_sql_psum`", "CREATE TABLE `shop`.`restock_tmp_sql_prod`",
+                     "ORDER BY key;", "DROP TABLE IF EXISTS `shop`.`restock_tmp_sql_psum`"]
+        let positions = marks.map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "\(text)")
+        let found = positions.compactMap { $0 }
+        #expect(found == found.sorted(), "the phases come in order")
+        let single = try RestockProcess.run(["features", "--clickhouse", "http://127.0.0.1:1", "--database", "shop", "--out", "-", "--print-sql"])
+        #expect(single.status == 0 && !single.stdout.contains("psum") && single.stdout.contains("restock_tmp_sql_prod"))
+    }
+}

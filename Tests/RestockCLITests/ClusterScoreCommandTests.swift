@@ -9,18 +9,10 @@ import Testing
 @Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
 struct ClusterScoreCommandTests {
     @Test func perShardScoresEqualTheSingleNodeRun() throws {
-        let dir = try TemporaryDirectory(prefix: "restock-cluster-score")
-        defer { dir.remove() }
-        let cluster = try ThrowawayClickHouseCluster(shards: 2)
-        defer { cluster.stop() }
-        let data = dir.file("data"), model = dir.file("m.rf")
-        func run(_ arguments: [String]) throws -> RestockProcess.Result {
-            let result = try RestockProcess.run(arguments)
-            #expect(result.status == 0, "restock \(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        _ = try run(["generate", "--users", "300", "--seed", "63", "--out", data])
-        _ = try run(["ingest", "--data", data, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "sharded"])
+        let fixture = try ClusterCommandFixture(prefix: "restock-cluster-score", users: 300, seed: 63)
+        defer { fixture.stop() }
+        let dir = fixture.dir, cluster = fixture.cluster, data = fixture.data, model = dir.file("m.rf")
+        let run = fixture.run
         _ = try run(["ingest", "--data", data, "--clickhouse", cluster.nodeURL(2), "--database", "whole"])
         _ = try run(["train", "--data", data, "--trees", "4", "--threads", "1", "--quiet", "--permutation-rows", "0", "--model", model])
 
@@ -69,18 +61,10 @@ struct ClusterScoreCommandTests {
 @Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
 struct ClusterScoreFailureTests {
     @Test func aFailingShardLeavesEveryShardsTableAsItWas() throws {
-        let dir = try TemporaryDirectory(prefix: "restock-cluster-score-fail")
-        defer { dir.remove() }
-        let cluster = try ThrowawayClickHouseCluster(shards: 2)
-        defer { cluster.stop() }
-        let data = dir.file("data")
-        func run(_ arguments: [String]) throws -> RestockProcess.Result {
-            let result = try RestockProcess.run(arguments)
-            #expect(result.status == 0, "restock \(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        _ = try run(["generate", "--users", "120", "--seed", "64", "--out", data])
-        _ = try run(["ingest", "--data", data, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "sharded"])
+        let fixture = try ClusterCommandFixture(prefix: "restock-cluster-score-fail", users: 120, seed: 64)
+        defer { fixture.stop() }
+        let dir = fixture.dir, cluster = fixture.cluster, data = fixture.data
+        let run = fixture.run
         for (name, seed) in [("a.rf", "1"), ("b.rf", "2")] {
             _ = try run(["train", "--data", data, "--trees", "2", "--seed", seed, "--threads", "1", "--quiet", "--permutation-rows", "0",
                          "--model", dir.file(name)])

@@ -9,18 +9,10 @@ import Testing
 @Suite(.enabled(if: ThrowawayClickHouseServer.isAvailable, Comment(rawValue: ThrowawayClickHouseServer.skipReason)))
 struct ClusterTrainShardCommandTests {
     @Test func shardGroupsTrainOnTheirShardsRowsWithSharedBinsAndMerge() throws {
-        let dir = try TemporaryDirectory(prefix: "restock-cluster-shard-train")
-        defer { dir.remove() }
-        let cluster = try ThrowawayClickHouseCluster(shards: 2)
-        defer { cluster.stop() }
-        let data = dir.file("data")
-        func run(_ arguments: [String]) throws -> RestockProcess.Result {
-            let result = try RestockProcess.run(arguments)
-            #expect(result.status == 0, "restock \(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        _ = try run(["generate", "--users", "300", "--seed", "62", "--out", data])
-        _ = try run(["ingest", "--data", data, "--clickhouse", cluster.url, "--cluster", cluster.name, "--database", "sharded"])
+        let fixture = try ClusterCommandFixture(prefix: "restock-cluster-shard-train", users: 300, seed: 62)
+        defer { fixture.stop() }
+        let dir = fixture.dir, cluster = fixture.cluster, data = fixture.data
+        let run = fixture.run
         _ = try run(["features", "--data", data, "--out", dir.file("all.csv")])
         // The folder's matrix split by shard (user_id % 2), as text.
         let lines = try String(contentsOfFile: dir.file("all.csv"), encoding: .utf8).split(separator: "\n")

@@ -89,6 +89,12 @@ final class StreamFixture: @unchecked Sendable {
     /// A fresh database holding only the catalog (the order tables empty).
     func catalogDatabase() throws -> ClickHouseTestDatabase {
         let db = try ClickHouseTestDatabase("stream_catalog", url: url)
+        _ = try InstacartIngest(client: db.client, database: db.name).run(directory: try catalogFolder())
+        return db
+    }
+
+    /// A folder holding D's catalog and empty order tables (made once).
+    func catalogFolder() throws -> String {
         let catalog = data.file("catalog")
         if !FileManager.default.fileExists(atPath: catalog) {
             try FileManager.default.createDirectory(atPath: catalog, withIntermediateDirectories: true)
@@ -101,8 +107,7 @@ final class StreamFixture: @unchecked Sendable {
                 try "order_id,product_id,add_to_cart_order,reordered\n".write(toFile: catalog + "/" + file, atomically: true, encoding: .utf8)
             }
         }
-        _ = try InstacartIngest(client: db.client, database: db.name).run(directory: catalog)
-        return db
+        return catalog
     }
 
     /// A stream run of `log` into `db` that ends as soon as the log is empty.

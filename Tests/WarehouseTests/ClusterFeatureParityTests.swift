@@ -140,6 +140,33 @@ struct ClusterFeatureParityTests {
         }
     }
 
+    /// `train --cluster --shard K`'s slice: shard K's matrix is exactly the rows of shard K's users
+    /// of the whole matrix (in order, bit for bit: product totals are the cluster's), and the bin
+    /// sample is the same for every K: every row when the cluster is small, else the rows whose key
+    /// hash falls in 1 of R (here R = 6 for a 1,000-row limit), drawn from every shard.
+    @Test func shardSliceIsTheShardsRowsOfTheWholeMatrixWithOneSampleForEveryShard() throws {
+        let data = try Self.dataWithCorners(users: 160, seed: 57)
+        let shards = try Shards()
+        _ = try InstacartClusterIngest(cluster: shards.cluster, database: shards.database).run(data)
+        let (whole, _) = ReorderMatrix.build(data)
+        let users = whole.keys.column(named: "user_id")!
+        var samples: [FeatureMatrix] = []
+        for k in 0..<2 {
+            let slice = try ReorderMatrix.shardSlice(cluster: shards.cluster, database: shards.database, shard: k)
+            let rows = users.indices.filter { Int(users[$0]) % 2 == k }
+            #expect(!rows.isEmpty)
+            ClickHouseFeatureParityTests.expectIdentical(slice.matrix, whole.selectingRows(rows))
+            #expect(slice.clusterRows == whole.rowCount)
+            #expect(slice.binSample.rowCount == whole.rowCount, "a small cluster's sample is every row")
+            let limited = try ReorderMatrix.shardSlice(cluster: shards.cluster, database: shards.database, shard: k, binSampleRows: 1_000)
+            ClickHouseFeatureParityTests.expectIdentical(limited.matrix, slice.matrix)
+            samples.append(limited.binSample)
+        }
+        #expect(samples[0].values.map(\.bitPattern) == samples[1].values.map(\.bitPattern),
+                "every shard's group fits its bins on the same sample (bit for bit; NaN is not == NaN)")
+        #expect(samples[0].rowCount > 0 && samples[0].rowCount < whole.rowCount / 2)
+    }
+
     /// Shards loaded by two different ingests are refused before any step runs; a user on both
     /// shards (data not sharded by user) is refused by the merge instead of giving doubled rows.
     @Test func mixedIngestsAndOverlappingShardsAreRefused() throws {

@@ -9,6 +9,8 @@ public struct BatchPlan {
         /// True when an interrupted earlier attempt already inserted exactly these lines (its
         /// `orders` row is missing): only the `orders` row is written.
         public var linesStored: Bool
+        /// Where its message sits in the log (orders the appends of a cluster's shards back into log order).
+        public var position = LogPosition(sequence: 0)
     }
 
     public var appends: [Append] = []
@@ -19,6 +21,23 @@ public struct BatchPlan {
     public var sequences: [Int32: UserOrderSequence] = [:]
 
     public init() {}
+
+    /// The plans of a cluster's shards as one (for the summary, the dead letters and the observer):
+    /// appends and dead letters back in log order, duplicates added, the sequences joined (a user
+    /// lives on one shard).
+    static func merged(_ plans: [BatchPlan], extraDeadLetters: [(message: LogMessage, reason: DeadLetterReason)]) -> BatchPlan {
+        var merged = BatchPlan()
+        for plan in plans {
+            merged.appends += plan.appends
+            merged.duplicates += plan.duplicates
+            merged.deadLetters += plan.deadLetters
+            merged.sequences.merge(plan.sequences) { _, new in new }
+        }
+        merged.deadLetters += extraDeadLetters
+        merged.appends.sort { $0.position < $1.position }
+        merged.deadLetters.sort { $0.message.position < $1.message.position }
+        return merged
+    }
 }
 
 extension BatchPlan {

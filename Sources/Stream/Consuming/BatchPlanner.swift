@@ -17,6 +17,7 @@
 /// tables' write marks), so a batch of new orders reads nothing. Cost: O(events + lines) in memory;
 /// stored content is read only for duplicates (to compare it), history only for lines without `reordered`.
 public final class BatchPlanner {
+    typealias DecodedMessage = (message: LogMessage, event: OrderEvent)
     public let tables: OrderSinkTables
     let decode: ([UInt8]) throws -> OrderEvent
     private(set) var products: Set<Int32>?
@@ -65,15 +66,30 @@ public final class BatchPlanner {
 
     /// Plans `messages` (see the type). Reads ClickHouse, writes nothing.
     public func plan(_ messages: [LogMessage]) throws -> BatchPlan {
-        var plan = BatchPlan()
-        var decoded: [(message: LogMessage, event: OrderEvent)] = []
+        let (decoded, malformed) = decodeAll(messages)
+        var plan = try plan(decoded: decoded)
+        plan.deadLetters.insert(contentsOf: malformed, at: 0)
+        return plan
+    }
+
+    /// Decodes `messages` in order: the events, and a `malformed` dead letter per rejected payload.
+    func decodeAll(_ messages: [LogMessage]) -> (decoded: [DecodedMessage], malformed: [(message: LogMessage, reason: DeadLetterReason)]) {
+        var decoded: [DecodedMessage] = []
+        var malformed: [(message: LogMessage, reason: DeadLetterReason)] = []
+        decoded.reserveCapacity(messages.count)
         for message in messages {
             do {
                 decoded.append((message, try decode(message.payload)))
             } catch {
-                plan.deadLetters.append((message, DeadLetterReason(.malformed, "\(error)")))
+                malformed.append((message, DeadLetterReason(.malformed, "\(error)")))
             }
         }
+        return (decoded, malformed)
+    }
+
+    /// Plans already decoded messages (in log order; a cluster sink hands each shard its users').
+    func plan(decoded: [DecodedMessage]) throws -> BatchPlan {
+        var plan = BatchPlan()
         if known == nil { try prepare() }
         guard let known else { return plan }
         // Every stored order, orphan and user is known: no lookup (a user not known has no order).
@@ -126,7 +142,7 @@ public final class BatchPlanner {
             batchSequences[event.userID] = next
             plan.sequences[event.userID] = next
             accepted[event.orderID] = complete
-            plan.appends.append(BatchPlan.Append(event: complete, linesStored: linesStored))
+            plan.appends.append(BatchPlan.Append(event: complete, linesStored: linesStored, position: message.position))
         }
         for user in unseenUsers where plan.sequences[user] == nil { plan.sequences[user] = batchSequences[user] }
         return plan

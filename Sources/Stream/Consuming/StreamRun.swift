@@ -72,11 +72,26 @@ public struct StreamRun {
     /// Who runs (the lock's holder); nil: this process with a fresh run id.
     public var owner: RunOwner?
 
+    /// The cluster whose shards the orders go to (by user); nil: the one node of `client`.
+    public let cluster: ClickHouseCluster?
+
     public init(client: ClickHouseClient, database: String, log: any OrderLogConsumer, deadLetters: any OrderLogPublisher) {
         self.client = client
         self.database = database
         self.log = log
         self.deadLetters = deadLetters
+        cluster = nil
+    }
+
+    /// A sink into every shard of `cluster` (`SinkShards`): each order and its lines on the shard of
+    /// its user, into the shard's own tables; a batch is acknowledged once every shard it touched
+    /// committed. `client` is shard 1's.
+    public init(cluster: ClickHouseCluster, database: String, log: any OrderLogConsumer, deadLetters: any OrderLogPublisher) {
+        client = cluster.shards[0]
+        self.database = database
+        self.log = log
+        self.deadLetters = deadLetters
+        self.cluster = cluster
     }
 
     /// The steps of a batch whose wall seconds `StreamSummary.phaseSeconds` sums.
@@ -90,16 +105,14 @@ public struct StreamRun {
         let clock = ContinuousClock()
         let start = clock.now
         var summary = StreamSummary()
-        let quiet = OrderSinkTables(client: Self.quietClient(client), database: database)
-        let planner = BatchPlanner(tables: quiet, decode: decode)
         let owner = self.owner ?? RunOwner.current()
-        let lock = PublishLock(database: database, name: InstacartIngest.lockName, owner: owner)
-        var loadID = try ReorderMatrix.checkTablesExist(client, database: database)
+        let sink = try SinkShards(clients: cluster?.shards ?? [client], cluster: cluster, database: database, owner: owner,
+                                  decode: decode, progress: progress)
         var lockTaken: ContinuousClock.Instant?
         var lockReleased: ContinuousClock.Instant?
         func releaseLock() {
             guard lockTaken != nil else { return }
-            lock.release(client)
+            sink.release()
             lockTaken = nil
             lockReleased = clock.now
         }
@@ -166,30 +179,22 @@ public struct StreamRun {
                             let pause = lockPause - Elapsed.seconds(clock.now - lockReleased)
                             if pause > 0 { Thread.sleep(forTimeInterval: pause) }
                         }
-                        try lock.acquire(client, wait: lockWait, progress: progress)
+                        try sink.acquire(wait: lockWait)
                         lockTaken = clock.now
-                        let current = try ReorderMatrix.checkTablesExist(client, database: database)
-                        if current != loadID {
-                            progress?("the tables of \(database) were replaced by an ingest (load \(current ?? "none")); reloading products and users")
-                            planner.reset()
-                            loadID = current
-                        }
-                        if try planner.prepare() { progress?("loaded the stored order_ids, orphan lines and user sequences of \(database)") }
                         lap(.lock)
                     }
-                    let plan = try planner.plan(messages)
+                    let plan = try sink.plan(messages)
                     lap(.plan)
-                    try commit(plan, tables: quiet)
+                    try sink.commit { [fault] plan, tables in try Self.commit(plan, tables: tables, fault: fault) }
                     lap(.insert)
                     return plan
                 } catch {
                     releaseLock()
-                    planner.reset()
+                    sink.reset()
                     throw error
                 }
             }
-            planner.committed(plan)
-            planner.calibrateIfNeeded()
+            sink.committed()
             if let lockTaken, Elapsed.seconds(clock.now - lockTaken) >= lockHold || shouldStop() { releaseLock() }
             lap(.plan)  // the planner's bookkeeping of the commit
             try retrying("publish dead letters", log: true, &summary) {
@@ -224,8 +229,8 @@ public struct StreamRun {
         return summary
     }
 
-    /// Steps (3) and (4) of the type, with the fault points.
-    func commit(_ plan: BatchPlan, tables: OrderSinkTables) throws {
+    /// Steps (3) and (4) of the type on one node or shard, with the fault points.
+    static func commit(_ plan: BatchPlan, tables: OrderSinkTables, fault: StreamFaultHook?) throws {
         try fault?(.beforeInsert)
         try tables.insertLines(plan.linesToInsert(.prior), into: InstacartSchema.priorProducts)
         try tables.insertLines(plan.linesToInsert(.train), into: InstacartSchema.trainProducts)

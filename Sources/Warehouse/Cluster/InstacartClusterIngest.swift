@@ -65,12 +65,7 @@ public struct InstacartClusterIngest: Sendable {
     }
 
     public func run(directory: String, threads: Int = 2) throws -> Summary {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let data = try InstacartReader.read(directory: directory, threads: threads) { p in
-            progress?("read \(p.file): \(p.rows) rows in \(Elapsed.format(p.seconds)) s")
-        }
-        let readSeconds = Elapsed.seconds(clock.now - start)
+        let (data, readSeconds) = try InstacartIngest.read(directory: directory, threads: threads, progress: progress)
         var summary = try run(data)
         summary.readSeconds = readSeconds
         return summary

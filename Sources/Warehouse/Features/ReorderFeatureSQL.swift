@@ -98,6 +98,23 @@ public struct ReorderFeatureSQL: Sendable {
         (createStatements.map(\.sql) + [countStatement, matrixSelect] + dropStatements).map { $0 + ";\n" }.joined(separator: "\n")
     }
 
+    /// The per-shard script of a cluster build (`features --print-sql --cluster`, on a
+    /// `globalProductSums` instance): phase 1 on every shard, the client's round (read each shard's
+    /// partial product sums, add them exactly, load the total into `psum` on every shard; not SQL),
+    /// then phase 2 and the ordered SELECT of the shard's rows, which the client merges by key.
+    public var shardScript: String {
+        func statements(_ list: [String]) -> String { list.map { $0 + ";\n" }.joined(separator: "\n") }
+        return "-- Run on EVERY shard (its users are complete there). Phase 1: the user and user x product steps.\n\n"
+            + statements(createStatements(Self.userSteps).map(\.sql))
+            + "\n-- Phase 1 ends with each shard's partial product sums, read by the client:\n\n"
+            + statements([productSumsSelect])
+            + "\n-- The client adds every shard's rows per product_id (exact UInt64 sums) and loads the total into\n"
+            + "-- the table below on every shard (RowBinary INSERT, one row per product). Then phase 2 on every shard:\n\n"
+            + statements([productSumsCreate] + createStatements(Self.productSteps).map(\.sql) + [countStatement, matrixSelect(ordered: true)])
+            + "\n-- The client merges the shards' ordered rows by (user_id, product_id): the single-node matrix.\n\n"
+            + statements(dropStatements)
+    }
+
     func select(_ step: String) -> String {
         switch step {
         case "uo": userOrders

@@ -83,8 +83,15 @@ extension ReorderMatrix {
     /// Cost on the client: O(rows × columns) decoding and copying, O(products × shards) for the
     /// sums; memory O(chunkRows × columns) for the output plus three reader chunks of 8,192 rows
     /// per shard. `chunkRows` nil: one chunk of every row (the whole matrix).
+    ///
+    /// `perShard`, when given, runs on each shard's reader thread on every chunk it read (8,192
+    /// rows, in key order) before the merge, and may replace the feature columns (keeping keys,
+    /// target and row count): `recommend --cluster` scores there, so the forest runs once per shard
+    /// in parallel and the merge copies one score column instead of 30 features, while the merged
+    /// rows still come in the single-node order.
     public static func stream(shards: [ClickHouseClient], database: String, chunkRows: Int? = 65_536,
                               progress: (@Sendable (String) -> Void)? = nil,
+                              perShard: (@Sendable (LabelledMatrix) throws -> LabelledMatrix)? = nil,
                               chunk: (LabelledMatrix) throws -> Void) throws -> ClusterTimings {
         precondition(!shards.isEmpty, "ReorderMatrix.stream(shards:): no shard")
         precondition((chunkRows ?? 1) > 0, "ReorderMatrix.stream(shards:): chunkRows must be positive")
@@ -93,7 +100,7 @@ extension ReorderMatrix {
             let start = clock.now
             let total = expected.reduce(0, +)
             let readers = shards.indices.map { ShardMatrixReader(client: shards[$0], select: sql.matrixSelect(ordered: true),
-                                                                 expected: expected[$0], shard: $0 + 1) }
+                                                                 expected: expected[$0], shard: $0 + 1, transform: perShard) }
             for reader in readers { reader.start() }
             let merge = ShardMatrixMerge(sources: readers.map(\.handoff), chunkRows: chunkRows ?? max(total, 1))
             let merged: Int
@@ -232,11 +239,24 @@ private final class ShardMatrixReader: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var outcome: Result<(Double, Int), any Error> = .success((0, 0))
 
-    init(client: ClickHouseClient, select: String, expected: Int, shard: Int) {
+    /// Applied to each chunk on this thread before the handoff (`stream(shards:perShard:)`).
+    let transform: (@Sendable (LabelledMatrix) throws -> LabelledMatrix)?
+
+    init(client: ClickHouseClient, select: String, expected: Int, shard: Int,
+         transform: (@Sendable (LabelledMatrix) throws -> LabelledMatrix)? = nil) {
         self.client = client
         self.select = select
         self.expected = expected
         self.shard = shard
+        self.transform = transform
+    }
+
+    /// The chunk as handed to the merge: transformed when there is a transform.
+    private func handed(_ matrix: LabelledMatrix) throws -> LabelledMatrix {
+        guard let transform else { return matrix }
+        let out = try transform(matrix)
+        precondition(out.rowCount == matrix.rowCount, "ShardMatrixReader: the per-shard transform changed the row count")
+        return out
     }
 
     func start() {
@@ -263,9 +283,9 @@ private final class ShardMatrixReader: @unchecked Sendable {
             guard decoder.received < expected else {
                 throw ReorderMatrixSourceError.rowCount(expected: expected, received: decoder.received + 1)
             }
-            if try decoder.decode(&row) { try handoff.put(decoder.flush()) }
+            if try decoder.decode(&row) { try handoff.put(handed(decoder.flush())) }
         }
-        if decoder.filled > 0 { try handoff.put(decoder.flush()) }
+        if decoder.filled > 0 { try handoff.put(handed(decoder.flush())) }
         guard decoder.received == expected else { throw ReorderMatrixSourceError.rowCount(expected: expected, received: decoder.received) }
         return (Elapsed.seconds(ContinuousClock.now - start), summary.bytes)
     }

@@ -17,70 +17,65 @@ public struct ShardSlice: Sendable {
 }
 
 extension ReorderMatrix {
-    /// Shard `shard`'s slice of the matrix of `cluster` (0-based, in shard order), read from the
-    /// cluster stream (`stream(shards:...)`, after `ClusterLoadCheck`, checked again at the end).
+    /// Shard `shard`'s slice of the matrix of `cluster` (0-based, in shard order), after
+    /// `ClusterLoadCheck` (checked again at the end).
     ///
-    /// The stream is the whole matrix in key order, so every caller sees the same rows in the same
-    /// order; the rows of the shard's users are kept, and a reservoir of `binSampleRows` rows
-    /// (Algorithm R, SplitMix64 with a fixed seed) is drawn over all rows: the same sample for every
-    /// shard. Cost: the cluster's feature steps and O(all rows × columns) of decoding on the client
-    /// (every shard's rows cross the network once); memory: the slice plus the sample
-    /// (4 · binSampleRows · features bytes) plus the stream's chunks. Reading only the shard's own
-    /// stream and a per-shard sample is the next step past one client.
+    /// The cluster's feature steps run on every shard (`withClusterFeatureTables`: user steps per
+    /// shard, product totals summed over all shards and loaded back as `psum`, so shard K's rows are
+    /// rows of the cluster matrix bit for bit); then only shard K's rows are read, in key order, and
+    /// from every shard only its sampled rows for the bins: those whose `cityHash64(user_id,
+    /// product_id) % R = 0` with R = ⌈cluster rows / (0.9 · binSampleRows)⌉ (all rows when the cluster
+    /// has fewer), each shard's in key order, shards in order: the same sample for every K, about
+    /// 0.9 · binSampleRows rows. Cost on the client: O(shard K's rows + sample) × columns of
+    /// decoding; the other shards' rows never cross the network. Memory: the slice plus the sample.
     public static func shardSlice(cluster: ClickHouseCluster, database: String, shard: Int, binSampleRows: Int = 200_000,
                                   progress: (@Sendable (String) -> Void)? = nil) throws -> ShardSlice {
         precondition(cluster.shards.indices.contains(shard), "shardSlice: no shard \(shard)")
         var check = ClusterLoadCheck(cluster: cluster, database: database)
         check.progress = progress
         let run = try check.verify()
-        var columns: [[Float]] = []
-        var users: [Int32] = [], products: [Int32] = [], target: [Float] = []
-        var schema = FeatureSchema(names: [])
-        var targetName = "y"
-        var sample: [Float] = []                        // row-major, binSampleRows × features
-        var seen = 0
-        var rng = SplitMix64(seed: 0x5EED_B1A5_0F_5A4D)
-        _ = try stream(shards: cluster.shards, database: database, progress: progress) { chunk in
-            let p = chunk.features.featureCount
-            if columns.isEmpty {
-                schema = chunk.features.schema
-                targetName = chunk.targetName
-                columns = Array(repeating: [], count: p)
-                sample.reserveCapacity(min(binSampleRows, 1 << 20) * p)
+        let shards = cluster.shards
+        let (slice, _) = try withClusterFeatureTables(shards: shards, database: database, progress: progress) { sql, expected, _ in
+            let total = expected.reduce(0, +)
+            let stride = max(1, Int((Double(total) / (0.9 * Double(max(1, binSampleRows)))).rounded(.up)))
+            let select = sql.matrixSelect(ordered: true)
+            let matrix = try readMatrix(shards[shard], select, expected: expected[shard])
+            let sampleSelect = stride == 1 ? select
+                : "SELECT * FROM (\(select)) WHERE cityHash64(user_id, product_id) % \(stride) = 0 ORDER BY user_id, product_id"
+            let parts = try ShardThreads.run(shards.count) { k in
+                try readMatrix(shards[k], sampleSelect, expected: stride == 1 ? expected[k] : nil)
             }
-            guard let userColumn = chunk.keys.column(named: "user_id"), let productColumn = chunk.keys.column(named: "product_id") else {
-                throw ReorderMatrixSourceError.rowCount(expected: chunk.rowCount, received: 0)
-            }
-            let n = chunk.rowCount
-            var kept: [Int] = []
-            for r in 0..<n where cluster.shard(ofUser: Int(userColumn[r])) == shard { kept.append(r) }
-            for j in 0..<p {
-                let column = chunk.features.column(j)
-                let base = column.startIndex
-                columns[j].append(contentsOf: kept.map { column[base + $0] })
-            }
-            users.append(contentsOf: kept.map { userColumn[$0] })
-            products.append(contentsOf: kept.map { productColumn[$0] })
-            target.append(contentsOf: kept.map { chunk.target[$0] })
-            for r in 0..<n {
-                if seen < binSampleRows {
-                    for j in 0..<p { sample.append(chunk.features[r, j]) }
-                } else {
-                    let slot = rng.integer(below: seen + 1)
-                    if slot < binSampleRows { for j in 0..<p { sample[slot * p + j] = chunk.features[r, j] } }
-                }
-                seen += 1
-            }
+            let sample = concatenate(parts)
+            progress?("shard \(shard + 1) of \(shards.count): \(matrix.rowCount) of \(total) rows; \(sample.rowCount) rows sampled "
+                      + "(1 in \(stride) by key hash) for the bins")
+            return ShardSlice(matrix: matrix, binSample: sample.features, clusterRows: total)
         }
         if try check.verify() != run { throw ReorderMatrixSourceError.changedDuringRead(database: database) }
-        if columns.isEmpty { schema = clickHouseSchema; columns = Array(repeating: [], count: schema.count) }
-        let p = schema.count, sampled = p == 0 ? 0 : sample.count / p
-        var sampleColumns = [[Float]](repeating: [], count: p)
-        for j in 0..<p { sampleColumns[j] = (0..<sampled).map { sample[$0 * p + j] } }
-        let matrix = LabelledMatrix(features: FeatureMatrix(schema: schema, columns: columns),
-                                    keys: RowKeys(names: ["user_id", "product_id"], columns: [users, products]),
-                                    target: target, targetName: targetName)
-        progress?("shard \(shard + 1) of \(cluster.shards.count): \(matrix.rowCount) of \(seen) rows; \(sampled) rows sampled for the bins")
-        return ShardSlice(matrix: matrix, binSample: FeatureMatrix(schema: schema, columns: sampleColumns), clusterRows: seen)
+        return slice
+    }
+
+    /// The rows of the matrix SELECT `select` on `client` as one matrix; `expected` rows when given
+    /// (else a mismatch throws `rowCount`).
+    static func readMatrix(_ client: ClickHouseClient, _ select: String, expected: Int?) throws -> LabelledMatrix {
+        let decoder = ChunkDecoder(chunkRows: max(1, min(expected ?? 65_536, 1 << 22)))
+        var chunks: [LabelledMatrix] = []
+        _ = try client.select(select, columns: ChunkDecoder.columns) { row in
+            if try decoder.decode(&row) { chunks.append(decoder.flush()) }
+        }
+        if decoder.filled > 0 { chunks.append(decoder.flush()) }
+        if let expected, decoder.received != expected {
+            throw ReorderMatrixSourceError.rowCount(expected: expected, received: decoder.received)
+        }
+        return concatenate(chunks)
+    }
+
+    /// `parts` one after the other as one matrix (no copy for a single part).
+    static func concatenate(_ parts: [LabelledMatrix]) -> LabelledMatrix {
+        let nonEmpty = parts.filter { $0.rowCount > 0 }
+        if nonEmpty.isEmpty { return emptyMatrix }
+        if nonEmpty.count == 1 { return nonEmpty[0] }
+        let buffer = MatrixChunkBuffer(chunkRows: nonEmpty.reduce(0) { $0 + $1.rowCount })
+        for part in nonEmpty { buffer.append(part, rows: 0..<part.rowCount) }
+        return buffer.flush()
     }
 }

@@ -83,11 +83,13 @@ final class ShardMatrixMerge {
     }
 }
 
-/// A column-major buffer of up to `chunkRows` matrix rows (keys user_id, product_id, the features
-/// of `ReorderFeature.all`, target y) filled by copying row ranges of other chunks. A full buffer
-/// is handed out without a copy; a partly filled one is compacted.
+/// A column-major buffer of up to `chunkRows` matrix rows (keys user_id, product_id, the feature
+/// columns of the first matrix appended (`ReorderFeature.all`, or a shard's scores), target y)
+/// filled by copying row ranges of other chunks. A full buffer is handed out without a copy; a
+/// partly filled one is compacted.
 final class MatrixChunkBuffer {
-    static let featureCount = ReorderFeature.all.count
+    private var schema = ReorderMatrix.clickHouseSchema
+    private var featureCount = ReorderFeature.all.count
 
     let chunkRows: Int
     private var values: [Float] = []
@@ -108,7 +110,9 @@ final class MatrixChunkBuffer {
         precondition(rows.count <= room, "MatrixChunkBuffer: \(rows.count) rows do not fit in \(room)")
         guard !rows.isEmpty else { return }
         if values.isEmpty {
-            values = [Float](repeating: 0, count: chunkRows * Self.featureCount)
+            schema = matrix.features.schema
+            featureCount = matrix.features.featureCount
+            values = [Float](repeating: 0, count: chunkRows * featureCount)
             users = [Int32](repeating: 0, count: chunkRows)
             products = [Int32](repeating: 0, count: chunkRows)
             target = [Float](repeating: 0, count: chunkRows)
@@ -116,7 +120,7 @@ final class MatrixChunkBuffer {
         let n = matrix.rowCount, at = filled
         matrix.features.values.withUnsafeBufferPointer { from in
             values.withUnsafeMutableBufferPointer { to in
-                for j in 0..<Self.featureCount {
+                for j in 0..<featureCount {
                     (to.baseAddress! + j * chunkRows + at).update(from: from.baseAddress! + j * n + rows.lowerBound, count: rows.count)
                 }
             }
@@ -134,13 +138,13 @@ final class MatrixChunkBuffer {
         if n == chunkRows {
             columnMajor = values
         } else {
-            columnMajor = [Float](repeating: 0, count: n * Self.featureCount)
-            for j in 0..<Self.featureCount {
+            columnMajor = [Float](repeating: 0, count: n * featureCount)
+            for j in 0..<featureCount {
                 columnMajor.replaceSubrange(j * n..<(j + 1) * n, with: values[j * chunkRows..<j * chunkRows + n])
             }
         }
         let matrix = LabelledMatrix(
-            features: FeatureMatrix(rowCount: n, schema: ReorderMatrix.clickHouseSchema, values: columnMajor),
+            features: FeatureMatrix(rowCount: n, schema: schema, values: columnMajor),
             keys: RowKeys(names: ["user_id", "product_id"], columns: [Array(users.prefix(n)), Array(products.prefix(n))]),
             target: Array(target.prefix(n)), targetName: "y")
         filled = 0

@@ -4,8 +4,8 @@ import Foundation
 /// that shard's server, so the threads do not compete for the client's cores), and waits for all.
 /// Every shard's result comes back in shard order; if any failed, the first failure in shard
 /// order is thrown after every thread has ended (so no thread outlives the call).
-enum ShardThreads {
-    static func run<R: Sendable>(_ count: Int, _ work: @escaping @Sendable (Int) throws -> R) throws -> [R] {
+public enum ShardThreads {
+    public static func run<R: Sendable>(_ count: Int, _ work: @escaping @Sendable (Int) throws -> R) throws -> [R] {
         if count == 1 { return [try work(0)] }
         let results = ResultSlots<R>(count: count)
         let done = DispatchSemaphore(value: 0)

@@ -79,15 +79,21 @@ public struct InstacartIngest: Sendable {
 
     /// Reads and checks the files of `directory`, then loads them (see the type's steps).
     public func run(directory: String, threads: Int = 2) throws -> Summary {
+        let (data, readSeconds) = try Self.read(directory: directory, threads: threads, progress: progress)
+        var summary = try run(data)
+        summary.readSeconds = readSeconds
+        return summary
+    }
+
+    /// Reads and checks the folder (`InstacartReader`, one progress line per file): the data and
+    /// the wall seconds it took (shared by the single-node and the cluster ingest).
+    static func read(directory: String, threads: Int, progress: (@Sendable (String) -> Void)?) throws -> (InstacartData, Double) {
         let clock = ContinuousClock()
         let start = clock.now
         let data = try InstacartReader.read(directory: directory, threads: threads) { p in
             progress?("read \(p.file): \(p.rows) rows in \(Elapsed.format(p.seconds)) s")
         }
-        let readSeconds = Elapsed.seconds(clock.now - start)
-        var summary = try run(data)
-        summary.readSeconds = readSeconds
-        return summary
+        return (data, Elapsed.seconds(clock.now - start))
     }
 
     /// Like `run(directory:threads:)`, with aisles, departments and products taken from the MySQL

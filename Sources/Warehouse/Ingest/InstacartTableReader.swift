@@ -12,12 +12,23 @@ import Features
 /// key order, not file order: everything built from the data (the feature rows, their values) is
 /// independent of row order. Memory: the columns (11 bytes per order_products row, 17 per order);
 /// cost one pass over the tables.
+///
+/// On a cluster (`read(shards:)`, shard k's client at index k) the catalog comes from the first
+/// shard (it is whole on every shard) and the orders and lines of every shard are appended in shard
+/// order: the same data as one node holding everything (the caller checks the cluster's ingest first,
+/// `ClusterLoadCheck`). Cost: one pass over each shard's tables, one shard after the other.
 public enum InstacartTableReader {
     /// `tableSuffix` reads `<table><suffix>` instead of each table: `ClusterTables.suffix` reads a
     /// sharded cluster's whole data through the node's `_all` tables (Distributed over the shards).
     public static func read(_ client: ClickHouseClient, database: String, tableSuffix: String = "",
                             progress: (@Sendable (String) -> Void)? = nil) throws -> InstacartData {
-        _ = try ReorderMatrix.checkTablesExist(client, database: database)
+        try read(shards: [client], database: database, tableSuffix: tableSuffix, progress: progress)
+    }
+
+    public static func read(shards: [ClickHouseClient], database: String, tableSuffix: String = "",
+                            progress: (@Sendable (String) -> Void)? = nil) throws -> InstacartData {
+        for client in shards { _ = try ReorderMatrix.checkTablesExist(client, database: database) }
+        let client = shards[0]
         func table(_ t: InstacartSchema.Table) -> String { SQLLiteral.qualifiedName(database, t.name + tableSuffix) }
         var data = InstacartData()
         func categories(_ t: InstacartSchema.Table) throws -> CategoryTable {
@@ -37,29 +48,29 @@ public enum InstacartTableReader {
                                  departmentID: Int32(bitPattern: try row.readUInt32()))
         }
         progress?("read \(data.products.count) products from \(database)")
-        try client.select("SELECT order_id, user_id, eval_set, order_number, order_dow, order_hour_of_day, days_since_prior_order "
-                          + "FROM \(table(InstacartSchema.orders))",
-                          columns: [.uint32, .uint32, .int8, .uint16, .uint8, .uint8, .nullable(.float32)]) { row in
-            let id = Int32(bitPattern: try row.readUInt32()), user = Int32(bitPattern: try row.readUInt32())
-            let evalSet = EvalSet(rawValue: UInt8(bitPattern: try row.readInt8())) ?? .prior
-            let number = Int16(truncatingIfNeeded: try row.readUInt16())
-            let dow = try row.readUInt8(), hour = try row.readUInt8()
-            let days = try row.readOptional { try $0.readFloat32() } ?? .nan
-            data.orders.append(orderID: id, userID: user, evalSet: evalSet, orderNumber: number, dow: dow, hour: hour,
-                               daysSincePrior: days)
+        for client in shards {  // the sharded tables, shard after shard
+            try client.select("SELECT order_id, user_id, eval_set, order_number, order_dow, order_hour_of_day, days_since_prior_order "
+                              + "FROM \(table(InstacartSchema.orders))",
+                              columns: [.uint32, .uint32, .int8, .uint16, .uint8, .uint8, .nullable(.float32)]) { row in
+                let id = Int32(bitPattern: try row.readUInt32()), user = Int32(bitPattern: try row.readUInt32())
+                let evalSet = EvalSet(rawValue: UInt8(bitPattern: try row.readInt8())) ?? .prior
+                let number = Int16(truncatingIfNeeded: try row.readUInt16())
+                let dow = try row.readUInt8(), hour = try row.readUInt8()
+                let days = try row.readOptional { try $0.readFloat32() } ?? .nan
+                data.orders.append(orderID: id, userID: user, evalSet: evalSet, orderNumber: number, dow: dow, hour: hour,
+                                   daysSincePrior: days)
         }
         progress?("read \(data.orders.count) orders from \(database)")
-        func orderProducts(_ t: InstacartSchema.Table) throws -> OrderProductTable {
-            var result = OrderProductTable()
+        func orderProducts(_ t: InstacartSchema.Table, into result: inout OrderProductTable) throws {
             try client.select("SELECT order_id, product_id, add_to_cart_order, reordered FROM \(table(t))",
                               columns: [.uint32, .uint32, .uint16, .uint8]) { row in
                 result.append(orderID: Int32(bitPattern: try row.readUInt32()), productID: Int32(bitPattern: try row.readUInt32()),
                               addToCartOrder: Int16(truncatingIfNeeded: try row.readUInt16()), reordered: try row.readUInt8())
             }
-            return result
         }
-        data.priorProducts = try orderProducts(InstacartSchema.priorProducts)
-        data.trainProducts = try orderProducts(InstacartSchema.trainProducts)
+        try orderProducts(InstacartSchema.priorProducts, into: &data.priorProducts)
+        try orderProducts(InstacartSchema.trainProducts, into: &data.trainProducts)
+        }
         progress?("read \(data.priorProducts.count) prior and \(data.trainProducts.count) train rows from \(database)")
         return data
     }

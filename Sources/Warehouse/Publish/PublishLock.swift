@@ -11,7 +11,8 @@ import Foundation
 /// `acquire` retries every 0.2 s for up to `wait` seconds, then throws `PublishError.lockHeld`
 /// naming the holder. A lock whose holder ran on this host and whose process is gone (killed run)
 /// is stale: it is broken (renamed away, checked to be the stale one, dropped) and the creation
-/// retried, with a progress message. `release` drops the table if it is still this run's.
+/// retried, with a progress message. A lock held by this very owner (a release that failed while the
+/// server was down) is simply taken. `release` drops the table if it is still this run's.
 /// Serializing the DDL of publishing runs also keeps 18.16 away from the crash seen with two
 /// concurrent ingests into one database. Cost: two or three tiny statements.
 public struct PublishLock: Sendable {
@@ -44,6 +45,9 @@ public struct PublishLock: Sendable {
                 break
             } catch let error as ClickHouseError where error.code == 57 {
                 guard let holder = try holder(client, table: name) else { continue }  // dropped meanwhile: retry
+                // This very run holds it already (its release failed while the server was down, and
+                // it takes the lock again, e.g. on every shard of a cluster): it is ours.
+                if holder.owner == owner { break }
                 // A holder with this process's number: an earlier process that had the same pid, or a
                 // run of this process whose release failed (the server was down); stale unless live here.
                 let thisProcess = holder.host == owner.host && holder.pid == getpid() && !ActiveRuns.shared.contains(holder.runID)

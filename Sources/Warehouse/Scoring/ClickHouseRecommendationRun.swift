@@ -28,8 +28,10 @@ import TabularIO
 /// The output files are renamed into place together at the end; a failure leaves neither.
 ///
 /// With `cluster` (`recommend --cluster NAME`), the candidate rows come from every shard: the
-/// cluster's feature steps run per shard and one stream per shard is read in parallel and merged
-/// by (user_id, product_id) on the client (`ReorderMatrix.stream(shards:)`), so the rows, and hence
+/// cluster's feature steps run per shard, one stream per shard is read and scored by the forest in
+/// parallel (each shard's chunks on its reader's thread, `threads / N` forest threads each), and the
+/// scored rows are merged by (user_id, product_id) on the client (`ReorderMatrix.stream(shards:
+/// perShard:)`): only the per-product sums are on the initiator. The rows, and hence
 /// the per-product sums μ = Σp and σ² = Σp(1 − p) (added in the single-node order: a shard's sums
 /// are never rounded separately), every recommendation and every basket are bit for bit those of
 /// the single-node run. Baskets need each user's next order: read from every shard. A table output
@@ -85,12 +87,9 @@ public struct ClickHouseRecommendationRun: Sendable {
             start = clock.now
             return d
         }
-        let model = try ForestModel.load(from: modelPath)
-        try PredictionRange.requireProbabilities(model, path: modelPath)
+        let (model, scorer) = try StreamingScorer.forClickHouseFeatures(modelPath: modelPath, threads: threads, chunkRows: chunkRows,
+                                                                        probabilities: true)
         let version = model.version.description
-        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
-        try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
-                         input: "the features computed in ClickHouse")
         let nodes = cluster?.shards ?? [client]
         var loadCheck: (ClusterLoadCheck, String)?
         if let cluster {
@@ -130,9 +129,12 @@ public struct ClickHouseRecommendationRun: Sendable {
             var predict = 0.0
             let onlyTest = horizon == .test
             progress?("scoring the candidate rows computed in ClickHouse with model \(version)")
+            // On a cluster each shard's chunks are scored on its reader's thread (`ShardScores`):
+            // the merged chunks carry one column, the probability.
+            let shardScores = cluster.map { ShardScores(predictor: scorer.predictor, threads: max(1, threads / $0.shards.count)) }
             let handle: (LabelledMatrix) throws -> Void = { chunk in
                 let predictStart = clock.now
-                let probabilities = try scorer.predictor.predict(chunk.features, threads: threads)
+                let probabilities = shardScores != nil ? chunk.features.values : try scorer.predictor.predict(chunk.features, threads: threads)
                 predict += Elapsed.seconds(clock.now - predictStart)
                 let target = chunk.target, rowUsers = chunk.keys.columns[0], rowProducts = chunk.keys.columns[1]
                 for r in 0..<chunk.rowCount where !onlyTest || target[r].isNaN {
@@ -144,7 +146,8 @@ public struct ClickHouseRecommendationRun: Sendable {
             let streamed: Double
             if let cluster {
                 let timings = try ReorderMatrix.stream(shards: cluster.shards, database: database, chunkRows: chunkRows,
-                                                       progress: progress, chunk: handle)
+                                                       progress: progress, perShard: shardScores?.score, chunk: handle)
+                predict += shardScores?.seconds ?? 0
                 if let (check, run) = loadCheck, try check.verify() != run {
                     throw ReorderMatrixSourceError.changedDuringRead(database: database)
                 }
@@ -224,5 +227,37 @@ public struct ClickHouseRecommendationRun: Sendable {
         guard sent == recommendations.count else {
             throw PublishError.countMismatch(table: "\(database).\(publication.loadTable)", sent: recommendations.count, counted: sent)
         }
+    }
+}
+
+/// The per-shard scoring of `recommend --cluster`: each chunk's features replaced by one column,
+/// the forest's probability, on the calling (shard reader's) thread; the forest's seconds summed
+/// over the shards (CPU seconds of the scoring, not wall).
+final class ShardScores: @unchecked Sendable {
+    let predictor: ForestPredictor
+    let threads: Int
+    private let lock = NSLock()
+    private var total = 0.0
+
+    init(predictor: ForestPredictor, threads: Int) {
+        self.predictor = predictor
+        self.threads = threads
+    }
+
+    var seconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
+
+    @Sendable func score(_ chunk: LabelledMatrix) throws -> LabelledMatrix {
+        let start = ContinuousClock.now
+        let probabilities = try predictor.predict(chunk.features, threads: threads)
+        let elapsed = Elapsed.seconds(ContinuousClock.now - start)
+        lock.lock()
+        total += elapsed
+        lock.unlock()
+        return LabelledMatrix(features: FeatureMatrix(rowCount: chunk.rowCount, schema: FeatureSchema(names: ["probability"]), values: probabilities),
+                              keys: chunk.keys, target: chunk.target, targetName: chunk.targetName)
     }
 }

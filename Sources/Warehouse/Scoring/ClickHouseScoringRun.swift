@@ -103,11 +103,8 @@ public struct ClickHouseScoringRun: Sendable {
     public func run(progress: (@Sendable (String) -> Void)? = nil) throws -> Summary {
         let clock = ContinuousClock()
         let start = clock.now
-        let model = try ForestModel.load(from: modelPath)
+        let (model, scorer) = try StreamingScorer.forClickHouseFeatures(modelPath: modelPath, threads: threads, chunkRows: chunkRows)
         let version = model.version.description
-        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
-        try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
-                         input: "the features computed in ClickHouse")
         var summary: Summary
         switch output {
         case .file(let path):

@@ -66,11 +66,8 @@ public struct ClusterScoringRun: Sendable {
     public func run(progress: (@Sendable (String) -> Void)? = nil) throws -> Summary {
         let clock = ContinuousClock()
         let start = clock.now
-        let model = try ForestModel.load(from: modelPath)
+        let (model, scorer) = try StreamingScorer.forClickHouseFeatures(modelPath: modelPath, threads: threads, chunkRows: chunkRows)
         let version = model.version.description
-        let scorer = StreamingScorer(model: model, threads: threads, chunkRows: chunkRows)
-        try scorer.check(schema: ReorderMatrix.clickHouseSchema, keyNames: ["user_id", "product_id"],
-                         input: "the features computed in ClickHouse")
         let check = ClusterLoadCheck(cluster: cluster, database: database)
         let loadRun = try check.verify()
         let shards = cluster.shards, versionTable = ModelVersionTable.predictions(database: database, name: table)

@@ -50,7 +50,7 @@ struct FeaturesCommand: Job {
     /// --threads, else every core of the machine the command runs on.
     var threads: Int { threadsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    @Flag(help: ArgumentHelp("Print the SQL of --clickhouse (intermediate tables named restock_tmp_sql_*) and exit.", visibility: .hidden))
+    @Flag(help: ArgumentHelp("Print the SQL of --clickhouse (intermediate tables named restock_tmp_sql_*; with --cluster the per-shard script) and exit.", visibility: .hidden))
     var printSQL = false
 
     @OptionGroup var job: JobOptions
@@ -71,7 +71,9 @@ struct FeaturesCommand: Job {
 
     func run() throws {
         if printSQL {
-            try StandardOutput.print(ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql").script)
+            // With --cluster: the per-shard script (two phases around the client's product-sum round).
+            let sql = ReorderFeatureSQL(database: clickhouse.databaseName, prefix: "restock_tmp_sql", globalProductSums: cluster.isGiven)
+            try StandardOutput.print(cluster.isGiven ? sql.shardScript : sql.script)
             return
         }
         try JobRunner(command: Self.jobName, options: job).run(self)

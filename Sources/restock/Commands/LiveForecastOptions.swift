@@ -47,9 +47,10 @@ struct LiveForecastOptions: ParsableArguments {
     }
 
     /// The observer of `--model`, nil without it: loads the model (a probability model), the
-    /// history (--data or the six tables of `database`), scores every candidate once, and publishes
-    /// live_stock through `client`.
-    func observer(client: ClickHouseClient, database: String, context: JobContext) throws -> LiveForecastObserver? {
+    /// history (--data, or the six tables of `database` on `client`, or on every shard of `shards`
+    /// when given), scores every candidate once, and publishes live_stock through `client`.
+    func observer(client: ClickHouseClient, shards: [ClickHouseClient]? = nil, database: String,
+                  context: JobContext) throws -> LiveForecastObserver? {
         guard let model else { return nil }
         let forest = try ForestModel.load(from: model)
         try PredictionRange.requireProbabilities(forest, path: model)
@@ -58,7 +59,7 @@ struct LiveForecastOptions: ParsableArguments {
         if let initialData {
             data = try InstacartReader.read(directory: initialData, threads: threads)
         } else {
-            data = try InstacartTableReader.read(client, database: database, progress: context.messages)
+            data = try InstacartTableReader.read(shards: shards ?? [client], database: database, progress: context.messages)
         }
         let forecast = try LiveForecast(data: data, model: forest, serviceLevel: serviceLevel, threads: threads)
         context.message("live forecast: \(forecast.userCount) users, \(forecast.candidateRowCount) candidate rows scored with model "

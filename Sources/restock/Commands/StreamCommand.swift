@@ -18,6 +18,9 @@ struct StreamCommand: Job {
             delivered twice (docs/events.md). Live orders without eval_set are prior orders: they become history. \
             The tables must exist (restock ingest, possibly of a folder with the catalog only); each batch takes \
             the ingest lock, so an ingest never replaces the tables under a batch.
+            With --cluster NAME (after restock ingest --cluster NAME) each order and its lines go to the shard of \
+            its user (user_id % N), into that shard's tables; a batch is acknowledged once every shard it touched \
+            committed; --model publishes live_stock on the --clickhouse node only (docs/cluster.md).
             SIGINT or SIGTERM finishes and acknowledges the batch in hand, then exits 0 (a second signal \
             interrupts at once). --until-idle S ends the run after S seconds without an event.
             A ClickHouse or NATS outage is waited out: the batch is retried with backoff for up to \
@@ -32,6 +35,8 @@ struct StreamCommand: Job {
     @OptionGroup var log: StreamLogOptions
 
     @OptionGroup var clickhouse: ClickHouseOptions
+
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Most events per micro-batch (1 to 100000).", valueName: "n"))
     var batch = 20_000
@@ -56,6 +61,8 @@ struct StreamCommand: Job {
 
     func validate() throws {
         if !clickhouse.isGiven { throw ValidationError("--clickhouse URL is required") }
+        try cluster.check(with: clickhouse)
+        if cluster.isGiven && live.initialData != nil { throw ValidationError("--data cannot be used with --cluster (the live forecast starts from the cluster's tables)") }
         try OptionCheck.within(1...100_000, batch, "--batch")
         try OptionCheck.within(0.001...60, maxWait, "--max-wait")
         if let untilIdle { try OptionCheck.within(0...86_400, untilIdle, "--until-idle") }
@@ -64,7 +71,12 @@ struct StreamCommand: Job {
 
     func execute(_ context: JobContext) throws -> JobReport {
         let (consumer, deadLetters) = try log.open(progress: context.message)
-        var run = StreamRun(client: clickhouse.client(), database: clickhouse.databaseName, log: consumer, deadLetters: deadLetters)
+        let shards = try cluster.discoverChecked(clickhouse, progress: context.messages)?.cluster
+        var run = if let shards {
+            StreamRun(cluster: shards, database: clickhouse.databaseName, log: consumer, deadLetters: deadLetters)
+        } else {
+            StreamRun(client: clickhouse.client(), database: clickhouse.databaseName, log: consumer, deadLetters: deadLetters)
+        }
         run.batchSize = batch
         run.maxWait = maxWait
         run.untilIdle = untilIdle
@@ -72,12 +84,15 @@ struct StreamCommand: Job {
         run.retry.giveUpAfter = giveUpAfter
         run.progress = context.messages
         run.fault = try Self.faultHook()
-        let observer = try live.observer(client: clickhouse.client(), database: clickhouse.databaseName, context: context)
+        // On a cluster the forecast starts from every shard's tables and publishes live_stock on the
+        // --clickhouse node only (docs/cluster.md, "The live-orders stream on a cluster").
+        let observer = try live.observer(client: clickhouse.client(), shards: shards?.shards, database: clickhouse.databaseName,
+                                         context: context)
         // The forecast runs on its own thread: the sink's batches never wait for the forest.
         run.observer = observer.map { LiveForecastWorker(observer: $0) }
         Interruption.finishOnSignal()
         run.shouldStop = { Interruption.stopRequested }
-        context.message("stream \(log.description) into \(clickhouse.description)")
+        context.message("stream \(log.description) into \(shards?.description ?? clickhouse.description)")
         let s = try run.run()
         let reasons = s.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         var report = JobReport(summary: "\(s.events) events in \(s.batches) batches: \(s.ordersAppended) orders and \(s.lines) lines appended, "
