@@ -90,8 +90,8 @@ private func areaUnderCurve(scores: [Double], labels: [UInt8]) -> Double {
 
 /// The generated repeat signal is as hard to rank as the real one (issue 16, CALIBRATION.md §4.4's
 /// residual): the real slice's own logistic fit ranks the candidates of a generated slice with the AUC
-/// it has on the real slice (0.824; the proto's parameters give 0.84 here, too learnable), and products
-/// not bought for 21 or more orders come back as often as in the real slice (P(y | r >= 21) 0.0103).
+/// it has on the real slice (0.824), and products not bought for 21 or more orders come back nearly as
+/// often as in the real slice (P(y | r >= 21) 0.0103; docs/generator.md).
 @Test func theRepeatSignalIsAsHardToRankAsTheRealOne() {
     let slice = SliceCandidates(seed: 24, parameters: GenerationParameters())
     let auc = areaUnderCurve(scores: slice.realFitScores, labels: slice.y)
