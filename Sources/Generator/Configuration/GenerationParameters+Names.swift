@@ -19,6 +19,7 @@ extension GenerationParameters {
         "habit_sd": \.habitSD, "habit_floor": \.habitFloor, "alpha": \.countExponent, "beta": \.recencyExponent,
         "need_a": \.needDepth, "need_tau": \.needScale, "need_same_day": \.needSameDay, "need_week": \.needWeekly,
         "decay_days": \.forgettingDays, "drift": \.driftProbability, "drift_mult": \.driftMultiplier,
+        "rediscover": \.recencyFloor, "need_tau_sd": \.needScaleSD, "habit_switch": \.switchProbability, "habit_switch_sd": \.switchSD,
         "prod_b_sd": \.reorderabilitySD, "pop_b": \.reorderabilityPopularity,
         "pop_sd_mult": \.popularitySpreadMultiplier, "head_boost": \.headBoost, "head_noise": \.headNoiseScale,
         "pop_floor": \.popularityFloor,

@@ -86,22 +86,42 @@ public struct GenerationParameters: Sendable, Equatable {
     /// `habit_sd`, `habit_floor`: h = e^{b_p} (floor + e^{sd z}).
     public var habitSD = 0.9
     public var habitFloor = 0.15
-    /// `alpha`, `beta`: repeat weight k^alpha r^-beta. The proto's beta = 0.40 made recency too
-    /// informative (slice logit coefficient of ln r -0.60 vs real -0.52, GBM AUC +0.02..0.03, the
-    /// residual of CALIBRATION.md §4.4); 0.30 gives -0.51..-0.53 and GBM AUC within tolerance, F1 -0.01.
-    public var countExponent = 0.10
-    public var recencyExponent = 0.30
+    /// `alpha`, `beta`: repeat weight k^alpha (r^-beta + rediscover). The proto's alpha 0.10, beta 0.40
+    /// made recency too informative (slice logit coefficient of ln r -0.60 vs real -0.52, GBM AUC
+    /// +0.02..0.03, the residual of CALIBRATION.md §4.4). With the rediscovery floor below, beta 0.45
+    /// gives -0.49..-0.51; alpha 0.15 keeps staples as sticky as in the real slice (docs/generator.md
+    /// has the calibration runs).
+    public var countExponent = 0.15
+    public var recencyExponent = 0.45
+    /// `rediscover`: rediscovery. The recency factor is r^-beta + rediscover, so a product not bought
+    /// for many orders keeps a floor of weight instead of fading as a power of r: real users go back
+    /// to items they bought once months ago more often than a power law says (real P(y | r = 21+)
+    /// 0.010, k = 1 and r = 11-20 0.018). 0 (the proto) is the pure power.
+    public var recencyFloor = 0.4
     /// `need_a`, `need_tau`, `need_same_day`, `need_week`: need(D) = 1 - a e^{-D/tau} (D >= 1),
     /// need(0) = sameDay, x (1 + week) when D is 7, 14, 21 or 28.
     public var needDepth = 0.92
     public var needScale = 3.5
     public var needSameDay = 3.5
     public var needWeekly = 0.3
+    /// `need_tau_sd`: spread of the consumption cycle between pairs. Each (user, product) pair draws its
+    /// own tau = needScale e^{sd z} at its first purchase (z ~ N(0, 1), rounded to quarters and
+    /// clipped at +-4, so that need(D) stays a table lookup), in place of one tau for every pair: some
+    /// items are rebought within days, others only after weeks, so days and orders since the last
+    /// purchase say less about the next order. 0 (the proto) gives every pair needScale.
+    public var needScaleSD = 0.0
     /// `decay_days`: slow forgetting e^{-D / decayDays}.
     public var forgettingDays = 1000.0
     /// `drift`, `drift_mult`: after every order each habit is multiplied by driftMultiplier w.p. drift.
     public var driftProbability = 0.02
     public var driftMultiplier = 0.1
+    /// `habit_switch`, `habit_switch_sd`: changing tastes. After every order each pair's preference level
+    /// x is redrawn w.p. switchProbability: x = sd z - sd^2 / 2 (mean e^x = 1), and h is multiplied by
+    /// e^{x_new - x_old} (x = 0 at the first purchase). A pair's past rate then predicts its present
+    /// weight less well: a staple may become occasional and an occasional item a staple. 0 (the proto)
+    /// keeps every habit fixed apart from `drift`.
+    public var switchProbability = 0.0
+    public var switchSD = 0.0
 
     // MARK: Catalog and new items
     /// Product reorderability b_p = scale (logit(clip(r_a, lo, hi)) - logit(centre)) + sd e_p +
@@ -109,8 +129,10 @@ public struct GenerationParameters: Sendable, Equatable {
     public var reorderabilityScale = 1.2
     public var reorderabilityCentre = 0.666
     public var reorderabilityClip = 0.2...0.9
-    /// `prod_b_sd`: product reorderability noise.
-    public var reorderabilitySD = 0.5
+    /// `prod_b_sd`: product reorderability noise (proto 0.5; 0.35 since issue 16: the product effect was
+    /// too strong, sd of ln(observed / expected) across products 0.44 vs real 0.41, and it made the
+    /// 20-feature model's AUC too high; docs/generator.md).
+    public var reorderabilitySD = 0.35
     /// `pop_b`: coupling of reorderability to within-aisle popularity z.
     public var reorderabilityPopularity = 0.25
     /// `pop_sd_mult`: multiplier on each aisle's fitted popularity spread.

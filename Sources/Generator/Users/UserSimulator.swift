@@ -14,13 +14,15 @@ import Tabular
 ///   `singleItemProbability` n_t = 1;
 /// * repeats R_t ~ Binomial(n_t, rho_t), logit rho_t = c_u + g L + g2 L^2 + sd xi (L = ln(t - 1)),
 ///   capped at the history size, chosen without replacement with weights
-///   w = h k^alpha r^-beta need(D) e^{-D/decay} (Plackett-Luce, drawn as an exponential race:
-///   the R smallest E_i / w_i, E_i ~ Exp(1), which is the Gumbel top-k of ln w);
+///   w = h k^alpha (r^-beta + rediscover) need_tau(D) e^{-D/decay} (Plackett-Luce, drawn as an exponential race:
+///   the R smallest E_i / w_i, E_i ~ Exp(1), which is the Gumbel top-k of ln w), tau the pair's
+///   consumption cycle (`needScaleSD`);
 /// * new items fill the other slots: department ~ a_u, product ~ w_p within it, products the user
 ///   already bought are redrawn; each new pair gets habit e^{b_p}(floor + e^{sd z}), x oneShotMultiplier
 ///   w.p. sigmoid(c - b b_p);
 /// * cart order: decreasing 0.45 reordered + 0.15 ln w + N(0, 1);
-/// * after the order every habit is multiplied by `driftMultiplier` w.p. `driftProbability`.
+/// * after the order every habit is multiplied by `driftMultiplier` w.p. `driftProbability`, and each
+///   pair's preference level is redrawn w.p. `switchProbability` (changing tastes).
 ///
 /// Everything is drawn from the user's `userLife` stream, so a user's history does not depend on which
 /// thread simulates it. Not thread-safe: one simulator per worker. Cost per order O(H log R) for a
@@ -42,7 +44,8 @@ public final class UserSimulator {
     private let departmentStart: [Int]
     private let departmentCumulative: UnsafeMutablePointer<Double>
     private let departmentProducts: UnsafeMutablePointer<Int32>
-    /// k^alpha, r^-beta, need(D) e^{-D/decay} and s(G) tables.
+    /// k^alpha, r^-beta, need(D) e^{-D/decay} (one row of `needTableSize` days per cycle class) and
+    /// s(G) tables.
     private let countFactor: [Double]
     private let recencyFactor: [Double]
     private let needFactor: [Double]
@@ -83,8 +86,12 @@ public final class UserSimulator {
         }
         let maxOrders = max(p.maxOrders, 2) + 1
         countFactor = (0...maxOrders).map { pow(Double(max($0, 1)), p.countExponent) }
-        recencyFactor = (0...maxOrders).map { pow(Double(max($0, 1)), -p.recencyExponent) }
-        needFactor = (0..<UserSimulator.needTableSize).map { UserSimulator.need(days: $0, parameters: p) }
+        recencyFactor = (0...maxOrders).map { pow(Double(max($0, 1)), -p.recencyExponent) + p.recencyFloor }
+        needFactor = (0..<UserSimulator.cycleClassCount(p)).flatMap { c in
+            (0..<UserSimulator.needTableSize).map {
+                UserSimulator.need(days: $0, scale: UserSimulator.cycleScale(class: c, parameters: p), parameters: p)
+            }
+        }
         sizeFactor = (0...p.maxGap).map { 1 - p.shortGapShrink * exp(-pow(Double($0) / p.shortGapScale, 1.5)) }
         let dowTotal = p.dowPMF.reduce(0, +)
         dowPMF = p.dowPMF.map { $0 / dowTotal }
@@ -106,12 +113,24 @@ public final class UserSimulator {
     }
 
     static let needTableSize = 4096
+    /// Cycle classes when `needScaleSD` > 0: ln tau = ln needScale + sd c / 4 for c in -16...16.
+    static let cycleClassesPerSide = 16
 
-    /// need(D) e^{-D/decay}: the consumption cycle (just-bought items are skipped, same-day orders
-    /// copy the previous cart, a weekly bump at 7, 14, 21, 28 days) times slow forgetting.
-    static func need(days d: Int, parameters p: GenerationParameters) -> Double {
+    static func cycleClassCount(_ p: GenerationParameters) -> Int {
+        p.needScaleSD > 0 ? 2 * cycleClassesPerSide + 1 : 1
+    }
+
+    /// tau of cycle class `c` (the only class, 0, is needScale when `needScaleSD` is 0).
+    static func cycleScale(class c: Int, parameters p: GenerationParameters) -> Double {
+        p.needScaleSD > 0 ? p.needScale * exp(p.needScaleSD * Double(c - cycleClassesPerSide) / 4) : p.needScale
+    }
+
+    /// need(D) e^{-D/decay} for a cycle of `scale` days: the consumption cycle (just-bought items are
+    /// skipped, same-day orders copy the previous cart, a weekly bump at 7, 14, 21, 28 days) times
+    /// slow forgetting.
+    static func need(days d: Int, scale: Double, parameters p: GenerationParameters) -> Double {
         let x = Double(d)
-        var value = d == 0 ? p.needSameDay : 1 - p.needDepth * exp(-x / p.needScale)
+        var value = d == 0 ? p.needSameDay : 1 - p.needDepth * exp(-x / scale)
         value *= exp(-x / p.forgettingDays)
         if d > 0 && d <= 28 && d % 7 == 0 { value *= 1 + p.needWeekly }
         return value
@@ -230,7 +249,12 @@ public final class UserSimulator {
         let b = reorderability[Int(id)]
         let oneShot = random.uniform() < 1 / (1 + exp(-(p.oneShotIntercept - p.oneShotSlope * b)))
         let strength = exp(b) * (p.habitFloor + exp(p.habitSD * random.normal())) * (oneShot ? p.oneShotMultiplier : 1)
-        _ = history.append(product: id, habit: strength, order: Int32(t), day: Int32(day))
+        var cycle = 0
+        if p.needScaleSD > 0 {
+            let side = UserSimulator.cycleClassesPerSide
+            cycle = side + min(side, max(-side, Int((4 * random.normal()).rounded())))
+        }
+        _ = history.append(product: id, habit: strength, order: Int32(t), day: Int32(day), cycle: UInt8(cycle))
         basketProduct.append(id)
         basketRepeat.append(0)
         basketKey.append(0)
@@ -244,13 +268,21 @@ public final class UserSimulator {
         let purchases = history.purchases
         let lastOrder = history.lastOrder
         let lastDay = history.lastDay
+        let cycle = history.cycle
         let weights = history.keys
+        let table = UserSimulator.needTableSize
         countFactor.withUnsafeBufferPointer { kf in
             recencyFactor.withUnsafeBufferPointer { rf in
                 needFactor.withUnsafeBufferPointer { nf in
                     for i in 0..<h {
                         let d = day - Int(lastDay[i])
-                        let need = d < nf.count ? nf[d] : UserSimulator.need(days: d, parameters: parameters)
+                        let c = Int(cycle[i])
+                        let need =
+                            d < table
+                            ? nf[c &* table &+ d]
+                            : UserSimulator.need(
+                                days: d, scale: UserSimulator.cycleScale(class: c, parameters: parameters),
+                                parameters: parameters)
                         weights[i] = habit[i] * kf[Int(purchases[i])] * rf[t - Int(lastOrder[i])] * need
                     }
                 }
@@ -295,9 +327,11 @@ public final class UserSimulator {
         }
     }
 
-    /// Multiplies each habit by `driftMultiplier` with probability `driftProbability`, visiting only
-    /// the chosen pairs (geometric skips: O(drift * H) draws).
+    /// Multiplies each habit by `driftMultiplier` with probability `driftProbability`, then redraws
+    /// each pair's preference level with probability `switchProbability`, visiting only the chosen
+    /// pairs (geometric skips: O((drift + switch) * H) draws).
     private func drift(random: inout RandomSource) {
+        wander(random: &random)
         let p = parameters
         guard p.driftProbability > 0 else { return }
         let h = history.count
@@ -309,6 +343,30 @@ public final class UserSimulator {
         var i = random.geometricFailures(logOneMinusP: logq)
         while i < h {
             history.habit[i] *= p.driftMultiplier
+            i += 1 + random.geometricFailures(logOneMinusP: logq)
+        }
+    }
+
+    /// Changing tastes: w.p. `switchProbability` a pair's level x is redrawn as sd z - sd^2 / 2 and its
+    /// habit multiplied by e^{x_new - x_old}.
+    private func wander(random: inout RandomSource) {
+        let p = parameters
+        guard p.switchProbability > 0 else { return }
+        let h = history.count
+        let shift = p.switchSD * p.switchSD / 2
+        func redraw(_ i: Int) {
+            let x = p.switchSD * random.normal() - shift
+            history.habit[i] *= exp(x - history.level[i])
+            history.level[i] = x
+        }
+        if p.switchProbability >= 1 {
+            for i in 0..<h { redraw(i) }
+            return
+        }
+        let logq = log(1 - p.switchProbability)
+        var i = random.geometricFailures(logOneMinusP: logq)
+        while i < h {
+            redraw(i)
             i += 1 + random.geometricFailures(logOneMinusP: logq)
         }
     }
