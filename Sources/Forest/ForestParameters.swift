@@ -37,10 +37,17 @@ public struct ForestParameters: Sendable, Equatable, Codable {
     /// Default 10, twice the default leaf size (scripts/bench/README.md compares it with 0 by
     /// cross-validation).
     public var leafSmoothing: Double
+    /// Hierarchical shrinkage λ (Agarwal et al., ICML 2022): a child's value is its parent's value
+    /// plus the change of mean shrunk by the parent's weight, v_child = v_parent + (μ̃_child − μ_parent)
+    /// / (1 + λ / W_parent), μ̃ the child's (m-smoothed) mean and W the bootstrap weight; so a leaf
+    /// is the root mean plus every split's increment on its path, each shrunk more where the node
+    /// was small. 0 is off (the leaf is μ̃ itself). Like `leafSmoothing` it changes only values, not
+    /// splits, and costs nothing at training or prediction time. Saved only when not 0.
+    public var leafShrinkage: Double
 
     public init(treeCount: Int = 100, maxFeatures: Double = 1.0 / 3.0, minSamplesLeaf: Int = 5,
                 maxDepth: Int = 0, maxBins: Int = 255, sampleFraction: Double = 1.0,
-                minImpurityDecrease: Double = 0, seed: UInt64 = 0, leafSmoothing: Double = 10) {
+                minImpurityDecrease: Double = 0, seed: UInt64 = 0, leafSmoothing: Double = 10, leafShrinkage: Double = 0) {
         self.treeCount = treeCount
         self.maxFeatures = maxFeatures
         self.minSamplesLeaf = minSamplesLeaf
@@ -50,10 +57,11 @@ public struct ForestParameters: Sendable, Equatable, Codable {
         self.minImpurityDecrease = minImpurityDecrease
         self.seed = seed
         self.leafSmoothing = leafSmoothing
+        self.leafShrinkage = leafShrinkage
     }
 
     private enum CodingKeys: String, CodingKey {
-        case treeCount, maxFeatures, minSamplesLeaf, maxDepth, maxBins, sampleFraction, minImpurityDecrease, seed, leafSmoothing
+        case treeCount, maxFeatures, minSamplesLeaf, maxDepth, maxBins, sampleFraction, minImpurityDecrease, seed, leafSmoothing, leafShrinkage
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,10 +71,11 @@ public struct ForestParameters: Sendable, Equatable, Codable {
                   maxBins: try c.decode(Int.self, forKey: .maxBins), sampleFraction: try c.decode(Double.self, forKey: .sampleFraction),
                   minImpurityDecrease: try c.decode(Double.self, forKey: .minImpurityDecrease),
                   seed: try c.decode(UInt64.self, forKey: .seed),
-                  leafSmoothing: try c.decodeIfPresent(Double.self, forKey: .leafSmoothing) ?? 0)
+                  leafSmoothing: try c.decodeIfPresent(Double.self, forKey: .leafSmoothing) ?? 0,
+                  leafShrinkage: try c.decodeIfPresent(Double.self, forKey: .leafShrinkage) ?? 0)
     }
 
-    /// As the synthesized encoding, with `leafSmoothing` only when not 0 (so files of plain forests
+    /// As the synthesized encoding, with `leafSmoothing` and `leafShrinkage` only when not 0 (so files of plain forests
     /// keep their bytes).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -79,6 +88,7 @@ public struct ForestParameters: Sendable, Equatable, Codable {
         try c.encode(minImpurityDecrease, forKey: .minImpurityDecrease)
         try c.encode(seed, forKey: .seed)
         if leafSmoothing != 0 { try c.encode(leafSmoothing, forKey: .leafSmoothing) }
+        if leafShrinkage != 0 { try c.encode(leafShrinkage, forKey: .leafShrinkage) }
     }
 
     /// The number of features drawn per node for `featureCount` features: `maxFeatures` itself when
@@ -112,6 +122,7 @@ public struct ForestParameters: Sendable, Equatable, Codable {
         if !(sampleFraction > 0 && sampleFraction <= 10) { return "sampleFraction must be in (0, 10] (got \(sampleFraction))" }
         if !(minImpurityDecrease >= 0) { return "minImpurityDecrease must be 0 or more (got \(minImpurityDecrease))" }
         if !(leafSmoothing >= 0 && leafSmoothing.isFinite) { return "leafSmoothing must be 0 or more (got \(leafSmoothing))" }
+        if !(leafShrinkage >= 0 && leafShrinkage.isFinite) { return "leafShrinkage must be 0 or more (got \(leafShrinkage))" }
         return nil
     }
 }

@@ -150,6 +150,7 @@ public enum RandomForest {
         settings.sparseNodeLimit = options.sparseNodeLimit
         settings.outOfBag = options.outOfBag
         settings.leafSmoothing = parameters.leafSmoothing
+        settings.leafShrinkage = parameters.leafShrinkage
         let job = GrowingJob(rowCount: n, featureCount: p, rowStride: binned.rowStride, mapper: mapper, settings: settings,
                              oobScale: oobScale, seeds: SplitMix64.seeds(masterSeed: parameters.seed, count: treeCount),
                              importanceRows: importanceRows, workers: min(threads, treeCount), outOfBag: options.outOfBag,

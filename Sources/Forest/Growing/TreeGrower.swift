@@ -52,6 +52,8 @@ final class TreeGrower {
         var outOfBag = true
         /// m of `ForestParameters.leafSmoothing`.
         var leafSmoothing = 0.0
+        /// λ of `ForestParameters.leafShrinkage`.
+        var leafShrinkage = 0.0
     }
 
     /// Features are numbered in 16 bits in the out-of-bag walk (`CodedNode`).
@@ -231,10 +233,9 @@ final class TreeGrower {
                 partition(task, split)
                 releaseHistogram(task.histogram)
             }
-            // (S + m·μ) / (W + m): S / W exactly when m = 0
-            let m = settings.leafSmoothing, parentMean = task.total.sum / Double(task.total.weight)
-            let l = tree.appendLeaf(value: Float((left.sum + m * parentMean) / (Double(left.weight) + m)))
-            let r = tree.appendLeaf(value: Float((right.sum + m * parentMean) / (Double(right.weight) + m)))
+            let (leftValue, rightValue) = childValues(parent: task, tree: tree, left: left, right: right)
+            let l = tree.appendLeaf(value: Float(leftValue))
+            let r = tree.appendLeaf(value: Float(rightValue))
             tree.setSplit(task.node, feature: split.feature, bin: split.bin,
                           threshold: thresholds[split.feature * 256 + split.bin], missingLeft: split.missingLeft,
                           left: l, right: r)
@@ -247,6 +248,18 @@ final class TreeGrower {
         let grown = tree.compacted()
         workspace = tree
         return (grown, importance)
+    }
+
+    /// The values of a split's children: the m-estimate μ̃ = (S + m·μ_parent) / (W + m) (S / W exactly
+    /// when m = 0), then, when λ > 0, the hierarchical shrinkage v_parent + (μ̃ − μ_parent) / (1 + λ / W_parent).
+    private func childValues(parent task: Task, tree: DecisionTree, left: NodeTotals, right: NodeTotals) -> (Double, Double) {
+        let m = settings.leafSmoothing, parentWeight = Double(task.total.weight), parentMean = task.total.sum / parentWeight
+        let l = (left.sum + m * parentMean) / (Double(left.weight) + m)
+        let r = (right.sum + m * parentMean) / (Double(right.weight) + m)
+        let lambda = settings.leafShrinkage
+        guard lambda > 0 else { return (l, r) }
+        let parentValue = Double(tree.value[task.node]), factor = 1 / (1 + lambda / parentWeight)
+        return (parentValue + (l - parentMean) * factor, parentValue + (r - parentMean) * factor)
     }
 
     /// The best split of a node, or nil when it must stay a leaf.

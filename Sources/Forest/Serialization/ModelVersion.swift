@@ -56,6 +56,7 @@ extension ForestModel {
         p.append(q.minImpurityDecrease.bitPattern)
         p.append(q.seed)
         p.append(q.leafSmoothing.bitPattern)
+        if q.leafShrinkage != 0 { p.append(q.leafShrinkage.bitPattern) }
         section("PARM", p.bytes)
         hasher.update(contentsOf: Array("TREE".utf8))
         hasher.update(UInt64(treeLength))

@@ -31,9 +31,13 @@ struct ForestOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Leaf smoothing m: a leaf holds (S + m·parent mean) / (W + m), S and W its rows' target sum and weight; 0 = the plain mean (scikit-learn's forest).")
     var leafSmoothing = 10.0
 
+    @Option(parsing: .unconditional, help: "Hierarchical shrinkage λ: a child's value is its parent's value plus the change of mean divided by 1 + λ/W_parent (W: the parent's bootstrap weight); 0 = off.")
+    var leafShrinkage = 0.0
+
     var parameters: ForestParameters {
         ForestParameters(treeCount: trees, maxFeatures: maxFeatures, minSamplesLeaf: minSamplesLeaf, maxDepth: maxDepth,
-                         maxBins: maxBins, sampleFraction: sampleFraction, minImpurityDecrease: minImpurityDecrease, seed: seed, leafSmoothing: leafSmoothing)
+                         maxBins: maxBins, sampleFraction: sampleFraction, minImpurityDecrease: minImpurityDecrease, seed: seed, leafSmoothing: leafSmoothing,
+                         leafShrinkage: leafShrinkage)
     }
 
     /// The parameters by their Swift names, as text (the lineage model facet's `parameters`).
@@ -63,6 +67,7 @@ struct ForestOptions: ParsableArguments {
         try OptionCheck.within(0...10, sampleFraction, "--sample-fraction")
         try OptionCheck.finiteAtLeast(0, minImpurityDecrease, "--min-impurity-decrease")
         try OptionCheck.finiteAtLeast(0, leafSmoothing, "--leaf-smoothing")
+        try OptionCheck.finiteAtLeast(0, leafShrinkage, "--leaf-shrinkage")
         if let problem = parameters.problem() { throw ValidationError(problem) }
     }
 }
