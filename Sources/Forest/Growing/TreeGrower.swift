@@ -54,6 +54,8 @@ final class TreeGrower {
         var leafSmoothing = 0.0
         /// λ of `ForestParameters.leafShrinkage`.
         var leafShrinkage = 0.0
+        /// `ForestParameters.bootstrap`: draws with replacement (true) or `draws` distinct rows.
+        var bootstrap = true
     }
 
     /// Features are numbered in 16 bits in the out-of-bag walk (`CodedNode`).
@@ -181,8 +183,7 @@ final class TreeGrower {
     /// bootstrap-weighted squared error). Leaves `counts` holding the tree's bootstrap counts.
     func grow(seed: UInt64) -> (tree: DecisionTree, importance: [Double]) {
         var rng = SplitMix64(seed: seed)
-        counts.update(repeating: 0, count: n)
-        for _ in 0..<settings.draws { counts[rng.integer(below: n)] &+= 1 }
+        drawSample(&rng)
         var m = 0, weight: UInt64 = 0, sum = 0.0
         let stride = rowStride
         for r in 0..<n where counts[r] != 0 {
@@ -248,6 +249,22 @@ final class TreeGrower {
         let grown = tree.compacted()
         workspace = tree
         return (grown, importance)
+    }
+
+    /// Fills `counts` with the tree's sample: `draws` draws with replacement (a bootstrap), or, without
+    /// replacement, exactly min(draws, n) distinct rows each of count 1 by selection sampling (Knuth's
+    /// algorithm S: row r is kept with probability needed / (n − r)). Both are one pass, O(n + draws).
+    private func drawSample(_ rng: inout SplitMix64) {
+        counts.update(repeating: 0, count: n)
+        if settings.bootstrap {
+            for _ in 0..<settings.draws { counts[rng.integer(below: n)] &+= 1 }
+            return
+        }
+        var needed = min(settings.draws, n)
+        for r in 0..<n where needed > 0 && rng.integer(below: n - r) < needed {
+            counts[r] = 1
+            needed -= 1
+        }
     }
 
     /// The values of a split's children: the m-estimate μ̃ = (S + m·μ_parent) / (W + m) (S / W exactly

@@ -57,6 +57,8 @@ extension ForestModel {
         p.append(q.seed)
         p.append(q.leafSmoothing.bitPattern)
         if q.leafShrinkage != 0 { p.append(q.leafShrinkage.bitPattern) }
+        if !q.bootstrap { p.append(UInt64(0xB007)) }
+        if q.minSamplesLeafIsAutomatic { p.append(UInt64(0xA070)) }
         section("PARM", p.bytes)
         hasher.update(contentsOf: Array("TREE".utf8))
         hasher.update(UInt64(treeLength))
