@@ -19,7 +19,7 @@ struct ForestOptions: ParsableArguments {
         }
     }
 
-    @Option(parsing: .unconditional, help: "Defaults to start from: restock (chosen by cross-validation, docs/forest.md) or scikit-learn (TASK.md's: min leaf 5, mtry 1/3, bootstrap, no leaf smoothing); the options below override it.")
+    @Option(parsing: .unconditional, help: "Defaults to start from: restock (chosen by cross-validation, docs/forest.md) or scikit-learn (the original task's, which were scikit-learn's: min leaf 5, mtry 1/3, bootstrap, no leaf smoothing); the options below override it.")
     var preset: Preset = .restock
 
     @Option(parsing: .unconditional, help: "Number of trees (n_estimators, num.trees). Default 100.")
