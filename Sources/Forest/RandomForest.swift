@@ -71,6 +71,7 @@ public enum RandomForest {
     /// last reference), so the Float32 matrix and the trees are never in memory together.
     public static func train(features: consuming FeatureMatrix, target: [Float], targetName: String = "y",
                              parameters: ForestParameters, options: TrainingOptions = TrainingOptions()) throws -> TrainingResult {
+        let parameters = parameters.resolved(rowCount: features.rowCount)
         try validate(features: features, target: target, parameters: parameters)
         let n = features.rowCount, p = features.featureCount
         let threads = max(1, options.threads)
@@ -150,6 +151,8 @@ public enum RandomForest {
         settings.sparseNodeLimit = options.sparseNodeLimit
         settings.outOfBag = options.outOfBag
         settings.leafSmoothing = parameters.leafSmoothing
+        settings.leafShrinkage = parameters.leafShrinkage
+        settings.bootstrap = parameters.bootstrap
         let job = GrowingJob(rowCount: n, featureCount: p, rowStride: binned.rowStride, mapper: mapper, settings: settings,
                              oobScale: oobScale, seeds: SplitMix64.seeds(masterSeed: parameters.seed, count: treeCount),
                              importanceRows: importanceRows, workers: min(threads, treeCount), outOfBag: options.outOfBag,

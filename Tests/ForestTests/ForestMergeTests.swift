@@ -106,7 +106,8 @@ private func merge(_ a: ForestModel, _ b: ForestModel) throws -> ForestModel {
     }
     var otherParameters = b.parameters
     otherParameters.minSamplesLeaf = 9
-    #expect(throws: ForestMerge.Failure.parametersDiffer(first: "a.rf", other: "b.rf", difference: "minSamplesLeaf 5 vs 9")) {
+    otherParameters.minSamplesLeafIsAutomatic = false  // an explicit 9 against a's automatic number
+    #expect(throws: ForestMerge.Failure.parametersDiffer(first: "a.rf", other: "b.rf", difference: "minSamplesLeaf \(a.parameters.minSamplesLeaf) vs 9")) {
         try merge(a, ForestModel(schema: b.schema, binMapper: b.binMapper, parameters: otherParameters, metadata: b.metadata,
                                  trees: b.trees, importances: b.importances))
     }

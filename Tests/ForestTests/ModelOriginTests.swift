@@ -66,6 +66,10 @@ private func train(_ matrix: FeatureMatrix, _ y: [Float], parameters: ForestPara
                  p.sampleFraction.bitPattern, p.minImpurityDecrease.bitPattern, p.seed, p.leafSmoothing.bitPattern] {
         parm += withUnsafeBytes(of: word.littleEndian, Array.init)
     }
+    for word in [p.leafShrinkage != 0 ? p.leafShrinkage.bitPattern : nil, p.bootstrap ? nil : 0xB007,
+                 p.minSamplesLeafIsAutomatic ? 0xA070 : nil].compactMap({ $0 }) {
+        parm += withUnsafeBytes(of: word.littleEndian, Array.init)
+    }
     add("SCHM", Array(payloads["SCHM"]!))
     add("BINS", Array(payloads["BINS"]!))
     add("PARM", parm)

@@ -62,7 +62,8 @@ private func matrices(_ dir: TemporaryDirectory) throws -> (shard0: String, shar
     defer { dir.remove() }
     let (shard0, shard1, _) = try matrices(dir)
     let common = ["--threads", "1", "--quiet", "--trees", "3"]
-    _ = try RestockProcess.run(["train", "--matrix", shard0, "--seed", "1", "--model", dir.file("a.rf")] + common)
+    // explicit min leaves: the default one is automatic (from each part's rows) and merges whatever the number
+    _ = try RestockProcess.run(["train", "--matrix", shard0, "--seed", "1", "--min-samples-leaf", "5", "--model", dir.file("a.rf")] + common)
     _ = try RestockProcess.run(["train", "--matrix", shard1, "--seed", "2", "--min-samples-leaf", "2", "--model", dir.file("b.rf")] + common)
     var run = try RestockProcess.run(["merge", "--model", dir.file("a.rf"), "--model", dir.file("a.rf"), "--out", dir.file("x.rf")])
     #expect(run.status == 65)

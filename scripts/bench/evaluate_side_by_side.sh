@@ -44,7 +44,8 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     2>"$work/features.log" || { echo "restock features failed: $work/features.log"; exit 1; }
 
 echo "restock evaluate ...   (load $(cut -d' ' -f1-3 /proc/loadavg))"
-/usr/bin/time -v "$RESTOCK" evaluate --matrix "$work/matrix.bin" --json --trees "$trees" --folds "$folds" \
+# min leaf 5 as the peer's (Restock's default is automatic, docs/forest.md); --preset scikit-learn also drops leaf smoothing
+/usr/bin/time -v "$RESTOCK" evaluate --matrix "$work/matrix.bin" --json --trees "$trees" --folds "$folds" --min-samples-leaf 5 \
     --threads "$threads" >"$work/restock.json" 2>"$work/restock.log" || { echo "restock failed: $work/restock.log"; exit 1; }
 echo "sklearn ...            (load $(cut -d' ' -f1-3 /proc/loadavg))"
 /usr/bin/time -v "$PY" "$here/evaluate_sklearn.py" "$work/matrix.bin" --json --with-naive --trees "$trees" \

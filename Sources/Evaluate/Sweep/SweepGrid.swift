@@ -12,7 +12,7 @@ public struct SweepGrid: Sendable, Equatable {
     }
 
     public static let knownNames = ["trees", "max-features", "min-samples-leaf", "max-depth", "max-bins",
-                                    "sample-fraction", "min-impurity-decrease", "leaf-smoothing"]
+                                    "sample-fraction", "min-impurity-decrease", "leaf-smoothing", "leaf-shrinkage", "bootstrap"]
 
     public let axes: [Axis]
 
@@ -76,6 +76,8 @@ public struct SweepGrid: Sendable, Equatable {
             case "sample-fraction": p.sampleFraction = v
             case "min-impurity-decrease": p.minImpurityDecrease = v
             case "leaf-smoothing": p.leafSmoothing = v
+            case "leaf-shrinkage": p.leafShrinkage = v
+            case "bootstrap": p.bootstrap = v != 0
             default: break
             }
         }

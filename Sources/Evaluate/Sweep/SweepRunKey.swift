@@ -11,7 +11,7 @@ public struct SweepRunKey: Sendable, Equatable {
     /// The names, in the order differences are reported.
     public static let names = ["data", "target", "folds", "group-key", "item-key", "seed", "trees", "max-features",
                                "min-samples-leaf", "max-depth", "max-bins", "sample-fraction", "min-impurity-decrease",
-                               "leaf-smoothing"]
+                               "leaf-smoothing", "leaf-shrinkage", "bootstrap"]
     static let varied = "varied by the grid"
     static let linePrefix = "# run "
 
@@ -31,6 +31,8 @@ public struct SweepRunKey: Sendable, Equatable {
                       "min-samples-leaf": SweepGrid.text(Double(p.minSamplesLeaf)), "max-depth": SweepGrid.text(Double(p.maxDepth)),
                       "max-bins": SweepGrid.text(Double(p.maxBins)), "sample-fraction": SweepGrid.text(p.sampleFraction),
                       "min-impurity-decrease": SweepGrid.text(p.minImpurityDecrease), "leaf-smoothing": SweepGrid.text(p.leafSmoothing)]
+        if p.leafShrinkage != 0 { values["leaf-shrinkage"] = SweepGrid.text(p.leafShrinkage) }
+        if !p.bootstrap { values["bootstrap"] = "0" }
         for axis in grid.axes { values[axis.name] = SweepRunKey.varied }
         self.values = values
     }

@@ -52,6 +52,10 @@ final class TreeGrower {
         var outOfBag = true
         /// m of `ForestParameters.leafSmoothing`.
         var leafSmoothing = 0.0
+        /// λ of `ForestParameters.leafShrinkage`.
+        var leafShrinkage = 0.0
+        /// `ForestParameters.bootstrap`: draws with replacement (true) or `draws` distinct rows.
+        var bootstrap = true
     }
 
     /// Features are numbered in 16 bits in the out-of-bag walk (`CodedNode`).
@@ -179,8 +183,7 @@ final class TreeGrower {
     /// bootstrap-weighted squared error). Leaves `counts` holding the tree's bootstrap counts.
     func grow(seed: UInt64) -> (tree: DecisionTree, importance: [Double]) {
         var rng = SplitMix64(seed: seed)
-        counts.update(repeating: 0, count: n)
-        for _ in 0..<settings.draws { counts[rng.integer(below: n)] &+= 1 }
+        drawSample(&rng)
         var m = 0, weight: UInt64 = 0, sum = 0.0
         let stride = rowStride
         for r in 0..<n where counts[r] != 0 {
@@ -231,10 +234,9 @@ final class TreeGrower {
                 partition(task, split)
                 releaseHistogram(task.histogram)
             }
-            // (S + m·μ) / (W + m): S / W exactly when m = 0
-            let m = settings.leafSmoothing, parentMean = task.total.sum / Double(task.total.weight)
-            let l = tree.appendLeaf(value: Float((left.sum + m * parentMean) / (Double(left.weight) + m)))
-            let r = tree.appendLeaf(value: Float((right.sum + m * parentMean) / (Double(right.weight) + m)))
+            let (leftValue, rightValue) = childValues(parent: task, tree: tree, left: left, right: right)
+            let l = tree.appendLeaf(value: Float(leftValue))
+            let r = tree.appendLeaf(value: Float(rightValue))
             tree.setSplit(task.node, feature: split.feature, bin: split.bin,
                           threshold: thresholds[split.feature * 256 + split.bin], missingLeft: split.missingLeft,
                           left: l, right: r)
@@ -247,6 +249,34 @@ final class TreeGrower {
         let grown = tree.compacted()
         workspace = tree
         return (grown, importance)
+    }
+
+    /// Fills `counts` with the tree's sample: `draws` draws with replacement (a bootstrap), or, without
+    /// replacement, exactly min(draws, n) distinct rows each of count 1 by selection sampling (Knuth's
+    /// algorithm S: row r is kept with probability needed / (n − r)). Both are one pass, O(n + draws).
+    private func drawSample(_ rng: inout SplitMix64) {
+        counts.update(repeating: 0, count: n)
+        if settings.bootstrap {
+            for _ in 0..<settings.draws { counts[rng.integer(below: n)] &+= 1 }
+            return
+        }
+        var needed = min(settings.draws, n)
+        for r in 0..<n where needed > 0 && rng.integer(below: n - r) < needed {
+            counts[r] = 1
+            needed -= 1
+        }
+    }
+
+    /// The values of a split's children: the m-estimate μ̃ = (S + m·μ_parent) / (W + m) (S / W exactly
+    /// when m = 0), then, when λ > 0, the hierarchical shrinkage v_parent + (μ̃ − μ_parent) / (1 + λ / W_parent).
+    private func childValues(parent task: Task, tree: DecisionTree, left: NodeTotals, right: NodeTotals) -> (Double, Double) {
+        let m = settings.leafSmoothing, parentWeight = Double(task.total.weight), parentMean = task.total.sum / parentWeight
+        let l = (left.sum + m * parentMean) / (Double(left.weight) + m)
+        let r = (right.sum + m * parentMean) / (Double(right.weight) + m)
+        let lambda = settings.leafShrinkage
+        guard lambda > 0 else { return (l, r) }
+        let parentValue = Double(tree.value[task.node]), factor = 1 / (1 + lambda / parentWeight)
+        return (parentValue + (l - parentMean) * factor, parentValue + (r - parentMean) * factor)
     }
 
     /// The best split of a node, or nil when it must stay a leaf.

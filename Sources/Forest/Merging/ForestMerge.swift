@@ -125,12 +125,16 @@ public enum ForestMerge {
     static func parameterDifference(_ a: ForestParameters, _ b: ForestParameters) -> String? {
         let pairs: [(String, String, String)] = [
             ("maxFeatures", "\(a.maxFeatures)", "\(b.maxFeatures)"),
-            ("minSamplesLeaf", "\(a.minSamplesLeaf)", "\(b.minSamplesLeaf)"),
+            // an automatic min leaf depends on each part's rows: the rule must agree, not the number
+            ("minSamplesLeaf", a.minSamplesLeafIsAutomatic && b.minSamplesLeafIsAutomatic ? "automatic" : "\(a.minSamplesLeaf)",
+             a.minSamplesLeafIsAutomatic && b.minSamplesLeafIsAutomatic ? "automatic" : "\(b.minSamplesLeaf)"),
             ("maxDepth", "\(a.maxDepth)", "\(b.maxDepth)"),
             ("maxBins", "\(a.maxBins)", "\(b.maxBins)"),
             ("sampleFraction", "\(a.sampleFraction)", "\(b.sampleFraction)"),
             ("minImpurityDecrease", "\(a.minImpurityDecrease)", "\(b.minImpurityDecrease)"),
             ("leafSmoothing", "\(a.leafSmoothing)", "\(b.leafSmoothing)"),
+            ("leafShrinkage", "\(a.leafShrinkage)", "\(b.leafShrinkage)"),
+            ("bootstrap", "\(a.bootstrap)", "\(b.bootstrap)"),
         ]
         return pairs.first { $0.1 != $0.2 }.map { "\($0.0) \($0.1) vs \($0.2)" }
     }

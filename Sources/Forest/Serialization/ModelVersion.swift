@@ -5,9 +5,11 @@ import Tabular
 ///
 /// `hash` is the XXH64 (seed 0) of what decides the model's predictions, in this order (models/FORMAT.md,
 /// "Model version"): the tag "SCHM", its payload length (UInt64) and payload; the same for "BINS";
-/// "PARM", 72 (UInt64) and the nine hyperparameters as 8-byte little-endian values (treeCount,
-/// maxFeatures, minSamplesLeaf, maxDepth, maxBins, sampleFraction, minImpurityDecrease, seed,
-/// leafSmoothing; integers as Int64/UInt64, the others as Float64); the same for "TREE" with its
+/// "PARM", its length (UInt64: 72 plus 8 per optional word) and the nine hyperparameters as 8-byte
+/// little-endian values (treeCount, maxFeatures, minSamplesLeaf, maxDepth, maxBins, sampleFraction,
+/// minImpurityDecrease, seed, leafSmoothing; integers as Int64/UInt64, the others as Float64), then
+/// only when set leafShrinkage (≠ 0), 0xB007 (bootstrap false) and 0xA070 (automatic min leaf), so
+/// models without them keep their versions; the same for "TREE" with its
 /// payload. The training date, the other metadata, the importances and the origin are left out, so
 /// training the same data with the same parameters and seed gives the same version on any day, from
 /// any command line, with any thread count; another schema, bin edge, parameter or tree gives
@@ -56,6 +58,9 @@ extension ForestModel {
         p.append(q.minImpurityDecrease.bitPattern)
         p.append(q.seed)
         p.append(q.leafSmoothing.bitPattern)
+        if q.leafShrinkage != 0 { p.append(q.leafShrinkage.bitPattern) }
+        if !q.bootstrap { p.append(UInt64(0xB007)) }
+        if q.minSamplesLeafIsAutomatic { p.append(UInt64(0xA070)) }
         section("PARM", p.bytes)
         hasher.update(contentsOf: Array("TREE".utf8))
         hasher.update(UInt64(treeLength))

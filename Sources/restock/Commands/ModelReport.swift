@@ -81,9 +81,10 @@ struct ModelReport: Codable {
         lines.append("\(trees) trees, \(nodes) nodes, \(leaves) leaves, deepest leaf at depth \(maxDepth)")
         let p = parameters
         lines.append("hyperparameters: trees \(p.treeCount), max features \(p.maxFeatures) (= \(resolvedMaxFeatures) of \(features.count)), "
-            + "min samples leaf \(p.minSamplesLeaf), max depth \(p.maxDepth == 0 ? "unlimited" : String(p.maxDepth)), "
+            + "min samples leaf \(p.minSamplesLeaf)\(p.minSamplesLeafIsAutomatic ? " (automatic)" : ""), max depth \(p.maxDepth == 0 ? "unlimited" : String(p.maxDepth)), "
             + "max bins \(p.maxBins), sample fraction \(p.sampleFraction), min impurity decrease \(p.minImpurityDecrease), "
-            + "leaf smoothing \(leafSmoothing)")
+            + "leaf smoothing \(leafSmoothing)"
+            + (p.leafShrinkage != 0 ? ", leaf shrinkage \(p.leafShrinkage)" : "") + (p.bootstrap ? "" : ", without replacement"))
         lines.append("")
         let width = max(7, features.map(\.count).max() ?? 7)
         lines.append("feature".padding(toLength: width, withPad: " ", startingAt: 0) + "  impurity  permutation (OOB MSE increase, \(permutationRows) rows)")
