@@ -77,9 +77,9 @@ public enum ReorderFeature: String, CaseIterable, Sendable {
     case uaShare = "ua_share"
     /// The user's prior rows in the product's department / u_items (NaN if products.csv does not list the product).
     case udShare = "ud_share"
-    /// Circular distance on a 24-hour clock, min(d, 24 − d) with d = |t_hour − h̄|, h̄ = mean order_hour_of_day of the k orders holding it.
+    /// Circular distance on a 24-hour clock, min(d, 24 − d) with d = abs(t_hour − h̄), h̄ = mean order_hour_of_day of the k orders holding it.
     case upHourDistance = "up_hour_distance"
-    /// Circular distance on a 7-day week, min(d, 7 − d) with d = |t_dow − w̄|, w̄ = mean order_dow of the k orders holding it.
+    /// Circular distance on a 7-day week, min(d, 7 − d) with d = abs(t_dow − w̄), w̄ = mean order_dow of the k orders holding it.
     case upDowDistance = "up_dow_distance"
     /// up_in_last5 / min(5, N) − up_rate: > 0 when the product is bought more often lately than on average.
     case upTrend = "up_trend"
