@@ -92,51 +92,6 @@ private func value(_ m: LabelledMatrix, row: Int, _ name: String) -> Float {
     #expect(value(m, row: 3, "up_rate_since_first") == 1)
 }
 
-/// The second-generation features of TinyHistory, by hand. User 1's orders 1, 2, 3: hours 8, 9, 10,
-/// dows 1, 3, 5; target hour 11, dow 6; six prior rows: aisle 1 (product 100) 3, aisle 2 (200) 2,
-/// aisle 3 (300) 1; departments 1 (100, 200) 5 and 2 (300) 1. User 2: one prior order (hour 12, dow 0), target hour 13, dow 2.
-@Test func secondGenerationFeaturesMatchHandComputedValues() {
-    let m = TinyHistory.build()
-    let expected: [(row: Int, values: [String: Float])] = [
-        // product 100: k = 3 for its one buyer, span 3 − 1 over 2 repeats; mean hour 9, mean dow 3.
-        (0, ["u_none_ratio": 0, "p_buyer_orders": 3, "p_repeat_gap": 1, "ua_share": 0.5, "ud_share": 5.0 / 6,
-             "up_hour_distance": 2, "up_dow_distance": 3, "up_trend": 0]),
-        // product 200: buyers u1 (k = 2, span 2) and u2 (k = 1): 3 / 2 orders per buyer, gap 2 / 1.
-        (1, ["p_buyer_orders": 1.5, "p_repeat_gap": 2, "ua_share": 1.0 / 3, "ud_share": 5.0 / 6,
-             "up_hour_distance": 2, "up_dow_distance": 3]),
-        (2, ["p_buyer_orders": 1, "ua_share": 1.0 / 6, "ud_share": 1.0 / 6, "up_hour_distance": 2, "up_dow_distance": 3]),
-        // user 2, product 200: hour 12 vs 13; dow 0 vs 2 (the other way round the week is 5).
-        (3, ["ua_share": 0.5, "ud_share": 0.5, "up_hour_distance": 1, "up_dow_distance": 2, "up_trend": 0]),
-    ]
-    for (row, values) in expected {
-        for (name, v) in values { #expect(isClose(value(m, row: row, name), v), "row \(row) \(name)") }
-    }
-    #expect(value(m, row: 2, "p_repeat_gap").isNaN)
-    #expect(value(m, row: 3, "u_none_ratio").isNaN)
-}
-
-/// Distances wrap around the clock and the week: hour 23 against orders at 1 and 3 (mean 2) is 3
-/// hours away, not 21; a product bought more often lately than on average has a positive trend.
-@Test func hourDistanceWrapsAndTrendFollowsTheLastFiveOrders() {
-    let orderIDs: [Int32] = Array(1...8)
-    // user 5: seven prior orders, product 9 in orders 1 and 7 (hours 1 and 3), product 8 in every order; train order 8 at 23 h.
-    let orders = OrderTable(orderID: orderIDs, userID: Array(repeating: 5, count: 8), evalSet: [0, 0, 0, 0, 0, 0, 0, 1],
-                            orderNumber: Array(1...8).map { Int16($0) }, dow: [6, 0, 0, 0, 0, 0, 1, 6],
-                            hour: [1, 12, 12, 12, 12, 12, 3, 23], daysSincePrior: [.nan, 1, 1, 1, 1, 1, 1, 1])
-    let prior = OrderProductTable(orderID: [1, 1, 2, 3, 4, 5, 6, 7, 7], productID: [9, 8, 8, 8, 8, 8, 8, 9, 8],
-                                  addToCartOrder: [1, 2, 1, 1, 1, 1, 1, 1, 2], reordered: [0, 0, 1, 1, 1, 1, 1, 1, 1])
-    let m = ReorderFeatureBuilder.build(history: OrderHistory(orders: orders, prior: prior, train: OrderProductTable()),
-                                        products: ProductAttributes(productID: [8, 9], aisleID: [1, 1], departmentID: [1, 1]))
-    #expect(m.keys.column(named: "product_id") == [8, 9])
-    #expect(value(m, row: 1, "up_hour_distance") == 3)
-    // dows 6 and 1 (mean 3.5) against 6: 2.5 either way round.
-    #expect(value(m, row: 1, "up_dow_distance") == 2.5)
-    // product 9: 1 of the last 5 orders against 2 of 7 overall.
-    #expect(isClose(value(m, row: 1, "up_trend"), 1.0 / 5 - 2.0 / 7))
-    #expect(value(m, row: 0, "up_trend") == 0)
-    #expect(value(m, row: 0, "u_none_ratio") == 0)
-}
-
 @Test func resultDoesNotDependOnTheBlockCount() {
     let one = TinyHistory.build(blocks: 1), seven = TinyHistory.build(blocks: 7)
     #expect(bitwiseEqual(one.features.values, seven.features.values))

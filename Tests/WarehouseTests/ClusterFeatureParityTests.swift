@@ -175,15 +175,14 @@ struct ClusterFeatureParityTests {
     /// Partial product sums of disjoint users add to the sums over all users, and `==` ignores order.
     @Test func productSumsAddExactly() {
         var a = ProductSums(), b = ProductSums()
-        a.add(productID: 7, (3, 1, 9, 2, 1, 3, 4))
-        a.add(productID: 2, (1, 0, 1, 1, 0, 1, 0))
-        b.add(productID: 7, (UInt64(1) << 40, 2, 5, 1, 1, 2, 7))
-        b.add(productID: 5, (4, 4, 4, 1, 1, 4, 3))
+        a.add(productID: 7, (3, 1, 9, 2, 1))
+        a.add(productID: 2, (1, 0, 1, 1, 0))
+        b.add(productID: 7, (UInt64(1) << 40, 2, 5, 1, 1))
+        b.add(productID: 5, (4, 4, 4, 1, 1))
         var total = a
         total.add(b)
         #expect(total.count == 3)
-        #expect(total[7].map { [$0.rows, $0.reorders, $0.cart, $0.users, $0.repeatUsers, $0.orderCount, $0.repeatSpan] }
-                == [(UInt64(1) << 40) + 3, 3, 14, 3, 2, 5, 11])
+        #expect(total[7].map { [$0.rows, $0.reorders, $0.cart, $0.users, $0.repeatUsers] } == [(UInt64(1) << 40) + 3, 3, 14, 3, 2])
         var other = b
         other.add(a)
         #expect(other == total)

@@ -66,30 +66,11 @@ public enum ReorderFeature: String, CaseIterable, Sendable {
     case upIntervalMean = "up_interval_mean"
     /// up_days_since_last / up_interval_mean: > 1 when the product is overdue (NaN if either is, or the interval is 0).
     case upDueRatio = "up_due_ratio"
-    // Second generation (issue 16): candidates of the public Instacart solutions the matrix lacked.
-    /// Share of the user's prior orders after the first (order_number > 1) holding no row with reordered = 1 (NaN if none).
-    case uNoneRatio = "u_none_ratio"
-    /// Σ k over the product's buyers / p_users: prior orders holding it per buyer.
-    case pBuyerOrders = "p_buyer_orders"
-    /// Σ (up_last − up_first) / Σ (k − 1) over its buyers: mean orders between a buyer's consecutive purchases (NaN if no buyer bought it twice).
-    case pRepeatGap = "p_repeat_gap"
-    /// The user's prior rows in the product's aisle / u_items (NaN if products.csv does not list the product).
-    case uaShare = "ua_share"
-    /// The user's prior rows in the product's department / u_items (NaN if products.csv does not list the product).
-    case udShare = "ud_share"
-    /// Circular distance on a 24-hour clock, min(d, 24 − d) with d = abs(t_hour − h̄), h̄ = mean order_hour_of_day of the k orders holding it.
-    case upHourDistance = "up_hour_distance"
-    /// Circular distance on a 7-day week, min(d, 7 − d) with d = abs(t_dow − w̄), w̄ = mean order_dow of the k orders holding it.
-    case upDowDistance = "up_dow_distance"
-    /// up_in_last5 / min(5, N) − up_rate: > 0 when the product is bought more often lately than on average.
-    case upTrend = "up_trend"
 
     /// TASK.md's 26 features, in its order.
     public static let required: [ReorderFeature] = Array(allCases.prefix(26))
     /// Every feature the builder computes, in column order.
     public static let all: [ReorderFeature] = allCases
-    /// The second-generation features (issue 16), in column order.
-    public static let secondGeneration: [ReorderFeature] = Array(allCases.drop(while: { $0 != .uNoneRatio }))
 
     public static var names: [String] { all.map(\.rawValue) }
 }

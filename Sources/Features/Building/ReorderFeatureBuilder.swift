@@ -82,7 +82,6 @@ public enum ReorderFeatureBuilder {
         let orderCount = targetSlot
         var items = 0, reorderRows = 0, reorderSum = 0, daysSum = 0.0, daysCount = 0
         var day = 0.0
-        var lateOrders = 0, noneOrders = 0
         s.resetTouched()
         for slot in 0..<targetSlot {
             let t = slot + 1
@@ -90,18 +89,11 @@ public enum ReorderFeatureBuilder {
             if !gap.isNaN { daysSum += Double(gap); daysCount += 1; if t > 1 { day += Double(gap) } }
             let number = user.orderNumber(slot)
             let inLast5 = t > orderCount - 5
-            let hour = Int32(user.hour(slot)), dow = Int32(user.dow(slot))
-            var orderReorders = 0
             for i in user.items(slot) {
                 let p = user.product(i)
                 items += 1
-                if number > 1 { reorderRows += 1; reorderSum += Int(user.reordered(i)); orderReorders += Int(user.reordered(i)) }
-                s.record(product: p, position: t, orderNumber: number, day: day, cart: user.cart(i), inLast5: inLast5,
-                         hour: hour, dow: dow)
-            }
-            if number > 1 {
-                lateOrders += 1
-                if orderReorders == 0 { noneOrders += 1 }
+                if number > 1 { reorderRows += 1; reorderSum += Int(user.reordered(i)) }
+                s.record(product: p, position: t, orderNumber: number, day: day, cart: user.cart(i), inLast5: inLast5)
             }
         }
         let lastBasket = orderCount > 0 ? user.items(targetSlot - 1).count : 0
@@ -117,10 +109,6 @@ public enum ReorderFeatureBuilder {
             tDays, Float(user.dow(targetSlot)), Float(user.hour(targetSlot)),
         ]
         s.touched.sort()
-        s.tallyGroups(productColumns)
-        let noneRatio = lateOrders > 0 ? Float(Double(noneOrders) / Double(lateOrders)) : .nan
-        let recentOrders = Double(min(5, orderCount))
-        let targetHour = Double(user.hour(targetSlot)), targetDow = Double(user.dow(targetSlot))
         let userID = user.userID
         let base = Columns.upOrders
         let basketLast = Columns.uBasketLast, streak = Columns.upStreak
@@ -152,25 +140,10 @@ public enum ReorderFeatureBuilder {
             output.set(row, intervalColumn, Float(interval))
             output.set(row, due,
                        interval > 0 && !daysSinceLast.isNaN ? Float(daysSinceLast / interval) : .nan)
-            output.set(row, Columns.uNoneRatio, noneRatio)
-            let aisle = Int(productColumns.groups[2 * p]), department = Int(productColumns.groups[2 * p + 1])
-            output.set(row, Columns.uaShare, aisle >= 0 ? Float(Double(s.aisleRows[aisle]) / Double(items)) : .nan)
-            output.set(row, Columns.udShare, department >= 0 ? Float(Double(s.departmentRows[department]) / Double(items)) : .nan)
-            output.set(row, Columns.upHourDistance, Float(circularDistance(targetHour, Double(state.hourSum) / k, period: 24)))
-            output.set(row, Columns.upDowDistance, Float(circularDistance(targetDow, Double(state.dowSum) / k, period: 7)))
-            output.set(row, Columns.upTrend, Float(Double(state.inLast5) / recentOrders - k / Double(orderCount)))
         }
-        s.clearGroups(productColumns)
         let written = s.touched.count
         s.clear()
         return written
-    }
-
-    /// min(d, period − d) with d = |a − b|: the distance of two points on a circle of length `period`.
-    @inline(__always)
-    static func circularDistance(_ a: Double, _ b: Double, period: Double) -> Double {
-        let d = abs(a - b)
-        return min(d, period - d)
     }
 }
 
@@ -187,14 +160,6 @@ enum Columns {
     static let upStreak = ReorderFeature.upStreak.column
     static let upIntervalMean = ReorderFeature.upIntervalMean.column
     static let upDueRatio = ReorderFeature.upDueRatio.column
-    static let uNoneRatio = ReorderFeature.uNoneRatio.column
-    static let pBuyerOrders = ReorderFeature.pBuyerOrders.column
-    static let pRepeatGap = ReorderFeature.pRepeatGap.column
-    static let uaShare = ReorderFeature.uaShare.column
-    static let udShare = ReorderFeature.udShare.column
-    static let upHourDistance = ReorderFeature.upHourDistance.column
-    static let upDowDistance = ReorderFeature.upDowDistance.column
-    static let upTrend = ReorderFeature.upTrend.column
 }
 
 /// The output columns of one build (see `UnsafeColumn`); each block writes only its own rows.

@@ -1,4 +1,4 @@
-/// Per-product state for one user at a time, one 56-byte record per product number in a single buffer
+/// Per-product state for one user at a time, one 48-byte record per product number in a single buffer
 /// (one cache line touched per prior row, not ten arrays), reset through the list of touched
 /// products, so resetting costs O(products of the user), not O(catalogue). Owned by one worker.
 struct UserScratch: ~Copyable {
@@ -14,9 +14,6 @@ struct UserScratch: ~Copyable {
         var streak: Int32 = 0
         var inLast5: Int32 = 0
         var isTarget: Bool = false
-        /// Σ order_hour_of_day and Σ order_dow of the prior orders holding it (each order once).
-        var hourSum: Int32 = 0
-        var dowSum: Int32 = 0
         var cartSum: Double = 0
         /// day() of the first and last prior orders holding it.
         var firstDay: Double = 0
@@ -27,10 +24,6 @@ struct UserScratch: ~Copyable {
     let limit: Int
     var targets: [Int32] = []
     var touched: [Int32] = []
-    /// The user's prior rows per aisle and per department number (`ProductColumns.groups`), filled by
-    /// `tallyGroups`, reset by `clearGroups` through the touched products.
-    var aisleRows: [Int32] = []
-    var departmentRows: [Int32] = []
 
     init(productLimit: Int) {
         limit = productLimit
@@ -52,8 +45,7 @@ struct UserScratch: ~Copyable {
 
     /// Records one prior row of product p in the user's prior order at position t (1-based).
     @inline(__always)
-    mutating func record(product p: Int, position t: Int, orderNumber: Int32, day: Double, cart: Int32, inLast5 last5: Bool,
-                         hour: Int32, dow: Int32) {
+    mutating func record(product p: Int, position t: Int, orderNumber: Int32, day: Double, cart: Int32, inLast5 last5: Bool) {
         let s = states + p
         if s.pointee.count == 0 {
             touched.append(Int32(p))
@@ -74,8 +66,6 @@ struct UserScratch: ~Copyable {
         s.pointee.lastPosition = Int32(t)
         s.pointee.lastDay = day
         s.pointee.cartSum += Double(cart)
-        s.pointee.hourSum += hour
-        s.pointee.dowSum += dow
         if last5 { s.pointee.inLast5 += 1 }
     }
 
@@ -83,28 +73,6 @@ struct UserScratch: ~Copyable {
         if p >= 0 && p < limit && !states[p].isTarget {
             states[p].isTarget = true
             targets.append(Int32(p))
-        }
-    }
-
-    /// Adds every touched product's rows to its aisle and department.
-    mutating func tallyGroups(_ columns: ProductColumns) {
-        if aisleRows.count < columns.aisleCount { aisleRows = [Int32](repeating: 0, count: columns.aisleCount) }
-        if departmentRows.count < columns.departmentCount { departmentRows = [Int32](repeating: 0, count: columns.departmentCount) }
-        for p32 in touched {
-            let p = Int(p32)
-            let aisle = Int(columns.groups[2 * p]), department = Int(columns.groups[2 * p + 1])
-            if aisle >= 0 { aisleRows[aisle] += states[p].rows }
-            if department >= 0 { departmentRows[department] += states[p].rows }
-        }
-    }
-
-    /// Zeroes the aisle and department tallies of `tallyGroups`.
-    mutating func clearGroups(_ columns: ProductColumns) {
-        for p32 in touched {
-            let p = Int(p32)
-            let aisle = Int(columns.groups[2 * p]), department = Int(columns.groups[2 * p + 1])
-            if aisle >= 0 { aisleRows[aisle] = 0 }
-            if department >= 0 { departmentRows[department] = 0 }
         }
     }
 

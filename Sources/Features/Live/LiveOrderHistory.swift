@@ -8,14 +8,14 @@ import Tabular
 ///
 /// Built once from loaded tables (`init(data:)`, through `OrderHistory`), then `append` adds one
 /// order: a `prior` order becomes history (inserted by order_number; its rows move the product
-/// totals: rows, reorders, add-to-cart sum, buyers, repeat buyers, Σ k, Σ (last − first), and the product columns of the
+/// totals: rows, reorders, add-to-cart sum, buyers, repeat buyers, and the product columns of the
 /// products it holds), a `train` or `test` order becomes the user's target order (replacing an
 /// earlier target: a user has one next order). Users and products never seen before are added.
 /// Pure (no I/O); not thread-safe (one owner).
 ///
 /// Memory: per user a `LiveUserLog` (16 bytes per order, 8 per prior row, 4 per target product,
-/// about 180 bytes of headers) and 8 bytes in the id map; per product 8 + 8 + 8 + 4 + 4 + 8 + 8 bytes of
-/// totals, 40 bytes of columns and 8 of aisle and department numbers, 56 bytes of scratch. Cost of `append`: O(the user's rows) plus the
+/// about 180 bytes of headers) and 8 bytes in the id map; per product 8 + 8 + 8 + 4 + 4 bytes of
+/// totals, 32 bytes of columns, 48 bytes of scratch. Cost of `append`: O(the user's rows) plus the
 /// insertion; of `candidateRows`: O(the users' rows · log) plus the output.
 public final class LiveOrderHistory {
     /// One product of an order being appended; `reordered` nil derives it from the user's history
@@ -55,8 +55,6 @@ public final class LiveOrderHistory {
     private var cartSum: [Int64]
     private var buyers: [Int32]
     private var repeatBuyers: [Int32]
-    private var orderCount: [Int64]
-    private var repeatSpan: [Int64]
     private var columns: ProductColumns
     private var scratch: UserScratch
     private var changed: [Bool]
@@ -78,8 +76,6 @@ public final class LiveOrderHistory {
         cartSum = totals.cartSum
         buyers = totals.users
         repeatBuyers = totals.repeatUsers
-        orderCount = totals.orderCount
-        repeatSpan = totals.repeatSpan
         productIDs = h.productIDs
         var productIndex: [Int32: Int32] = [:]
         productIndex.reserveCapacity(productCount)
@@ -168,8 +164,7 @@ public final class LiveOrderHistory {
         guard let at = logs[u].insertionIndex(number: number) else { return (u, .duplicateNumber) }
         let products = lines.map { productNumber(adding: $0.productID) }
         // The distinct products of the order, and per distinct product: prior orders of the user
-        // holding it (before this one), whether one of them is earlier than this order, and the
-        // first and last order_number of those orders.
+        // holding it (before this one), and whether one of them is earlier than this order.
         var distinct: [Int32] = []
         for p in products where probe[Int(p)] < 0 {
             probe[Int(p)] = Int32(distinct.count)
@@ -178,8 +173,6 @@ public final class LiveOrderHistory {
         var before = [Int32](repeating: 0, count: distinct.count)
         var earlier = [Bool](repeating: false, count: distinct.count)
         var lastSlot = [Int](repeating: -1, count: distinct.count)
-        var firstNumber = [Int32](repeating: .max, count: distinct.count)
-        var lastNumber = [Int32](repeating: .min, count: distinct.count)
         let log = logs[u]
         for slot in log.orders.indices where log.orders[slot].evalSet == OrderHistory.prior {
             for i in log.itemRange(slot) {
@@ -187,10 +180,7 @@ public final class LiveOrderHistory {
                 guard k >= 0, lastSlot[k] != slot else { continue }
                 lastSlot[k] = slot
                 before[k] += 1
-                let held = log.orders[slot].number
-                if held < number { earlier[k] = true }
-                firstNumber[k] = min(firstNumber[k], held)
-                lastNumber[k] = max(lastNumber[k], held)
+                if log.orders[slot].number < number { earlier[k] = true }
             }
         }
         var items: [LiveUserLog.Item] = []
@@ -205,12 +195,6 @@ public final class LiveOrderHistory {
         for (k, p) in distinct.enumerated() {
             if before[k] == 0 { buyers[Int(p)] += 1 }
             if before[k] == 1 { repeatBuyers[Int(p)] += 1 }
-            orderCount[Int(p)] += 1
-            if before[k] > 0 {
-                let old = Int64(lastNumber[k] - firstNumber[k])
-                let new = Int64(max(lastNumber[k], number) - min(firstNumber[k], number))
-                repeatSpan[Int(p)] += new - old
-            }
             probe[Int(p)] = -1
             refreshColumns(Int(p))
         }
@@ -229,9 +213,7 @@ public final class LiveOrderHistory {
         cartSum.append(0)
         buyers.append(0)
         repeatBuyers.append(0)
-        orderCount.append(0)
-        repeatSpan.append(0)
-        columns.append(productID: id, products: attributes)
+        columns.values += [Float](repeating: .nan, count: ProductColumns.width)
         changed.append(false)
         stamp.append(0)
         probe.append(-1)
@@ -241,10 +223,10 @@ public final class LiveOrderHistory {
         return p
     }
 
-    /// Recomputes the ten product columns of p from its totals and marks it changed.
+    /// Recomputes the eight product columns of p from its totals and marks it changed.
     private func refreshColumns(_ p: Int) {
         ProductColumns.compute(rows: rows[p], reorders: reorders[p], cartSum: cartSum[p], users: buyers[p],
-                               repeatUsers: repeatBuyers[p], orderCount: orderCount[p], repeatSpan: repeatSpan[p], attributes: attributes.attributes(of: productIDs[p]),
+                               repeatUsers: repeatBuyers[p], attributes: attributes.attributes(of: productIDs[p]),
                                into: &columns.values, at: p * ProductColumns.width)
         if !changed[p] {
             changed[p] = true
@@ -286,7 +268,7 @@ public final class LiveOrderHistory {
     /// ascending by product number: the features of `ReorderFeature.all` (same maths and values as
     /// the batch builder), the label, and the key columns user_id and product number (an index into
     /// `productIDs`, not the id). `rowStart[k]` is the first row of `users[k]` (`users.count + 1`
-    /// entries). Cost O(the users' prior rows · log) plus 4 bytes · 38 per row.
+    /// entries). Cost O(the users' prior rows · log) plus 4 bytes · 30 per row.
     public func candidateRows(users: [Int]) -> (matrix: LabelledMatrix, rowStart: [Int]) {
         var rowStart = [Int](repeating: 0, count: users.count + 1)
         for (k, u) in users.enumerated() { rowStart[k + 1] = rowStart[k] + candidateCount(u) }

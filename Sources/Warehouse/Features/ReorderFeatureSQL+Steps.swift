@@ -7,7 +7,7 @@ extension ReorderFeatureSQL {
     /// the train/test order's header. Users without such an order have `has_target = 0`.
     var userOrders: String {
         """
-        SELECT user_id, ids, numbers, day_cum, hours, dows, n, late_orders, days_sum, days_count, day_n, has_target, is_test,
+        SELECT user_id, ids, numbers, day_cum, n, days_sum, days_count, day_n, has_target, is_test,
             target_days, target_dow, target_hour
         FROM
         (
@@ -15,13 +15,8 @@ extension ReorderFeatureSQL {
                 groupArrayIf(order_id, eval_set = 'prior') AS ids_raw,
                 groupArrayIf(order_number, eval_set = 'prior') AS numbers_raw,
                 groupArrayIf(ifNull(toFloat64(days_since_prior_order), nan), eval_set = 'prior') AS days_raw,
-                groupArrayIf(order_hour_of_day, eval_set = 'prior') AS hours_raw,
-                groupArrayIf(order_dow, eval_set = 'prior') AS dows_raw,
                 arraySort((x, k) -> k, ids_raw, numbers_raw) AS ids,
                 arraySort(numbers_raw) AS numbers,
-                arraySort((x, k) -> k, hours_raw, numbers_raw) AS hours,
-                arraySort((x, k) -> k, dows_raw, numbers_raw) AS dows,
-                arrayCount(x -> x > 1, numbers) AS late_orders,
                 arraySort((x, k) -> k, days_raw, numbers_raw) AS days_sorted,
                 arrayCumSum(arrayMap((d, i) -> if(i > 1 AND NOT isNaN(d), d, 0.), days_sorted, arrayEnumerate(days_sorted))) AS day_cum,
                 length(ids) AS n,
@@ -42,44 +37,35 @@ extension ReorderFeatureSQL {
     /// One row per prior order with its day.
     var priorOrders: String {
         """
-        SELECT order_id, user_id, order_number, day, hour, dow
+        SELECT order_id, user_id, order_number, day
         FROM
         (
-            SELECT user_id, ids, numbers, day_cum, hours, dows FROM \(temp("uo"))
+            SELECT user_id, ids, numbers, day_cum FROM \(temp("uo"))
         ) AS per_user
-        ARRAY JOIN ids AS order_id, numbers AS order_number, day_cum AS day, hours AS hour, dows AS dow
+        ARRAY JOIN ids AS order_id, numbers AS order_number, day_cum AS day
         """
     }
 
     /// Per (user, product) over every user's prior rows. Each row is packed into one UInt64,
-    /// order_number · 2⁴⁰ + order_dow · 2³² + order_hour_of_day · 2²⁴ + add_to_cart_order · 2 +
-    /// reordered (exact: the reader keeps order_number and add_to_cart_order below 2¹⁵, dow and
-    /// hour are UInt8 and reordered is in {0, 1}), and the group keeps one array of
+    /// order_number · 2³² + add_to_cart_order · 2 + reordered (exact: the reader keeps order_number
+    /// and add_to_cart_order below 2¹⁵ and reordered in {0, 1}), and the group keeps one array of
     /// those, sorted descending (one groupArray instead of three sums: 22 s instead of 28 s of
     /// server CPU at full scale). From it: `numbers_desc` (order_numbers, descending), `nums` = its
     /// distinct values (first occurrences, by `arrayEnumerateUniq`), k = length(nums), up_last =
     /// nums[1], up_first = nums[-1], `top_rows` = the rows of its last order (2 if it is there
-    /// twice), the cart and reordered sums, the hour and dow sums over the distinct orders (first
-    /// occurrences) and `reorder_nums`, the order_numbers > 1 of its rows with reordered = 1. day(t) never decreases (gaps are ≥ 0), so the days
+    /// twice), and the cart and reordered sums. day(t) never decreases (gaps are ≥ 0), so the days
     /// of the first and last order holding it are min(day) and max(day).
     var userProducts: String {
         """
         SELECT key, toUInt32(bitShiftRight(key, 32)) AS user_id, toUInt32(bitAnd(key, 4294967295)) AS product_id,
-            rows_n, nums, k, first_number, last_number, top_rows, cart_sum, reorder_sum, late_reorders, late_rows, first_day, last_day,
-            hour_sum, dow_sum, reorder_nums
+            rows_n, nums, k, first_number, last_number, top_rows, cart_sum, reorder_sum, late_reorders, late_rows, first_day, last_day
         FROM
         (
             SELECT \(Self.pairKey) AS key,
-                arrayReverseSort(groupArray(bitOr(bitOr(bitOr(bitShiftLeft(toUInt64(order_number), 40),
-                    bitShiftLeft(toUInt64(dow), 32)), bitOr(bitShiftLeft(toUInt64(hour), 24),
-                    bitShiftLeft(toUInt64(add_to_cart_order), 1))), toUInt64(reordered)))) AS packed,
-                arrayMap(x -> bitShiftRight(x, 40), packed) AS numbers_desc,
-                arrayEnumerateUniq(numbers_desc) AS occurrence,
-                arrayFilter((x, u) -> u = 1, numbers_desc, occurrence) AS nums,
-                arrayFilter((x, u) -> u = 1, packed, occurrence) AS order_firsts,
-                arraySum(arrayMap(x -> bitAnd(bitShiftRight(x, 24), 255), order_firsts)) AS hour_sum,
-                arraySum(arrayMap(x -> bitAnd(bitShiftRight(x, 32), 255), order_firsts)) AS dow_sum,
-                arrayFilter(x -> x > 1, arrayMap(x -> bitShiftRight(x, 40), arrayFilter(x -> bitAnd(x, 1) = 1, packed))) AS reorder_nums,
+                arrayReverseSort(groupArray(bitOr(bitOr(bitShiftLeft(toUInt64(order_number), 32),
+                    bitShiftLeft(toUInt64(add_to_cart_order), 1)), toUInt64(reordered)))) AS packed,
+                arrayMap(x -> bitShiftRight(x, 32), packed) AS numbers_desc,
+                arrayFilter((x, u) -> u = 1, numbers_desc, arrayEnumerateUniq(numbers_desc)) AS nums,
                 length(numbers_desc) AS rows_n,
                 length(nums) AS k,
                 nums[-1] AS first_number,
@@ -88,7 +74,7 @@ extension ReorderFeatureSQL {
                 arrayCount(x -> x > 1, numbers_desc) AS late_rows,
                 arraySum(arrayMap(x -> bitAnd(bitShiftRight(x, 1), 65535), packed)) AS cart_sum,
                 arraySum(arrayMap(x -> bitAnd(x, 1), packed)) AS reorder_sum,
-                arraySum(arrayMap(x -> bitAnd(x, 1) * (bitShiftRight(x, 40) > 1), packed)) AS late_reorders,
+                arraySum(arrayMap(x -> bitAnd(x, 1) * (bitShiftRight(x, 32) > 1), packed)) AS late_reorders,
                 min(day) AS first_day,
                 max(day) AS last_day
             FROM
@@ -97,34 +83,25 @@ extension ReorderFeatureSQL {
             ) AS op
             ALL INNER JOIN
             (
-                SELECT order_id, user_id, order_number, day, hour, dow FROM \(temp("ord"))
+                SELECT order_id, user_id, order_number, day FROM \(temp("ord"))
             ) AS o USING (order_id)
             GROUP BY key
         ) AS grouped
         """
     }
 
-    /// The user × product features of users with a target, from `up` and the user's N, day(N),
-    /// t_days, t_hour and t_dow: up_days_since_last = (day(N) − day(up_last)) + t_days; the streak is
-    /// the number of i with nums[i] = N − i + 1 (nums descending and distinct: exactly the run that
-    /// ends at N); the hour and dow distances are circular, min(d, period − d). Also the product's
-    /// aisle and department as keys user_id · 2³² + id (`a_key`, `d_key`) and `listed` (0 when
-    /// products.csv does not list the product) for the aisle and department shares.
+    /// The user × product features of users with a target, from `up` and the user's N, day(N) and
+    /// t_days: up_days_since_last = (day(N) − day(up_last)) + t_days; the streak is the number of i
+    /// with nums[i] = N − i + 1 (nums descending and distinct: exactly the run that ends at N).
     var userProductFeatures: String {
         """
-        SELECT key, user_id, product_id, rows_n, late_reorders, late_rows, last_rows, reorder_nums, listed,
-            bitOr(bitShiftLeft(toUInt64(user_id), 32), toUInt64(g_aisle)) AS a_key,
-            bitOr(bitShiftLeft(toUInt64(user_id), 32), toUInt64(g_department)) AS d_key,
-            \(Self.list(Self.userProductFeatures))
+        SELECT key, user_id, product_id, rows_n, late_reorders, late_rows, last_rows, \(Self.list(Self.userProductFeatures))
         FROM
         (
-            SELECT key, user_id, product_id, rows_n, late_reorders, late_rows, reorder_nums, listed, g_aisle, g_department,
+            SELECT key, user_id, product_id, rows_n, late_reorders, late_rows,
                 if(last_number = n, top_rows, 0) AS last_rows,
                 (day_n - last_day) + target_days AS days_since_last,
                 if(k > 1, (last_day - first_day) / (k - 1), nan) AS interval_mean,
-                abs(target_hour - hour_sum / k) AS hour_gap,
-                abs(target_dow - dow_sum / k) AS dow_gap,
-                arrayCount(x -> x + 5 > n, nums) AS in_last5,
                 toFloat32(k) AS up_orders,
                 toFloat32(first_number) AS up_first,
                 toFloat32(last_number) AS up_last,
@@ -133,54 +110,31 @@ extension ReorderFeatureSQL {
                 toFloat32(toFloat64(n) - toFloat64(last_number)) AS up_orders_since_last,
                 toFloat32(k / ((toFloat64(n) - toFloat64(first_number)) + 1)) AS up_rate_since_first,
                 toFloat32(days_since_last) AS up_days_since_last,
-                toFloat32(in_last5) AS up_in_last5,
+                toFloat32(arrayCount(x -> x + 5 > n, nums)) AS up_in_last5,
                 toFloat32(arrayCount((x, i) -> x + i = n + 1, nums, arrayEnumerate(nums))) AS up_streak,
                 toFloat32(interval_mean) AS up_interval_mean,
-                toFloat32(if(interval_mean > 0 AND NOT isNaN(days_since_last), days_since_last / interval_mean, nan)) AS up_due_ratio,
-                toFloat32(least(hour_gap, 24 - hour_gap)) AS up_hour_distance,
-                toFloat32(least(dow_gap, 7 - dow_gap)) AS up_dow_distance,
-                toFloat32(in_last5 / least(5, n) - k / n) AS up_trend
+                toFloat32(if(interval_mean > 0 AND NOT isNaN(days_since_last), days_since_last / interval_mean, nan)) AS up_due_ratio
             FROM
             (
-                SELECT *
-                FROM
-                (
-                    SELECT key, user_id, product_id, rows_n, nums, k, first_number, last_number, top_rows, cart_sum,
-                        late_reorders, late_rows, first_day, last_day, hour_sum, dow_sum, reorder_nums
-                    FROM \(temp("up"))
-                ) AS up
-                ANY LEFT JOIN
-                (
-                    SELECT product_id, aisle_id AS g_aisle, department_id AS g_department, toUInt8(1) AS listed
-                    FROM \(table(InstacartSchema.products.name))
-                ) AS g USING (product_id)
-            ) AS up_group
+                SELECT key, user_id, product_id, rows_n, nums, k, first_number, last_number, top_rows, cart_sum,
+                    late_reorders, late_rows, first_day, last_day
+                FROM \(temp("up"))
+            ) AS up
             ALL INNER JOIN
             (
-                SELECT user_id, n, day_n, target_days, target_hour, target_dow FROM \(temp("uo")) WHERE has_target
+                SELECT user_id, n, day_n, target_days FROM \(temp("uo")) WHERE has_target
             ) AS u USING (user_id)
         ) AS joined
-        """
-    }
-
-    /// The user's prior rows per aisle (`ua`, by `a_key`) or department (`ud`, by `d_key`) of the
-    /// products listed in products.csv: the numerators of ua_share and ud_share.
-    func groupRows(_ key: String) -> String {
-        """
-        SELECT \(key), sum(rows_n) AS \(key == "a_key" ? "a_rows" : "d_rows")
-        FROM \(temp("upf"))
-        WHERE listed
-        GROUP BY \(key)
         """
     }
 
     /// Per user with a train or test order: the user features from sums over its products and its orders.
     var users: String {
         """
-        SELECT user_id, distinct_products, is_test, items, \(Self.list(Self.userFeatures))
+        SELECT user_id, distinct_products, is_test, \(Self.list(Self.userFeatures))
         FROM
         (
-            SELECT user_id, distinct_products, is_test, items,
+            SELECT user_id, distinct_products, is_test,
                 toFloat32(n) AS u_orders,
                 toFloat32(items) AS u_items,
                 toFloat32(distinct_products) AS u_distinct,
@@ -190,19 +144,17 @@ extension ReorderFeatureSQL {
                 toFloat32(target_days) AS t_days,
                 toFloat32(target_dow) AS t_dow,
                 toFloat32(target_hour) AS t_hour,
-                toFloat32(basket_last) AS u_basket_last,
-                toFloat32(if(late_orders > 0, (late_orders - reorder_orders) / late_orders, nan)) AS u_none_ratio
+                toFloat32(basket_last) AS u_basket_last
             FROM
             (
                 SELECT user_id, sum(rows_n) AS items, count() AS distinct_products, sum(late_reorders) AS user_late_reorders,
-                    sum(late_rows) AS user_late_rows, sum(last_rows) AS basket_last,
-                    length(groupUniqArrayArray(reorder_nums)) AS reorder_orders
+                    sum(late_rows) AS user_late_rows, sum(last_rows) AS basket_last
                 FROM \(temp("upf"))
                 GROUP BY user_id
             ) AS sums
             ALL INNER JOIN
             (
-                SELECT user_id, n, late_orders, days_sum, days_count, is_test, target_days, target_dow, target_hour
+                SELECT user_id, n, days_sum, days_count, is_test, target_days, target_dow, target_hour
                 FROM \(temp("uo"))
                 WHERE has_target
             ) AS orders_of_user USING (user_id)
@@ -212,14 +164,12 @@ extension ReorderFeatureSQL {
 
     /// Per product over the users of this server's `up`: the integer sums the product features
     /// are made of (UInt64 each): p_rows = Σ rows_n, p_reorder_sum, p_cart_sum, p_user_count =
-    /// users with the product, p_repeat = those with k ≥ 2, p_order_count = Σ k, p_repeat_span =
-    /// Σ (up_last − up_first). Sums over disjoint sets of users add up:
+    /// users with the product, p_repeat = those with k ≥ 2. Sums over disjoint sets of users add up:
     /// on a cluster each shard's partial sums are added exactly by the client (`ProductSums`).
     var productSums: String {
         """
         SELECT product_id, sum(rows_n) AS p_rows, sum(reorder_sum) AS p_reorder_sum, sum(cart_sum) AS p_cart_sum,
-            count() AS p_user_count, countIf(k >= 2) AS p_repeat, sum(k) AS p_order_count,
-            toUInt64(sum(last_number - first_number)) AS p_repeat_span
+            count() AS p_user_count, countIf(k >= 2) AS p_repeat
         FROM \(temp("up"))
         GROUP BY product_id
         """
@@ -244,9 +194,7 @@ extension ReorderFeatureSQL {
                 toFloat32(if(p_user_count > 0, p_repeat / p_user_count, nan)) AS p_repeat_users_ratio,
                 toFloat32(if(p_rows > 0, p_cart_sum / p_rows, nan)) AS p_cart_mean,
                 toFloat32(p_aisle) AS aisle_id,
-                toFloat32(p_department) AS department_id,
-                toFloat32(if(p_user_count > 0, p_order_count / p_user_count, nan)) AS p_buyer_orders,
-                toFloat32(if(p_order_count > p_user_count, p_repeat_span / (p_order_count - p_user_count), nan)) AS p_repeat_gap
+                toFloat32(p_department) AS department_id
             FROM
             (
         \(sums)

@@ -26,14 +26,13 @@ import Features
 /// - `ord`: per prior order (ARRAY JOIN of `uo`): order_id, user_id, order_number, day;
 /// - `up`: per (user, product) over every user's prior rows: row count, the distinct order_numbers
 ///   holding it (descending), first and last of them, their days, cart and reordered sums;
-/// - `upf`: `up` of users with a target joined with their N, day(N), t_days, t_hour, t_dow and the
-///   product's aisle and department: the user × product features;
+/// - `upf`: `up` of users with a target joined with their N, day(N) and t_days: the user × product
+///   features;
 /// - `usr`: per user with a target: the user features (sums over `upf`, joined with `uo`);
-/// - `ua`, `ud`: per (user, aisle) and (user, department): the user's prior rows there;
 /// - `prod`: per product: the product features (sums over `up`, joined with `products`);
 /// - `lbl`: the keys of the (user, product) pairs of train orders.
-/// The final SELECT joins `upf` with `ua`, `ud`, `lbl`, `prod` and `usr` (one JOIN per level, the
-/// narrowest first), computes the aisle and department shares and orders the rows by key.
+/// The final SELECT joins `upf` with `lbl`, `prod` and `usr` (one JOIN per level, the narrowest
+/// first) and orders the rows by key.
 ///
 /// On a shard of a cluster (`globalProductSums`, see `ReorderMatrix.build(shards:database:)`) the
 /// same statements run on each shard, whose users are complete there, except that `prod` reads
@@ -53,16 +52,15 @@ public struct ReorderFeatureSQL: Sendable {
     }
 
     /// The intermediate steps in the order they run.
-    public static let steps = ["uo", "ord", "up", "upf", "usr", "ua", "ud", "prod", "lbl"]
+    public static let steps = ["uo", "ord", "up", "upf", "usr", "prod", "lbl"]
     /// The steps that need nothing but the server's own users (all but the product features).
-    public static let userSteps = ["uo", "ord", "up", "upf", "usr", "ua", "ud"]
+    public static let userSteps = ["uo", "ord", "up", "upf", "usr"]
     /// The steps after the global product sums are loaded (on a shard).
     public static let productSteps = ["prod", "lbl"]
     /// The table of global product sums on a shard.
     public static let productSumsStep = "psum"
     /// The columns of `productSums` and of `psum`: product_id UInt32, then the UInt64 sums.
-    public static let productSumColumns = ["product_id", "p_rows", "p_reorder_sum", "p_cart_sum", "p_user_count", "p_repeat",
-                                           "p_order_count", "p_repeat_span"]
+    public static let productSumColumns = ["product_id", "p_rows", "p_reorder_sum", "p_cart_sum", "p_user_count", "p_repeat"]
 
     /// `CREATE TABLE psum (product_id UInt32, p_rows UInt64, ...) ENGINE = Memory`.
     public var productSumsCreate: String {
@@ -107,8 +105,6 @@ public struct ReorderFeatureSQL: Sendable {
         case "up": userProducts
         case "upf": userProductFeatures
         case "usr": users
-        case "ua": groupRows("a_key")
-        case "ud": groupRows("d_key")
         case "prod": productTotals
         default: labels
         }
@@ -116,24 +112,11 @@ public struct ReorderFeatureSQL: Sendable {
 
     /// The columns computed by each step.
     static let userFeatures: [ReorderFeature] = [.uOrders, .uItems, .uDistinct, .uReorderRatio, .uBasketMean, .uDaysMean,
-                                                 .tDays, .tDow, .tHour, .uBasketLast, .uNoneRatio]
+                                                 .tDays, .tDow, .tHour, .uBasketLast]
     static let productFeatures: [ReorderFeature] = [.pOrders, .pReorders, .pReorderRatio, .pUsers, .pRepeatUsersRatio,
-                                                    .pCartMean, .aisleID, .departmentID, .pBuyerOrders, .pRepeatGap]
-    /// Computed by the final SELECT from `ua`/`ud` and the user's u_items.
-    static let shareFeatures: [ReorderFeature] = [.uaShare, .udShare]
+                                                    .pCartMean, .aisleID, .departmentID]
     static let userProductFeatures: [ReorderFeature] = ReorderFeature.all.filter {
-        !userFeatures.contains($0) && !productFeatures.contains($0) && !shareFeatures.contains($0)
-    }
-
-    /// The final SELECT's expression of each column: its name, or the share's formula.
-    static var matrixColumns: String {
-        ReorderFeature.all.map { feature in
-            switch feature {
-            case .uaShare: "toFloat32(if(listed, a_rows / items, nan)) AS ua_share"
-            case .udShare: "toFloat32(if(listed, d_rows / items, nan)) AS ud_share"
-            default: feature.rawValue
-            }
-        }.joined(separator: ", ")
+        !userFeatures.contains($0) && !productFeatures.contains($0)
     }
 
     static func list(_ features: [ReorderFeature]) -> String { features.map(\.rawValue).joined(separator: ", ") }
@@ -148,7 +131,7 @@ public struct ReorderFeatureSQL: Sendable {
     /// 4 to 5 s sooner on 18.16).
     public func matrixSelect(ordered: Bool) -> String {
         """
-        SELECT user_id, product_id, \(Self.matrixColumns),
+        SELECT user_id, product_id, \(Self.list(ReorderFeature.all)),
             toFloat32(if(is_test, nan, toFloat64(label))) AS y
         FROM
         (
@@ -158,25 +141,8 @@ public struct ReorderFeatureSQL: Sendable {
                 SELECT *
                 FROM
                 (
-                    SELECT *
-                    FROM
-                    (
-                        SELECT *
-                        FROM
-                        (
-                            SELECT key, user_id, product_id, listed, a_key, d_key, \(Self.list(Self.userProductFeatures))
-                            FROM \(temp("upf"))
-                        ) AS up
-                        ANY LEFT JOIN
-                        (
-                            SELECT a_key, a_rows FROM \(temp("ua"))
-                        ) AS a USING (a_key)
-                    ) AS up_aisle
-                    ANY LEFT JOIN
-                    (
-                        SELECT d_key, d_rows FROM \(temp("ud"))
-                    ) AS d USING (d_key)
-                ) AS up_group
+                    SELECT key, user_id, product_id, \(Self.list(Self.userProductFeatures)) FROM \(temp("upf"))
+                ) AS up
                 ANY LEFT JOIN
                 (
                     SELECT key, 1 AS label FROM \(temp("lbl"))
@@ -189,7 +155,7 @@ public struct ReorderFeatureSQL: Sendable {
         ) AS up_label_product
         ALL INNER JOIN
         (
-            SELECT user_id, is_test, items, \(Self.list(Self.userFeatures)) FROM \(temp("usr"))
+            SELECT user_id, is_test, \(Self.list(Self.userFeatures)) FROM \(temp("usr"))
         ) AS u USING (user_id)
         """ + (ordered ? "\nORDER BY key" : "")
     }

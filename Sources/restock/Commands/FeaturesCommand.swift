@@ -9,7 +9,7 @@ import Warehouse
 struct FeaturesCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Build the reorder feature matrix (26 task features, 4 extras and 8 second-generation ones, see docs/features.md) and write it.",
+        abstract: "Build the reorder feature matrix (26 task features and 4 extras, see docs/features.md) and write it.",
         discussion: """
             One row per (user, product bought in a prior order) for every user with a train or test order, \
             ordered by user_id then product_id. CSV header: user_id,product_id,<features>,y (an empty field is \
