@@ -115,6 +115,7 @@ func fixed(_ v: Double, _ digits: Int) -> String {
     let sign = scaled < 0 ? "-" : ""
     let a = abs(scaled)
     let whole = Int(a / unit), frac = Int(a.truncatingRemainder(dividingBy: unit))
+    guard digits > 0 else { return "\(sign)\(whole)" }
     let text = String(frac)
     return "\(sign)\(whole).\(String(repeating: "0", count: digits - text.count))\(text)"
 }
