@@ -61,7 +61,7 @@ private func scores(auc: Double, logloss: Double, f1: Double = 0.3, demandR2: Do
                                  dataDescription: "d", rows: 1)
     let (markdown, figures) = notebook.render(figureFolder: "f")
     let svg = try #require(figures.first { $0.name == "heatmap" }?.svg)
-    #expect(svg.contains(">min-samples-leaf</text>") && svg.contains(">max-features</text>") && !svg.contains(">trees</text>"))
+    #expect(svg.contains(">min-samples-leaf ↓</text>") && svg.contains(">max-features →</text>") && !svg.contains(">trees"))
     #expect(svg.components(separatedBy: "class=\"cell\"").count - 1 == 4)
     #expect(svg.contains("class=\"colour-scale\"") && svg.contains("auc: higher is better"))
     #expect(markdown.contains("`min-samples-leaf` matters most") && markdown.contains("best at 20"))

@@ -50,7 +50,8 @@ public struct EvaluationNotebook {
     public func render(figureFolder: String) -> (markdown: String, figures: [(name: String, svg: String)]) {
         let sections = [header(), dataSection(), metricsSection(), rankingSection(), calibrationSection(), demandSection(),
                         importanceSection()]
-        // The stock backtest section (its own file, Reports/BacktestSection.swift) is appended here.
+        // The stock backtest: its section (Reports/BacktestSection.swift, an extension returning a
+        // `Section`) goes at the end of this list, after importanceSection().
         return (sections.map { $0.markdown(figureFolder) }.joined(), sections.flatMap(\.figures))
     }
 
@@ -122,7 +123,8 @@ public struct EvaluationNotebook {
         let text = permutation
             ? "Permutation importance: the increase in log loss of each fold's forest on its held-out \(groupNoun)s when one "
                 + "feature's values are shuffled across rows (bar: mean over folds; whisker: lowest to highest fold). Near 0: "
-                + "the model does not need the feature, or a correlated one carries the same signal."
+                + "the model does not need the feature, or a correlated one carries the same signal. Below 0: shuffling "
+                + "helped, so the splits on that feature do not carry over to new \(groupNoun)s (noise fitted in training)."
             : "Mean decrease in impurity of the forest, averaged over the fold models."
         return Section(heading: "Features", text: text, figures: [("importances", importanceFigure())])
     }

@@ -58,29 +58,30 @@ public enum SVGBarChart {
     /// `scaleNote` under it ("higher is better", say).
     public static func heatMap(title: String, rowLabels: [String], columnLabels: [String], values: [[Double]],
                                rowTitle: String, columnTitle: String, scaleNote: String = "") -> String {
-        let cellW = 80.0, cellH = 30.0, left = 120.0, top = 50.0, scaleW = 150.0
+        let cellW = 80.0, cellH = 34.0, left = 150.0, top = 80.0, scaleW = 170.0
         let width = max(600, left + cellW * Double(columnLabels.count) + scaleW)
-        let height = max(top + cellH * Double(rowLabels.count) + 50, top + 200)
+        let height = max(top + cellH * Double(rowLabels.count) + 30, top + 180)
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         let lo = finite.min() ?? 0, hi = finite.max() ?? 1
         var out = SVGChart.header(width: width, height: height, title: title)
         for (r, label) in rowLabels.enumerated() {
-            out += "<text x=\"\(f(left - 6))\" y=\"\(f(top + Double(r) * cellH + 19))\" text-anchor=\"end\">\(SVGChart.escape(label))</text>\n"
+            out += "<text x=\"\(f(left - 8))\" y=\"\(f(top + Double(r) * cellH + 21))\" text-anchor=\"end\">\(SVGChart.escape(label))</text>\n"
             for c in columnLabels.indices {
                 let v = values[r][c]
                 guard v.isFinite else { continue }
                 let t = hi > lo ? (v - lo) / (hi - lo) : 0.5
                 let x = left + Double(c) * cellW, y = top + Double(r) * cellH
                 out += "<rect class=\"cell\" x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cellW - 2))\" height=\"\(f(cellH - 2))\" fill=\"\(colour(t))\"/>"
-                out += "<text x=\"\(f(x + cellW / 2))\" y=\"\(f(y + 19))\" text-anchor=\"middle\" fill=\"\(t > 0.6 ? "white" : "black")\">\(f4(v))</text>\n"
+                out += "<text x=\"\(f(x + cellW / 2))\" y=\"\(f(y + 21))\" text-anchor=\"middle\" fill=\"\(t > 0.6 ? "white" : "black")\">\(f4(v))</text>\n"
             }
         }
         for (c, label) in columnLabels.enumerated() {
             out += "<text x=\"\(f(left + Double(c) * cellW + cellW / 2))\" y=\"\(f(top - 8))\" text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
         }
-        let gridBottom = top + cellH * Double(rowLabels.count)
-        out += "<text x=\"\(f(left + cellW * Double(columnLabels.count) / 2))\" y=\"\(f(gridBottom + 24))\" text-anchor=\"middle\">\(SVGChart.escape(columnTitle))</text>\n"
-        out += "<text transform=\"translate(16,\(f(top + cellH * Double(rowLabels.count) / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(rowTitle))</text>\n"
+        // The column title above the column labels, the row title in the corner above the row labels.
+        out += "<text x=\"\(f(left + cellW * Double(columnLabels.count) / 2))\" y=\"\(f(top - 30))\" text-anchor=\"middle\" "
+            + "font-weight=\"bold\">\(SVGChart.escape(columnTitle)) →</text>\n"
+        out += "<text x=\"\(f(left - 8))\" y=\"\(f(top - 8))\" text-anchor=\"end\" font-weight=\"bold\">\(SVGChart.escape(rowTitle)) ↓</text>\n"
         // The colour scale: a column of 20 steps from the highest (top) to the lowest value.
         let sx = left + cellW * Double(columnLabels.count) + 30, steps = 20, sh = 140.0
         out += "<g class=\"colour-scale\">"

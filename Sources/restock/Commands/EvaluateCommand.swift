@@ -15,6 +15,9 @@ struct EvaluateCommand: Job {
             row an out-of-fold prediction from the forest, from ridge regression (lambda chosen by an inner \
             grouped CV) and from the naive up_rate. Prints pair-level R², MAE, AUC, log loss, mean F1 at \
             threshold 0.2 and of expected-F1 baskets, and demand-level R² and MAE per product.
+            --report writes a Markdown notebook with SVG figures (docs/notebooks.md): per-fold error bars, ROC and \
+            precision-recall, calibration, demand per product and by department, and permutation importances on \
+            held-out users (5,000 rows per fold, computed only for the notebook).
             Example: restock evaluate --data data/synthetic --folds 5 --report notebooks-md/evaluate.md
             Example: restock evaluate --clickhouse http://127.0.0.1:8123 --database instacart --folds 5
             With --model the given model is scored on the matrix's labelled rows as they are (held-out users: \
