@@ -9,8 +9,8 @@ import Testing
 
 /// Scores with the given AUC and log loss and otherwise fixed values (F1s, R²s, MAEs): enough to
 /// decide each metric's winner by hand.
-private func scores(auc: Double, logloss: Double, f1: Double = 0.3, demandR2: Double = 0.9) -> ModelScores {
-    ModelScores(pair: PairScores(r2: 0.1, mae: 0.2, auc: auc, logloss: logloss, f1At02: f1, f1Expected: f1),
+private func scores(auc: Double, logloss: Double, f1: Double = 0.3, demandR2: Double = 0.9, r2: Double = 0.1, mae: Double = 0.2) -> ModelScores {
+    ModelScores(pair: PairScores(r2: r2, mae: mae, auc: auc, logloss: logloss, f1At02: f1, f1Expected: f1),
                 demand: DemandScores(r2: demandR2, mae: 1 - demandR2, products: 10))
 }
 
@@ -33,12 +33,16 @@ private func scores(auc: Double, logloss: Double, f1: Double = 0.3, demandR2: Do
 }
 
 @Test func readingSaysWhenTheForestWinsEverything() {
-    let forest = scores(auc: 0.85, logloss: 0.2, f1: 0.4, demandR2: 0.99)
+    // Leads over the best baseline, relative: R² 100 %, MAE 50 %, AUC 6.25 %, log loss and F1 33 %,
+    // demand R² 10 %, demand MAE 90 %: the narrowest is AUC, over ridge.
+    let forest = scores(auc: 0.85, logloss: 0.2, f1: 0.4, demandR2: 0.99, r2: 0.2, mae: 0.1)
     let text = ComparisonReading.text(scores: [("forest", forest), ("ridge", scores(auc: 0.8, logloss: 0.3)),
                                                ("naive", scores(auc: 0.7, logloss: 0.4))])
-    // R² and MAE tie (0.1 and 0.2 for all): a tie is not a baseline win.
-    #expect(text.contains("The forest wins all 8 metrics against the 2 baselines."))
+    #expect(text.contains("The forest wins all 8 metrics against the 2 baselines. Its narrowest lead: AUC over ridge (0.8500 against 0.8000)."))
     #expect(!text.contains("beats"))
+    // A tie is not a baseline win.
+    let tied = ComparisonReading.text(scores: [("forest", scores(auc: 0.8, logloss: 0.3)), ("ridge", scores(auc: 0.8, logloss: 0.3))])
+    #expect(tied.contains("The forest wins all 8 metrics against the baseline.") && tied.contains("AUC **forest = ridge** (0.8000)"))
 }
 
 @Test func readingCountsTwoBaselinesBeatingTheForestOnOneMetric() {

@@ -166,7 +166,31 @@ extension EvaluationNotebook {
             e.radius = 3
             error.series.append(e)
         }
+        clipFarModels(&bias)
+        clipFarModels(&error)
         return SVGChart.grid([bias, error], columns: 1, title: "Demand residuals by \(segmentNoun) (out-of-fold)")
+    }
+
+    /// Keeps the models close to the forest readable: when a model's largest |value| is more than 3
+    /// times the others' (naive's bias of +300 % beside the forest's ±10 %, say), the y axis spans
+    /// the others only, that model's values are clamped to its edge, and the title says so.
+    func clipFarModels(_ chart: inout SVGChart) {
+        func extent(_ s: SVGChart.Series) -> Double { s.ys.filter(\.isFinite).map(abs).max() ?? 0 }
+        let reference = chart.series.first { $0.label == "forest" } ?? chart.series.first
+        guard let reference else { return }
+        let limit = max(extent(reference), 1e-9) * 3
+        let near = chart.series.filter { extent($0) <= limit }
+        let far = chart.series.filter { extent($0) > limit }
+        guard !far.isEmpty else { return }
+        let values = near.flatMap { $0.ys }.filter(\.isFinite)
+        let range = SVGChart.paddedRange(values + [0])
+        chart.yRange = range
+        for i in chart.series.indices where extent(chart.series[i]) > limit {
+            chart.series[i].ys = chart.series[i].ys.map { $0.isFinite ? min(max($0, range.lowerBound), range.upperBound) : $0 }
+            chart.series[i].radius = 2
+        }
+        chart.title += " (" + far.compactMap(\.label).joined(separator: ", ") + " clipped at the edges: up to "
+            + far.map { fixed(extent($0), 1) }.joined(separator: ", ") + ")"
     }
 
     /// The segment of each item (its first row's; an item belongs to one department).

@@ -228,8 +228,8 @@ public struct SVGChart: Sendable {
                 if decade >= r.lowerBound { powers.append(decade) }
                 decade *= 10
             }
-            // Only the powers of ten: 0 and 1 would then sit too close to read.
-            return all.count > 9 ? powers.filter { !(powers.contains(0) && $0 == 1) } : all
+            // Only the powers of ten; over more than 4 decades 0 and 1 sit too close to read both.
+            return all.count > 9 ? powers.filter { !(powers.contains(0) && $0 == 1 && r.upperBound >= 10_000) } : all
         }
         let span = r.upperBound - r.lowerBound
         guard span > 0, span.isFinite else { return [] }
