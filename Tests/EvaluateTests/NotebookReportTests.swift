@@ -111,6 +111,8 @@ private func comparisonMatrix() -> LabelledMatrix {
     #expect(result.foldScores.keys.sorted() == ["forest", "naive", "ridge"])
     #expect(result.foldScores.values.allSatisfy { $0.count == 3 })
     #expect(result.permutationImportances.count == 3 && result.permutationImportances.allSatisfy { $0.count == 3 })
+    // The target follows up_rate most: shuffling it costs the most log loss in every fold.
+    #expect(result.permutationImportances.allSatisfy { $0[0] > $0[1] && $0[0] > $0[2] && $0[0] > 0 })
     #expect(Set(result.segments) == [1, 2, 3])
     var notebook = EvaluationNotebook(result: result, command: ["restock", "evaluate", "--data", "d"], version: "t", seconds: 1,
                                       dataDescription: "data folder d")
