@@ -62,7 +62,7 @@ public enum ComparisonReading {
         let rival = others.first { $0.name == best.rival }!.scores
         var text = "Its narrowest lead: \(best.metric.title) over \(best.rival) (\(f4(best.metric.value(mine))) against "
             + "\(f4(best.metric.value(rival)))"
-        if let evidence = foldEvidence(best.metric, winner: reference, reference: best.rival, foldScores) { text += "; " + evidence }
+        if let evidence = foldEvidence(best.metric, winner: reference, reference: best.rival, foldScores) { text += "; the " + evidence }
         return text + ")."
     }
 

@@ -115,7 +115,7 @@ extension EvaluationNotebook {
                 means.xs.append(inBin.map { demand.observed[$0] }.reduce(0, +) / Double(inBin.count))
                 means.ys.append(inBin.map { demand.predicted[$0] }.reduce(0, +) / Double(inBin.count))
             }
-            var meanLine = SVGChart.Series(.markers, xs: means.xs, ys: means.ys, colour: "#e6550d", label: "mean per bin")
+            var meanLine = SVGChart.Series(.markers, xs: means.xs, ys: means.ys, colour: "#222", label: "mean per bin")
             meanLine.radius = 3
             chart.series = [points, .init(.dashedLine, xs: [0, range.upperBound], ys: [0, range.upperBound], colour: "#555", label: "y = x"),
                             meanLine]

@@ -112,7 +112,7 @@ public struct EvaluationNotebook {
         var figures = [("demand-scatter", demandFigure())]
         if !result.segments.isEmpty { figures.append(("residuals-by-\(segmentNoun)", residualFigure())) }
         return Section(heading: "Demand", text: "Per \(itemNoun): predicted demand Σp against observed demand Σy (the \(groupNoun)s "
-            + "whose next order holds it), both axes on a log(1 + x) scale, one panel per model; the orange line follows the mean "
+            + "whose next order holds it), both axes on a log(1 + x) scale, one panel per model; the black line follows the mean "
             + "prediction in bins of observed demand. "
             + (result.segments.isEmpty ? "" : "Then the error of the demand per \(segmentNoun): relative bias and mean absolute error."),
                 figures: figures)
