@@ -6,16 +6,30 @@ import TestSupport
 import Testing
 
 /// The notebooks that `evaluate --report` and `sweep --report` write render: every figure they link
-/// exists and is well-formed SVG, on a small generated dataset (the path scripts/notebooks takes).
+/// exists and is well-formed SVG, on a small generated dataset (the path scripts/notebooks takes);
+/// the evaluation notebook has each of its charts, "Regenerate with" quotes the prelude on its own
+/// line, and `--json` carries each model's per-fold scores.
 @Test func evaluateAndSweepNotebooksRender() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let data = dir.file("data")
     #expect(try RestockProcess.run(["generate", "--users", "300", "--seed", "3", "--out", data]).status == 0)
+    let prelude = "restock generate --users 300 --seed 3 --out \(data)"
     let evaluate = try RestockProcess.run(["evaluate", "--data", data, "--folds", "2", "--trees", "5",
-                                           "--report", dir.file("evaluate.md")])
+                                           "--report", dir.file("evaluate.md"), "--report-prelude", prelude, "--json"])
     #expect(evaluate.status == 0, "\(evaluate.stderr)")
-    #expect(evaluate.stdout.contains("forest") && evaluate.stdout.contains("ridge") && evaluate.stdout.contains("naive"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as? [String: Any])
+    let metrics = try #require(json["metrics"] as? [String: [String: Any]])
+    #expect(metrics.keys.sorted() == ["forest", "naive", "ridge"])
+    for (name, model) in metrics {
+        let folds = model["folds"] as? [[String: Any]]
+        #expect(folds?.count == 2 && folds?.allSatisfy { $0["pair"] != nil && $0["demand"] != nil } == true, "\(name)")
+    }
+    let evaluation = try String(contentsOfFile: dir.file("evaluate.md"), encoding: .utf8)
+    #expect(evaluation.contains("```sh\n\(prelude)\n") && !evaluation.contains("--report-prelude"))
+    for figure in ["metrics-by-fold", "roc", "precision-recall", "calibration", "demand-scatter", "residuals-by-department", "importances"] {
+        #expect(evaluation.contains("(evaluate_files/\(figure).svg)"), "\(figure)")
+    }
     let sweep = try RestockProcess.run(["sweep", "--data", data, "--folds", "2", "--grid", "trees=3,5 min-samples-leaf=5,10",
                                         "--out", dir.file("sweep"), "--report", dir.file("sweep.md")])
     #expect(sweep.status == 0, "\(sweep.stderr)")

@@ -20,6 +20,10 @@ public struct CrossValidatedComparison: Sendable {
         public var ridgeLambdas = RidgeRegression.defaultLambdas
         /// Whether to cross-validate the ridge and naive baselines too (a sweep needs only the forest).
         public var includeBaselines = true
+        /// Held-out rows per fold for the forest's permutation importances (0: none; a report asks).
+        public var permutationRows = 0
+        /// A feature carried to the result as `segments` (department_id, say: residuals by segment).
+        public var segmentFeature: String?
 
         public init(groupKey: String, itemKey: String, naiveFeature: String) {
             self.groupKey = groupKey
@@ -43,6 +47,13 @@ public struct CrossValidatedComparison: Sendable {
         public var itemKeys: [Int32]
         /// Forest impurity importances averaged over the fold models, in feature order.
         public var importances: [Double]
+        /// Scores of each model on each fold's held-out rows alone (fold order; folds with rows).
+        public var foldScores: [String: [ModelScores]] = [:]
+        /// Per fold, the forest's permutation importances on held-out rows (`HeldOutPermutationImportance`),
+        /// in feature order; empty unless `permutationRows` > 0.
+        public var permutationImportances: [[Double]] = []
+        /// The `segmentFeature` value of each row (aligned with `labels`); empty without one.
+        public var segments: [Int32] = []
     }
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
@@ -82,6 +93,7 @@ public struct CrossValidatedComparison: Sendable {
         let kfold = GroupedKFold(groups: groups, folds: c.folds)
 
         var importanceSum = [Double](repeating: 0, count: data.features.featureCount)
+        var permutation: [[Double]] = []
         let forest = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
             let trained = try RandomForest.train(features: x, target: y, targetName: data.targetName, parameters: c.forest,
                                                  options: TrainingOptions(threads: c.threads, outOfBag: false))
@@ -89,7 +101,16 @@ public struct CrossValidatedComparison: Sendable {
             progress?("forest fold \(fold + 1)/\(c.folds): \(trained.model.trees.count) trees on \(x.rowCount) rows "
                 + "in \(Self.format(trained.totalSeconds)) s")
             let model = trained.model
-            return { m in ((try? model.predict(m, threads: c.threads)) ?? []).map(Double.init) }
+            let heldOutLabels = c.permutationRows > 0 ? kfold.split(fold).test.map { labels[$0] } : []
+            return { (m: FeatureMatrix) -> [Double] in
+                let p = ((try? model.predict(m, threads: c.threads)) ?? []).map { Double($0) }
+                if c.permutationRows > 0 {
+                    permutation.append(HeldOutPermutationImportance.logLossIncrease(
+                        model: model, features: m, labels: heldOutLabels, rows: c.permutationRows,
+                        seed: c.forest.seed &+ UInt64(fold), threads: c.threads))
+                }
+                return p
+            }
         }
         var models: [(String, [Double])] = [("forest", forest)]
         if c.includeBaselines {
@@ -106,10 +127,16 @@ public struct CrossValidatedComparison: Sendable {
         for (name, p) in models {
             scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
         }
-        return Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
-                      seconds: Elapsed.seconds(clock.now - start),
-                      scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
-                      groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
+        var result = Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
+                            seconds: Elapsed.seconds(clock.now - start),
+                            scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
+                            groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
+        result.foldScores = Self.foldScores(models, labels: labels, groups: groups, items: items, kfold: kfold)
+        result.permutationImportances = permutation
+        if let name = c.segmentFeature, let column = data.features.column(named: name) {
+            result.segments = column.map { (v: Float) -> Int32 in v.isFinite ? Int32(v) : -1 }
+        }
+        return result
     }
 
     static func format(_ s: Double) -> String {

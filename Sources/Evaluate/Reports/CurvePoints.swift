@@ -44,4 +44,50 @@ public enum CurvePoints {
         }
         return (predicted, observed)
     }
+
+    /// The precision-recall curve: one (recall, precision) point per distinct score from the
+    /// highest down, precision = TP / (TP + FP) and recall = TP / P among the rows scored at least
+    /// that high, thinned to at most `limit` points; also the average precision
+    /// AP = Σ (Rₖ − Rₖ₋₁) Pₖ (the step-wise area, as scikit-learn's). Cost O(n log n).
+    public static func precisionRecall(labels: [Double], scores: [Double], limit: Int = 200)
+        -> (recall: [Double], precision: [Double], averagePrecision: Double) {
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        let positives = Double(labels.filter { $0 > 0.5 }.count)
+        guard positives > 0 else { return ([], [], .nan) }
+        var recall: [Double] = [], precision: [Double] = []
+        var tp = 0.0, fp = 0.0, ap = 0.0, lastRecall = 0.0
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j < order.count && scores[order[j]] == scores[order[i]] {
+                if labels[order[j]] > 0.5 { tp += 1 } else { fp += 1 }
+                j += 1
+            }
+            let r = tp / positives, p = tp / (tp + fp)
+            ap += (r - lastRecall) * p
+            lastRecall = r
+            if tp > 0 {     // before the first positive, recall is 0 and precision says nothing
+                recall.append(r)
+                precision.append(p)
+            }
+            i = j
+        }
+        if recall.count > limit {
+            let step = Double(recall.count - 1) / Double(limit - 1)
+            let picks = (0..<limit).map { Int((Double($0) * step).rounded()) }
+            return (picks.map { recall[$0] }, picks.map { precision[$0] }, ap)
+        }
+        return (recall, precision, ap)
+    }
+
+    /// Counts of `values` in `bins` equal-width bins over [lo, hi] (values outside are clamped
+    /// into the end bins; NaN skipped), with the bin centres. Cost O(n).
+    public static func histogram(_ values: [Double], bins: Int, lo: Double = 0, hi: Double = 1) -> (centres: [Double], counts: [Double]) {
+        var counts = [Double](repeating: 0, count: bins)
+        let width = (hi - lo) / Double(bins)
+        for v in values where v.isFinite {
+            counts[min(max(Int((v - lo) / width), 0), bins - 1)] += 1
+        }
+        return ((0..<bins).map { lo + (Double($0) + 0.5) * width }, counts)
+    }
 }

@@ -32,3 +32,19 @@ struct EvaluationSummary {
 
     private static func n(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "nan" }
 }
+
+/// One model's scores in `evaluate --json`: the pooled out-of-fold `pair` and `demand` scores, and
+/// `folds`, the same scores on each fold's held-out rows alone (their spread is the error bar).
+struct FoldedScores: Encodable {
+    let scores: ModelScores
+    let folds: [ModelScores]
+
+    enum CodingKeys: String, CodingKey { case pair, demand, folds }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scores.pair, forKey: .pair)
+        try c.encode(scores.demand, forKey: .demand)
+        try c.encode(folds, forKey: .folds)
+    }
+}

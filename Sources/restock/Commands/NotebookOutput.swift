@@ -1,3 +1,4 @@
+import ArgumentParser
 import Features
 import Foundation
 import TabularIO
@@ -21,5 +22,24 @@ enum NotebookOutput {
         try writer.write(text)
         try writer.commit()
     }
-}
 
+    /// The option that names the commands quoted before this one under "Regenerate with".
+    static let preludeOption = "--report-prelude"
+    static let preludeHelp = ArgumentHelp(
+        "A command that produced this command's input (restock generate ..., say), quoted before it under the notebook's "
+            + "\"Regenerate with\" (repeatable; not repeated in the quoted command).", valueName: "command")
+
+    /// The redacted command line without `--report-prelude X` / `--report-prelude=X`: the
+    /// notebook quotes the prelude on lines of its own.
+    static func quotedCommand(_ arguments: [String] = RedactedCommandLine.arguments) -> [String] {
+        var out: [String] = []
+        var skipNext = false
+        for argument in arguments {
+            if skipNext { skipNext = false; continue }
+            if argument == preludeOption { skipNext = true; continue }
+            if argument.hasPrefix(preludeOption + "=") { continue }
+            out.append(argument)
+        }
+        return out
+    }
+}

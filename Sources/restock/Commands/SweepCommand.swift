@@ -46,6 +46,9 @@ struct SweepCommand: Job {
     @Option(help: "Also write a Markdown notebook with a heat map to this file.")
     var report: String?
 
+    @Option(name: .customLong("report-prelude"), help: NotebookOutput.preludeHelp)
+    var reportPrelude: [String] = []
+
     @OptionGroup var job: JobOptions
 
     var plannedInputs: [JobDataset] { input.datasets }
@@ -110,8 +113,9 @@ struct SweepCommand: Job {
         report.summary = "swept \(entries.count) configurations, \(folds) folds; best \(best.key) (\(metric) "
             + "\(String(format: "%.4f", best.metrics[metric] ?? Double.nan))) -> \(bestPath) (\(version))"
         if let path = self.report {
-            let notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: RedactedCommandLine.arguments,
+            var notebook = SweepNotebook(grid: parsed, entries: entries, metric: metric, command: NotebookOutput.quotedCommand(),
                                          version: RestockVersion.string, dataDescription: input.description, rows: labelled.rowCount)
+            notebook.prelude = reportPrelude
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: path)
             context.message("wrote \(path)")
             report.outputs.append(.file(path))
