@@ -34,6 +34,9 @@ public struct CrossValidatedComparison: Sendable {
         public var features: [String]
         public var folds: Int
         public var seconds: Double
+        /// Wall-clock seconds per step: `forest_folds`, `ridge_folds`, `scores` (all models' pair,
+        /// basket and demand metrics).
+        public var stepSeconds: [String: Double] = [:]
         /// Scores by model name: "forest", "ridge", "naive".
         public var scores: [(name: String, scores: ModelScores)]
         /// Out-of-fold predictions by model name, aligned with `labels`.
@@ -81,6 +84,12 @@ public struct CrossValidatedComparison: Sendable {
         let labels = data.target.map(Double.init)
         let kfold = GroupedKFold(groups: groups, folds: c.folds)
 
+        var steps: [String: Double] = [:]
+        var stepStart = clock.now
+        func endStep(_ name: String) {
+            steps[name] = Elapsed.seconds(clock.now - stepStart)
+            stepStart = clock.now
+        }
         var importanceSum = [Double](repeating: 0, count: data.features.featureCount)
         let forest = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
             let trained = try RandomForest.train(features: x, target: y, targetName: data.targetName, parameters: c.forest,
@@ -91,6 +100,7 @@ public struct CrossValidatedComparison: Sendable {
             let model = trained.model
             return { m in ((try? model.predict(m, threads: c.threads)) ?? []).map(Double.init) }
         }
+        endStep("forest_folds")
         var models: [(String, [Double])] = [("forest", forest)]
         if c.includeBaselines {
             let ridge = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
@@ -99,6 +109,7 @@ public struct CrossValidatedComparison: Sendable {
                 progress?("ridge fold \(fold + 1)/\(c.folds): lambda \(model.lambda)")
                 return { m in model.predict(m) }
             }
+            endStep("ridge_folds")
             let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
             models += [("ridge", ridge), ("naive", naive)]
         }
@@ -106,8 +117,9 @@ public struct CrossValidatedComparison: Sendable {
         for (name, p) in models {
             scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
         }
+        endStep("scores")
         return Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
-                      seconds: Elapsed.seconds(clock.now - start),
+                      seconds: Elapsed.seconds(clock.now - start), stepSeconds: steps,
                       scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
                       groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
     }

@@ -13,6 +13,8 @@ public struct EvaluationNotebook {
     /// The words for a group and an item in captions ("user", "product").
     public var groupNoun = "user"
     public var itemNoun = "product"
+    /// The stock backtest, rendered by `BacktestSection` after the reading.
+    public var backtest: StockBacktestSuite?
 
     public init(result: CrossValidatedComparison.Result, command: [String], version: String, seconds: Double,
                 dataDescription: String) {
@@ -42,9 +44,11 @@ public struct EvaluationNotebook {
             md += "| \(name) | \(p4(s.pair.r2)) | \(p4(s.pair.mae)) | \(p4(s.pair.auc)) | \(p4(s.pair.logloss)) | \(p4(s.pair.f1At02)) "
                 + "| \(p4(s.pair.f1Expected)) | \(p4(s.demand.r2)) | \(p4(s.demand.mae)) | \(s.demand.products) |\n"
         }
-        md += "\n" + reading() + "\n\n## Figures\n\n"
+        md += "\n" + reading() + "\n\n"
+        let stock = backtest.map { BacktestSection(suite: $0).render(figureFolder: figureFolder) }
+        md += (stock?.markdown ?? "") + "## Figures\n\n"
         for (name, _) in figures { md += "![\(name)](\(figureFolder)/\(name).svg)\n\n" }
-        return (md, figures)
+        return (md, figures + (stock?.figures ?? []))
     }
 
     func makeFigures() -> [(name: String, svg: String)] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decisions
 import Foundation
 import Serve
 import Warehouse
@@ -47,6 +48,11 @@ struct RecommendCommand: Job {
         "Overdispersion phi: sigma^2 = phi * sum p(1-p). 1 treats the users' orders as independent coin flips; `restock evaluate` prints the phi its stock backtest measures.",
         valueName: "phi"))
     var dispersion = 1.0
+
+    @Option(help: ArgumentHelp(
+        "Stock rule: discrete (the smallest stock s with P(demand <= s) >= the service level) or normal (ceil(mu + z sigma), the rule before).",
+        valueName: "rule"))
+    var stockRule = StockPolicy.Rule.standard.rawValue
 
     @Option(help: "Output CSV, one line per product; - writes to standard output.")
     var out: String?
@@ -104,6 +110,7 @@ struct RecommendCommand: Job {
         }
         try OptionCheck.within(0.5...0.9999, serviceLevel, "--service-level")
         try OptionCheck.within(0.01...100, dispersion, "--dispersion")
+        if StockPolicy.Rule(rawValue: stockRule) == nil { throw ValidationError("--stock-rule must be discrete or normal, got \(stockRule)") }
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
         try OptionCheck.threads(threadsOption)
         try OptionCheck.atLeast(0, top, "--top")
@@ -118,6 +125,7 @@ struct RecommendCommand: Job {
                     modelPath: modelPath, dataDirectory: data, outPath: out!, basketsPath: baskets, serviceLevel: serviceLevel,
                     horizon: horizon, threads: threads)
                 configuration.dispersion = dispersion
+                configuration.stockRule = StockPolicy.Rule(rawValue: stockRule)!
                 return try RecommendationRun(configuration).run(progress: context.messages)
             }
             context.message("recommending stock from \(clickhouse.description)")
@@ -127,6 +135,7 @@ struct RecommendCommand: Job {
             run.basketsPath = baskets
             run.cluster = try cluster.discover(clickhouse)
             run.dispersion = dispersion
+            run.stockRule = StockPolicy.Rule(rawValue: stockRule)!
             run.lockWait = publish.lockWait
             run.fault = try PublishOptions.faultHook()
             return try run.run(progress: context.messages)
