@@ -77,3 +77,31 @@ func dispersionEstimatorRecoversAKnownOverdispersion(clump: Int) {
         #expect(narrow.levels[0].achieved < narrow.levels[0].expected - 0.03, "\(narrow.levels)")
     }
 }
+
+/// Demand drawn from the predicted probabilities themselves (a calibrated model): the per-product
+/// discrete rule keeps its promise (achieved ≈ expected) but overshoots the target share, as most
+/// products have μ < 1; the fleet target brings the expected share to the target and the achieved
+/// share within a point of it, with less stock.
+@Test func fleetTargetCoversTheTargetShareOfProducts() {
+    var rng = SplitMix64(seed: 19)
+    var items: [Int32] = [], p: [Double] = [], y: [Double] = []
+    for product in 0..<4000 {
+        let users = Int.random(in: 1...12, using: &rng)
+        for _ in 0..<users {
+            let probability = Double.random(in: 0...0.3, using: &rng)
+            items.append(Int32(product)); p.append(probability)
+            y.append(Double.random(in: 0..<1, using: &rng) < probability ? 1 : 0)
+        }
+    }
+    let demand = DemandAggregation(items: items, probabilities: p, labels: y)
+    let ones = [Double](repeating: 1, count: demand.items.count)
+    let perProduct = StockBacktest(demand, rule: .discrete, dispersion: 1, levels: [0.90, 0.95])
+    let fleet = StockBacktest(demand, rule: .discrete, dispersions: ones, levels: [0.90, 0.95], fleet: true)
+    for (a, b) in zip(perProduct.levels, fleet.levels) {
+        #expect(abs(a.achieved - a.expected) < 0.015, "\(a)")
+        #expect(a.expected > a.target + 0.02, "\(a)")
+        #expect(abs(b.expected - b.target) < 0.002, "\(b)")
+        #expect(abs(b.achieved - b.target) < 0.01, "\(b)")
+        #expect(b.stock < a.stock && (b.productLevel ?? 1) < b.target)
+    }
+}

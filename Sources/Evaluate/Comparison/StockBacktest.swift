@@ -19,8 +19,12 @@ public struct StockBacktest: Sendable, Equatable {
         public var unitsShort: Double
         public var unitsOver: Double
         public var stock: Double
+        /// With a fleet target (`FleetServiceLevel`): the per-product level the stocks were set at.
+        public var productLevel: Double?
 
-        public init(target: Double, achieved: Double, expected: Double, unitsShort: Double, unitsOver: Double, stock: Double) {
+        public init(target: Double, achieved: Double, expected: Double, unitsShort: Double, unitsOver: Double, stock: Double,
+                    productLevel: Double? = nil) {
+            self.productLevel = productLevel
             self.target = target
             self.achieved = achieved
             self.expected = expected
@@ -33,6 +37,7 @@ public struct StockBacktest: Sendable, Equatable {
             case target, achieved, expected, stock
             case unitsShort = "units_short"
             case unitsOver = "units_over"
+            case productLevel = "product_level"
         }
     }
 
@@ -56,14 +61,26 @@ public struct StockBacktest: Sendable, Equatable {
         self.init(demand, rule: rule, dispersions: [Double](repeating: dispersion, count: demand.items.count), levels: levels)
     }
 
-    /// One φᵢ per product (aligned with `demand.items`).
-    public init(_ demand: DemandAggregation, rule: StockPolicy.Rule, dispersions: [Double], levels: [Double] = defaultLevels) {
+    /// One φᵢ per product (aligned with `demand.items`). `fleet`: each target is the share of
+    /// products to cover, and the discrete rule runs at the per-product level `FleetServiceLevel`
+    /// finds for it (the rule must be `discrete`).
+    public init(_ demand: DemandAggregation, rule: StockPolicy.Rule, dispersions: [Double], levels: [Double] = defaultLevels,
+                fleet: Bool = false) {
+        precondition(!fleet || rule == .discrete, "StockBacktest: a fleet target needs the discrete rule")
         precondition(dispersions.count == demand.items.count, "StockBacktest: one dispersion per product")
         self.rule = rule
         dispersion = dispersions.isEmpty ? 1 : dispersions.reduce(0, +) / Double(dispersions.count)
         products = demand.items.count
         self.demand = demand.observed.reduce(0, +)
-        self.levels = levels.map { level in
+        self.levels = levels.map { target in
+            var level = target, productLevel: Double?
+            if fleet {
+                let distributions = demand.items.indices.map {
+                    CountDistribution(mean: demand.predicted[$0], variance: dispersions[$0] * demand.variance[$0])
+                }
+                level = FleetServiceLevel.productLevel(distributions, target: target)
+                productLevel = level
+            }
             var policies: [Double: StockPolicy] = [:]
             var covered = 0, expected = 0.0, short = 0.0, over = 0.0, stock = 0.0
             for i in demand.items.indices {
@@ -79,8 +96,9 @@ public struct StockBacktest: Sendable, Equatable {
                 stock += units
             }
             let n = Double(demand.items.count)
-            return Level(target: level, achieved: demand.items.isEmpty ? .nan : Double(covered) / n,
-                         expected: demand.items.isEmpty ? .nan : expected / n, unitsShort: short, unitsOver: over, stock: stock)
+            return Level(target: target, achieved: demand.items.isEmpty ? .nan : Double(covered) / n,
+                         expected: demand.items.isEmpty ? .nan : expected / n, unitsShort: short, unitsOver: over, stock: stock,
+                         productLevel: productLevel)
         }
     }
 

@@ -5,11 +5,14 @@ import Decisions
 /// naive rate. Each policy is backtested three ways:
 /// - `normal`, φ = 1: TASK.md's ⌈μ + zσ⌉ with σ² = Σ p(1 − p) (the rule before issue 16);
 /// - `discrete`, φ = 1: the smallest s with P(D ≤ s) ≥ level (`CountDistribution`);
-/// - `discrete`, φ by cross-validation over products (`StockBacktest.crossValidatedDispersion`).
+/// - `discrete`, φ by cross-validation over products (`StockBacktest.crossValidatedDispersion`);
+/// - `fleet`, φ = 1: the discrete rule at the per-product level that covers the target share of
+///   products in expectation (`FleetServiceLevel`).
 /// Cost O(policies · (rows + products · levels · s̄)).
 public struct StockBacktestSuite: Sendable {
     public struct Run: Sendable, Codable {
         public var policy: String
+        /// "normal", "discrete" or "fleet".
         public var rule: String
         /// "1" (independent coin flips) or "cv" (φ cross-validated over products).
         public var variance: String
@@ -45,6 +48,9 @@ public struct StockBacktestSuite: Sendable {
             runs.append(Run(policy: name, rule: "discrete", variance: "1", dispersion: 1, dispersionFolds: nil, levels: discrete.levels))
             runs.append(Run(policy: name, rule: "discrete", variance: "cv", dispersion: widened.dispersion,
                             dispersionFolds: phi.folds, levels: widened.levels))
+            let fleet = StockBacktest(demand, rule: .discrete, dispersions: [Double](repeating: 1, count: demand.items.count),
+                                      levels: levels, fleet: true)
+            runs.append(Run(policy: name, rule: "fleet", variance: "1", dispersion: 1, dispersionFolds: nil, levels: fleet.levels))
         }
         self.products = products
         demand = demandUnits
