@@ -72,7 +72,7 @@ private func catalog() -> ProductCatalog {
     let text = try String(contentsOfFile: dir.file("r.csv"), encoding: .utf8)
     #expect(text == """
         product_id,product_name,aisle,department,expected_demand,stddev,recommended_stock,service_level,model_version
-        3,"Eggs ""large\"\"\",dairy,chilled,1,0.707107,3,0.95,rf-00000001
+        3,"Eggs ""large\"\"\",dairy,chilled,1,0.707107,2,0.95,rf-00000001
         1,"Milk, whole",dairy,chilled,0.25,0.433013,1,0.95,rf-00000001
 
         """)
