@@ -1,7 +1,7 @@
 import Foundation
 
 /// The stock backtest's part of the evaluation notebook: a table of every policy × rule × level
-/// (achieved and expected level, units short and over, stock) and two charts, achieved level
+/// (achieved and expected level, units short and over, stock, the per-product level) and two charts, achieved level
 /// against target (y = x is a rule that keeps its promise) and units short against units over (the
 /// trade-off a rule buys; lower-left is better). Pure; cost O(runs · levels).
 public struct BacktestSection {
@@ -18,15 +18,17 @@ public struct BacktestSection {
             + "Policies: `forest` and `ridge` (out-of-fold probabilities), `past_rate` (p = up_rate), "
             + "`moving_average` (p = up_in_last5 / min(5, u_orders)). Rules: `normal` is ⌈μ + zσ⌉ with σ² = Σ p(1 − p) "
             + "(the rule before); `discrete` is the smallest s with P(D ≤ s) ≥ level (binomial / negative binomial with "
-            + "the same mean and variance); φ `cv` widens the variance by φ cross-validated over products. "
+            + "the same mean and variance); φ `cv` widens the variance by φ cross-validated over products; `fleet` runs the discrete rule at the "
+            + "per-product level (last column) at which the expected share of covered products is the target. "
             + "*Achieved* is the share of products whose demand ≤ stock; *expected* is the mean P(D ≤ s) the rule "
             + "promises (above the target by the rounding of a discrete quantile).\n\n"
-        md += "| policy | rule | φ | target | achieved | expected | units short | units over | stock |\n"
-        md += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        md += "| policy | rule | φ | target | achieved | expected | units short | units over | stock | per-product level |\n"
+        md += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for run in suite.runs {
             for l in run.levels {
                 md += "| \(run.policy) | \(run.rule) | \(phi(run)) | \(String(format: "%.2f", l.target)) | \(p4(l.achieved)) "
-                    + "| \(p4(l.expected)) | \(Int(l.unitsShort)) | \(Int(l.unitsOver)) | \(Int(l.stock)) |\n"
+                    + "| \(p4(l.expected)) | \(Int(l.unitsShort)) | \(Int(l.unitsOver)) | \(Int(l.stock)) "
+                    + "| \(l.productLevel.map(p4) ?? String(format: "%.2f", l.target)) |\n"
             }
         }
         let figures = makeFigures()

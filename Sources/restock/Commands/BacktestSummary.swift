@@ -9,8 +9,8 @@ import Tabular
 /// - `moving_average`: the user's rate over their last m = min(5, u_orders) prior orders,
 ///   p = up_in_last5 / min(5, u_orders), so a product's μ is the mean count over each user's recent
 ///   orders summed over its users.
-/// Each under the `normal` rule (φ = 1, before), the `discrete` rule (φ = 1) and the `discrete` rule
-/// with φ cross-validated over products.
+/// Each under the `normal` rule (φ = 1, before), the `discrete` rule (φ = 1), the `discrete` rule
+/// with φ cross-validated over products, and the `fleet` target (`StockBacktestSuite`).
 struct BacktestSummary {
     let suite: StockBacktestSuite
 
@@ -34,13 +34,14 @@ struct BacktestSummary {
     }
 
     func table() -> String {
-        var rows = [["policy", "rule", "phi", "level", "achieved", "expected", "short", "over", "stock"]]
+        var rows = [["policy", "rule", "phi", "level", "achieved", "expected", "short", "over", "stock", "product level"]]
         for run in suite.runs {
             for level in run.levels {
                 rows.append([run.policy, run.rule, run.variance == "cv" ? String(format: "cv %.3f", run.dispersion) : "1",
                              String(format: "%.2f", level.target), String(format: "%.4f", level.achieved),
                              String(format: "%.4f", level.expected), String(format: "%.0f", level.unitsShort),
-                             String(format: "%.0f", level.unitsOver), String(format: "%.0f", level.stock)])
+                             String(format: "%.0f", level.unitsOver), String(format: "%.0f", level.stock),
+                             String(format: "%.4f", level.productLevel ?? level.target)])
             }
         }
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
