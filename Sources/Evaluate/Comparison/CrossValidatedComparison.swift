@@ -1,4 +1,5 @@
 import Forest
+import Foundation
 import Tabular
 
 /// Grouped k-fold cross-validation of three models side by side on one labelled matrix: the Random
@@ -113,10 +114,13 @@ public struct CrossValidatedComparison: Sendable {
             let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
             models += [("ridge", ridge), ("naive", naive)]
         }
-        var scores: [(name: String, scores: ModelScores)] = []
-        for (name, p) in models {
-            scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
+        // The models are scored side by side (one per core at most; each score is pure and single-threaded).
+        let scored = models
+        let slots = ScoreSlots(count: scored.count)
+        DispatchQueue.concurrentPerform(iterations: scored.count) { m in
+            slots.set(m, ModelScores.score(predictions: scored[m].1, labels: labels, groups: groups, items: items))
         }
+        let scores: [(name: String, scores: ModelScores)] = models.indices.map { (models[$0].0, slots.value($0)) }
         endStep("scores")
         return Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
                       seconds: Elapsed.seconds(clock.now - start), stepSeconds: steps,
@@ -128,4 +132,15 @@ public struct CrossValidatedComparison: Sendable {
         let t = (s * 100).rounded() / 100
         return "\(t)"
     }
+}
+
+/// One result slot per model, written from `concurrentPerform`'s threads (each index once).
+private final class ScoreSlots: @unchecked Sendable {
+    private var values: [ModelScores?]
+    private let lock = NSLock()
+
+    init(count: Int) { values = [ModelScores?](repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: ModelScores) { lock.withLock { values[i] = value } }
+    func value(_ i: Int) -> ModelScores { lock.withLock { values[i]! } }
 }
