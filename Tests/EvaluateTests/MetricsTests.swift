@@ -1,4 +1,5 @@
 import Evaluate
+import Tabular
 import TestSupport
 import Testing
 
@@ -47,4 +48,25 @@ extension Double {
         for k in stride(from: 1, to: 200, by: 2) { sum += power / Double(k); power *= t * t }
         return 2 * sum
     }
+}
+
+/// Rows in group order skip the sort; shuffled rows take it: both give the same mean F1s, and the
+/// AUC of shuffled rows is that of the sorted ones (it depends on the pairs, not on their order).
+@Test func basketF1AndAUCDoNotDependOnTheRowOrder() {
+    var rng = SplitMix64(seed: 23)
+    var p: [Double] = [], y: [Double] = [], groups: [Int32] = []
+    for group in 0..<200 {
+        for _ in 0..<Int.random(in: 1...15, using: &rng) {
+            let probability = (Double.random(in: 0...1, using: &rng) * 20).rounded() / 20   // ties on purpose
+            p.append(probability); y.append(Double.random(in: 0..<1, using: &rng) < probability ? 1 : 0); groups.append(Int32(group))
+        }
+    }
+    let shuffled = p.indices.shuffled(using: &rng)
+    let inOrder = BasketF1.mean(probabilities: p, labels: y, groups: groups, threshold: 0.2)
+    let mixed = BasketF1.mean(probabilities: shuffled.map { p[$0] }, labels: shuffled.map { y[$0] },
+                              groups: shuffled.map { groups[$0] }, threshold: 0.2)
+    #expect(abs(inOrder.threshold - mixed.threshold) < 1e-12 && abs(inOrder.expected - mixed.expected) < 1e-12)
+    let auc = Metrics.areaUnderROC(labels: y, scores: p)
+    #expect(auc == Metrics.areaUnderROC(labels: shuffled.map { y[$0] }, scores: shuffled.map { p[$0] }))
+    #expect(auc > 0.5 && auc < 1)
 }

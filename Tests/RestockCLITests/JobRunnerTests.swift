@@ -119,6 +119,13 @@ import Testing
             }
             if ["evaluate", "sweep"].contains(command) { #expect(summary["metrics"] is [String: Any], "\(command) has no metrics") }
             if ["stats", "inspect"].contains(command) { #expect(summary["result"] is [String: Any], "\(command) has no result") }
+            if command == "evaluate" {
+                let backtest = (summary["result"] as? [String: Any])?["stock_backtest"] as? [String: Any]
+                let runs = backtest?["runs"] as? [[String: Any]] ?? []
+                let policies = Set(runs.compactMap { $0["policy"] as? String })
+                #expect(policies == ["forest", "ridge", "past_rate", "moving_average"], "evaluate backtest policies: \(policies)")
+                #expect(runs.count == 16 && runs.allSatisfy { ($0["levels"] as? [Any])?.count == 3 })
+            }
         }
     }
 

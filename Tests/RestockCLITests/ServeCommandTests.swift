@@ -92,7 +92,8 @@ private struct Fixture {
                                           "--permutation-rows", "0"])
     #expect(trained.status == 0, "\(trained.stderr)")
     let result = try RestockProcess.run(["recommend", "--model", model, "--data", data, "--out", dir.file("stock.csv"),
-                                         "--baskets", dir.file("baskets.csv"), "--top", "5", "--service-level", "0.9"])
+                                         "--baskets", dir.file("baskets.csv"), "--top", "5", "--service-level", "0.9",
+                                         "--stock-rule", "normal"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("top 5 of"))
     #expect(result.stdout.split(separator: "\n").count == 7)        // title, header, 5 rows

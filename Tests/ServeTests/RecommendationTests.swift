@@ -22,7 +22,7 @@ private func catalog() -> ProductCatalog {
     // product 4: p = 0 → μ = 0, σ = 0 → 0
     let products: [Int32] = [1, 2, 1, 3, 1, 3, 4, 1, 3]
     let p: [Float] = [0.5, 0.9, 0.5, 0.2, 0.5, 0.1, 0, 0.5, 0.7]
-    let list = StockRecommender(policy: StockPolicy(serviceLevel: 0.95), modelVersion: "rf-0000abcd")
+    let list = StockRecommender(policy: StockPolicy(serviceLevel: 0.95, rule: .normal), modelVersion: "rf-0000abcd")
         .recommend(products: products, probabilities: p, catalog: catalog())
     #expect(list.map(\.productID) == [1, 3, 2, 4])               // by μ, largest first
     #expect(list.map(\.recommendedStock) == [4, 3, 2, 0])
@@ -35,6 +35,21 @@ private func catalog() -> ProductCatalog {
     #expect(list[0].product == ProductCatalog.Entry(name: "Milk, whole", aisle: "dairy", department: "chilled"))
 
     // a higher service level never lowers the stock; 50 % is the ceiling of μ
+    let median = StockRecommender(policy: StockPolicy(serviceLevel: 0.5, rule: .normal), modelVersion: "v")
+        .recommend(products: products, probabilities: p, catalog: catalog())
+    #expect(median.map(\.recommendedStock) == [2, 1, 1, 0])
+}
+
+@Test func defaultStockIsTheSmallestStockThatReachesTheServiceLevel() {
+    // product 1: Binomial(4, ½), P(D ≤ 3) = 0.9375 < 0.95 → 4
+    // product 3: μ 1, Σp² 0.54 → Binomial(2, ½), P(D ≤ 1) = 0.75, P(D ≤ 2) = 1 → 2 (exactly: P(D = 3) = 0.014)
+    // product 2: Binomial(1, 0.9) → 1 (the normal rule stocks 2); product 4: 0
+    let products: [Int32] = [1, 2, 1, 3, 1, 3, 4, 1, 3]
+    let p: [Float] = [0.5, 0.9, 0.5, 0.2, 0.5, 0.1, 0, 0.5, 0.7]
+    let list = StockRecommender(policy: StockPolicy(serviceLevel: 0.95), modelVersion: "v")
+        .recommend(products: products, probabilities: p, catalog: catalog())
+    #expect(list.map(\.productID) == [1, 3, 2, 4])
+    #expect(list.map(\.recommendedStock) == [4, 2, 1, 0])
     let median = StockRecommender(policy: StockPolicy(serviceLevel: 0.5), modelVersion: "v")
         .recommend(products: products, probabilities: p, catalog: catalog())
     #expect(median.map(\.recommendedStock) == [2, 1, 1, 0])
@@ -57,7 +72,7 @@ private func catalog() -> ProductCatalog {
     let text = try String(contentsOfFile: dir.file("r.csv"), encoding: .utf8)
     #expect(text == """
         product_id,product_name,aisle,department,expected_demand,stddev,recommended_stock,service_level,model_version
-        3,"Eggs ""large\"\"\",dairy,chilled,1,0.707107,3,0.95,rf-00000001
+        3,"Eggs ""large\"\"\",dairy,chilled,1,0.707107,2,0.95,rf-00000001
         1,"Milk, whole",dairy,chilled,0.25,0.433013,1,0.95,rf-00000001
 
         """)

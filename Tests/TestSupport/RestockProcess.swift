@@ -122,7 +122,9 @@ public final class RunningRestock: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if stderr.contains(text) { return true }
-            if !process.isRunning { return stderr.contains(text) }
+            // Ended (a run that kills itself right after its line): the pipe may still hold the line,
+            // so read it to its end before the last look.
+            if !process.isRunning { _ = reader.wait(timeout: .now() + 10); return stderr.contains(text) }
             usleep(20_000)
         }
         return false

@@ -1,27 +1,53 @@
-/// TASK.md's stock rule for one product over a horizon of next orders, each holding the product
-/// independently with probability pᵢ: demand D = Σ Bernoulli(pᵢ), μ = Σ pᵢ, σ² = Σ pᵢ(1 − pᵢ),
-/// and the recommended stock is ⌈μ + z σ⌉ with z = Φ⁻¹(service level) (the normal approximation
-/// of D; 95 % gives z = 1.645). Cost O(1) per product once μ and σ² are summed.
+/// The stock rule for one product over a horizon of next orders, each holding the product with
+/// probability pᵢ: demand D = Σ Bernoulli(pᵢ), μ = Σ pᵢ, and variance σ² = φ·Σ pᵢ(1 − pᵢ), where
+/// the overdispersion φ (`dispersion`, default 1 = independent coin flips) widens it for demand more
+/// variable than that (`StockBacktest.dispersion` estimates φ from out-of-fold residuals).
 ///
-/// `dispersion` φ scales the variance, σ² = φ·Σ pᵢ(1 − pᵢ), for demand more variable than
-/// independent coin flips (φ = 1, the default, is TASK.md's rule; `StockBacktest.dispersion`
-/// estimates φ from out-of-fold residuals).
+/// Two rules (`Rule`):
+/// - `discrete` (the default): the smallest integer s with P(D ≤ s) ≥ service level, D following the
+///   count distribution with mean μ and variance σ² (`CountDistribution`: binomial / Poisson /
+///   negative binomial; exact below μ = 50, Cornish–Fisher above). Cost O(s) per product below
+///   μ = 50, O(1) above.
+/// - `normal`: TASK.md's ⌈μ + z σ⌉ with z = Φ⁻¹(service level) (95 % gives z = 1.645), O(1). It
+///   overshoots the level for products with μ < 1, where rounding up adds most of a unit (measured
+///   by `evaluate`'s stock backtest; docs/evaluation.md).
 public struct StockPolicy: Sendable, Equatable {
+    public enum Rule: String, Sendable, CaseIterable, Codable {
+        case discrete
+        case normal
+
+        /// The rule `recommend`, `serve` and the live forecast use unless told otherwise.
+        public static let standard = Rule.discrete
+    }
+
     public let serviceLevel: Double
     public let z: Double
     public let dispersion: Double
+    public let rule: Rule
 
-    public init(serviceLevel: Double = 0.95, dispersion: Double = 1) {
+    public init(serviceLevel: Double = 0.95, dispersion: Double = 1, rule: Rule = .standard) {
         precondition(serviceLevel > 0 && serviceLevel < 1, "StockPolicy: service level must be in (0, 1)")
         precondition(dispersion > 0 && dispersion.isFinite, "StockPolicy: dispersion must be positive")
         self.serviceLevel = serviceLevel
         self.z = NormalQuantile.z(serviceLevel)
         self.dispersion = dispersion
+        self.rule = rule
     }
 
-    /// ⌈μ + z √(φ σ²)⌉, never below 0. A tiny tolerance keeps exact integers (μ = 3, σ = 0) at 3.
+    /// The stock for expected demand μ and Bernoulli variance Σ p(1 − p), never below 0.
+    /// `normal`: ⌈μ + z √(φ σ²)⌉ (a tiny tolerance keeps exact integers, μ = 3 with σ = 0, at 3).
     public func recommendedStock(expectedDemand mu: Double, variance: Double) -> Int {
-        let level = mu + z * (dispersion * max(variance, 0)).squareRoot()
-        return max(0, Int((level - 1e-9).rounded(.up)))
+        switch rule {
+        case .normal:
+            let level = mu + z * (dispersion * max(variance, 0)).squareRoot()
+            return max(0, Int((level - 1e-9).rounded(.up)))
+        case .discrete:
+            return distribution(expectedDemand: mu, variance: variance).quantile(serviceLevel)
+        }
+    }
+
+    /// The demand distribution this policy assumes: mean μ, variance φ·Σ p(1 − p).
+    public func distribution(expectedDemand mu: Double, variance: Double) -> CountDistribution {
+        CountDistribution(mean: mu, variance: dispersion * max(variance, 0))
     }
 }

@@ -7,9 +7,11 @@ extension RidgeRegression {
     /// Chooses λ by inner grouped k-fold cross-validation (lowest mean squared error over the
     /// held-out rows), then refits on all rows with it. The normal equations come from one pass over
     /// the rows (`RidgeBlockGrams`: per inner fold the Gram of its rows; a training set's Gram is the
-    /// sum of the other folds'), then each (fold, λ) is a p×p Cholesky solve. Cost O(n·q² + folds·λs·p³)
-    /// plus O(n·p·λs) for the held-out predictions, instead of (folds + 1)·λs passes of O(n·p²).
-    /// Same models as fitting each training set with `fit` (up to rounding).
+    /// sum of the other folds'), then each (fold, λ) is a p×p Cholesky solve, and its held-out squared
+    /// error comes from the held-out fold's Gram (`heldOutSquaredErrorOffset`). Cost O(n·q² +
+    /// folds·λs·(p³ + q²)): one pass over the rows, instead of (folds + 1)·λs passes of O(n·p²) (and,
+    /// before issue 16's item 5, λs·n·p for the held-out predictions). Same models as fitting each
+    /// training set with `fit` (up to rounding).
     public static func fitSelectingLambda(features: FeatureMatrix, target: [Float], groups: [Int32],
                                           lambdas: [Double] = defaultLambdas, folds: Int = 3) throws -> RidgeRegression {
         precondition(!lambdas.isEmpty, "fitSelectingLambda: no λ to try")
@@ -20,13 +22,8 @@ extension RidgeRegression {
             let (trainRows, testRows) = kfold.split(fold)
             guard trainRows.contains(where: { !target[$0].isNaN }), !testRows.isEmpty else { continue }
             let models = try grams.fit(blocks: (0..<folds).filter { $0 != fold }, lambdas: lambdas)
-            let testFeatures = features.selectingRows(testRows)
             for (i, model) in models.enumerated() {
-                let predicted = model.predict(testFeatures)
-                for (k, r) in testRows.enumerated() where !target[r].isNaN {
-                    let e = predicted[k] - Double(target[r])
-                    squaredError[i] += e * e
-                }
+                squaredError[i] += grams.heldOutSquaredErrorOffset(block: fold, model: model)
             }
         }
         let best = squaredError.indices.min { squaredError[$0] < squaredError[$1] } ?? 0

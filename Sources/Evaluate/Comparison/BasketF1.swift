@@ -8,7 +8,10 @@ public enum BasketF1 {
     public static func mean(probabilities p: [Double], labels y: [Double], groups: [Int32],
                             threshold: Double) -> (threshold: Double, expected: Double) {
         precondition(p.count == y.count && y.count == groups.count, "BasketF1: one value per row")
-        let order = groups.indices.sorted { groups[$0] < groups[$1] || (groups[$0] == groups[$1] && $0 < $1) }
+        // Rows in group order already (as the features are built, user by user) need no sort.
+        let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0 <= $1 }
+        let order = grouped ? Array(groups.indices)
+            : groups.indices.sorted { groups[$0] < groups[$1] || (groups[$0] == groups[$1] && $0 < $1) }
         var sumThreshold = 0.0, sumExpected = 0.0, count = 0
         var i = 0
         while i < order.count {

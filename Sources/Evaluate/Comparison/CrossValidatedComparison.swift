@@ -1,4 +1,5 @@
 import Forest
+import Foundation
 import Tabular
 
 /// Grouped k-fold cross-validation of three models side by side on one labelled matrix: the Random
@@ -38,6 +39,9 @@ public struct CrossValidatedComparison: Sendable {
         public var features: [String]
         public var folds: Int
         public var seconds: Double
+        /// Wall-clock seconds per step: `forest_folds`, `ridge_folds`, `scores` (all models' pair,
+        /// basket and demand metrics).
+        public var stepSeconds: [String: Double] = [:]
         /// Scores by model name: "forest", "ridge", "naive".
         public var scores: [(name: String, scores: ModelScores)]
         /// Out-of-fold predictions by model name, aligned with `labels`.
@@ -92,6 +96,12 @@ public struct CrossValidatedComparison: Sendable {
         let labels = data.target.map(Double.init)
         let kfold = GroupedKFold(groups: groups, folds: c.folds)
 
+        var steps: [String: Double] = [:]
+        var stepStart = clock.now
+        func endStep(_ name: String) {
+            steps[name] = Elapsed.seconds(clock.now - stepStart)
+            stepStart = clock.now
+        }
         var importanceSum = [Double](repeating: 0, count: data.features.featureCount)
         var permutation: [[Double]] = []
         let forest = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
@@ -112,6 +122,7 @@ public struct CrossValidatedComparison: Sendable {
                 return p
             }
         }
+        endStep("forest_folds")
         var models: [(String, [Double])] = [("forest", forest)]
         if c.includeBaselines {
             let ridge = try kfold.outOfFoldPredictions(features: data.features, target: data.target) { fold, x, y in
@@ -120,15 +131,20 @@ public struct CrossValidatedComparison: Sendable {
                 progress?("ridge fold \(fold + 1)/\(c.folds): lambda \(model.lambda)")
                 return { m in model.predict(m) }
             }
+            endStep("ridge_folds")
             let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
             models += [("ridge", ridge), ("naive", naive)]
         }
-        var scores: [(name: String, scores: ModelScores)] = []
-        for (name, p) in models {
-            scores.append((name, ModelScores.score(predictions: p, labels: labels, groups: groups, items: items)))
+        // The models are scored side by side (one per core at most; each score is pure and single-threaded).
+        let scored = models
+        let slots = ScoreSlots(count: scored.count)
+        DispatchQueue.concurrentPerform(iterations: scored.count) { m in
+            slots.set(m, ModelScores.score(predictions: scored[m].1, labels: labels, groups: groups, items: items))
         }
+        let scores: [(name: String, scores: ModelScores)] = models.indices.map { (models[$0].0, slots.value($0)) }
+        endStep("scores")
         var result = Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
-                            seconds: Elapsed.seconds(clock.now - start),
+                            seconds: Elapsed.seconds(clock.now - start), stepSeconds: steps,
                             scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
                             groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
         result.foldScores = Self.foldScores(models, labels: labels, groups: groups, items: items, kfold: kfold)
@@ -143,4 +159,15 @@ public struct CrossValidatedComparison: Sendable {
         let t = (s * 100).rounded() / 100
         return "\(t)"
     }
+}
+
+/// One result slot per model, written from `concurrentPerform`'s threads (each index once).
+private final class ScoreSlots: @unchecked Sendable {
+    private var values: [ModelScores?]
+    private let lock = NSLock()
+
+    init(count: Int) { values = [ModelScores?](repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: ModelScores) { lock.withLock { values[i] = value } }
+    func value(_ i: Int) -> ModelScores { lock.withLock { values[i]! } }
 }

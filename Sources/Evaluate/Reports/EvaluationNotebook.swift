@@ -17,6 +17,8 @@ public struct EvaluationNotebook {
     public var segmentNames: [Int32: String] = [:]
     /// Commands that produce this command's input, quoted before it under "Regenerate with".
     public var prelude: [String] = []
+    /// The stock backtest, rendered by `BacktestSection` after the reading.
+    public var backtest: StockBacktestSuite?
 
     public init(result: CrossValidatedComparison.Result, command: [String], version: String, seconds: Double,
                 dataDescription: String) {
@@ -48,10 +50,12 @@ public struct EvaluationNotebook {
 
     /// The notebook text, with figures referenced as `figureFolder/NAME.svg`, and the figures.
     public func render(figureFolder: String) -> (markdown: String, figures: [(name: String, svg: String)]) {
-        let sections = [header(), dataSection(), metricsSection(), rankingSection(), calibrationSection(), demandSection(),
+        var sections = [header(), dataSection(), metricsSection(), rankingSection(), calibrationSection(), demandSection(),
                         importanceSection()]
-        // The stock backtest: its section (Reports/BacktestSection.swift, an extension returning a
-        // `Section`) goes at the end of this list, after importanceSection().
+        if let backtest {  // the stock backtest (Reports/BacktestSection.swift) comes last
+            let stock = BacktestSection(suite: backtest)
+            sections.append(Section(markdown: { stock.render(figureFolder: $0).markdown }, figures: stock.makeFigures()))
+        }
         return (sections.map { $0.markdown(figureFolder) }.joined(), sections.flatMap(\.figures))
     }
 

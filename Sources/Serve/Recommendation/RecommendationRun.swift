@@ -32,6 +32,8 @@ public struct RecommendationRun: Sendable {
         public var threads: Int
         /// φ: the stock's variance is φ·Σ p(1 − p) (`StockPolicy`); 1 is the independent-orders rule.
         public var dispersion: Double = 1
+        /// `discrete` (default) or `normal` (`StockPolicy.Rule`).
+        public var stockRule = StockPolicy.Rule.standard
 
         public init(modelPath: String, dataDirectory: String, outPath: String, basketsPath: String? = nil,
                     serviceLevel: Double = 0.95, horizon: Horizon = .all, threads: Int = 1) {
@@ -96,7 +98,7 @@ public struct RecommendationRun: Sendable {
         let users = rows.map { matrix.keys.columns[0][$0] }
         let products = rows.map { matrix.keys.columns[1][$0] }
         let p = rows.map { probabilities[$0] }
-        let recommender = StockRecommender(policy: StockPolicy(serviceLevel: c.serviceLevel, dispersion: c.dispersion), modelVersion: version)
+        let recommender = StockRecommender(policy: StockPolicy(serviceLevel: c.serviceLevel, dispersion: c.dispersion, rule: c.stockRule), modelVersion: version)
         let recommendations = recommender.recommend(products: products, probabilities: p, catalog: ProductCatalog(data))
 
         var writers: [AtomicFileWriter] = []

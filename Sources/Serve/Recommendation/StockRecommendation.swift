@@ -8,7 +8,7 @@ public struct StockRecommendation: Sendable, Equatable {
     public var expectedDemand: Double
     /// σ: the standard deviation of that number (independent Bernoulli orders).
     public var standardDeviation: Double
-    /// ⌈μ + z σ⌉ (`StockPolicy`).
+    /// The stock of `StockPolicy`: the smallest s with P(D ≤ s) ≥ the service level (⌈μ + z σ⌉ under `--stock-rule normal`).
     public var recommendedStock: Int
     public var serviceLevel: Double
     public var modelVersion: String

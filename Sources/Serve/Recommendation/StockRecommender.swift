@@ -4,7 +4,8 @@ import Decisions
 ///
 /// The rows are the candidates (user, product) of the horizon's orders, one order per user. Per
 /// product, `DemandAccumulator` sums μ = Σ p and σ² = Σ p(1 − p) (the demand is a sum of
-/// independent Bernoulli variables), and `StockPolicy` gives ⌈μ + z σ⌉. Products without a
+/// independent Bernoulli variables), and `StockPolicy` gives the stock (by default the smallest s
+/// with P(D ≤ s) ≥ the service level; ⌈μ + z σ⌉ under the `normal` rule). Products without a
 /// candidate row are not listed (μ = σ = 0, stock 0). The list is sorted by expected demand,
 /// largest first, ties by product_id ascending. Pure; cost O(rows + products · log products).
 public struct StockRecommender: Sendable {

@@ -7,7 +7,7 @@ import Tabular
 /// history and the product totals (`LiveOrderHistory`), the current reorder probability of every
 /// candidate (user, product) under one model, and per product the demand sums μ = Σ p and
 /// σ² = Σ p(1 − p) over all users' next orders (the horizon `all` of `recommend`), from which
-/// `stock()` gives ⌈μ + zσ⌉.
+/// `stock()` gives the stock of `StockPolicy` (by default the smallest s with P(D ≤ s) ≥ the level).
 ///
 /// `apply(events)` appends each order to its user's history (a prior order becomes history, a train
 /// or test order the user's target order), moves the totals of the products it holds, recomputes
@@ -55,7 +55,7 @@ public final class LiveForecast {
         public var expectedDemand: Double
         /// σ = √Σ p(1 − p).
         public var standardDeviation: Double
-        /// ⌈μ + zσ⌉ (`StockPolicy`).
+        /// The stock of `StockPolicy` (discrete rule by default).
         public var recommendedStock: Int
         public var candidates: Int
     }

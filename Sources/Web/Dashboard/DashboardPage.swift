@@ -49,7 +49,7 @@ struct DashboardPage {
         let departments = state.departments.prefix(12).map {
             SVGChart.Bar(label: $0.name, value: $0.expectedDemand, link: "/?department=\(Self.queryEscape($0.name))#stock")
         }
-        return #"<section class="grid2"><div class="card"><h2>Top products by expected demand</h2><p class="sub">μ over every user's next order, with ±σ and the recommended stock ⌈μ + zσ⌉</p>"#
+        return #"<section class="grid2"><div class="card"><h2>Top products by expected demand</h2><p class="sub">μ over every user's next order, with ±σ and the recommended stock (the smallest s with P(demand ≤ s) ≥ the service level)</p>"#
             + SVGChart.horizontalBars(top, title: "Top products by expected demand", id: "chart-top-products", valueFormat: { HTML.fixed($0, 0) }, labelWidth: 220)
             + #"<div class="legend"><span><i style="background:#2f6fde"></i>expected demand μ</span><span>⟷ ±σ</span><span><i style="background:#e8912d"></i>recommended stock</span></div></div>"#
             + #"<div class="card"><h2>Demand by department</h2><p class="sub">Σ μ of the department's products</p>"#

@@ -5,7 +5,7 @@ import Tabular
 
 /// Scores `ServeInputs` with a model into a `ServeState`, with Serve's and Decisions' own steps:
 /// the scorer's schema check (`StreamingScorer.check`: same features in the same order, both keys),
-/// `PredictionRange.requireProbabilities`, `ForestPredictor`, `StockRecommender` (μ, σ, ⌈μ + zσ⌉)
+/// `PredictionRange.requireProbabilities`, `ForestPredictor`, `StockRecommender` (μ, σ, the stock of `StockPolicy`)
 /// and `NextBasket.choose` (expected F1). The horizon is every user's next order, as
 /// `restock recommend --horizon all`. Cost O(rows · trees · depth) plus O(rows log rows) for the baskets.
 public enum ServeStateBuilder {

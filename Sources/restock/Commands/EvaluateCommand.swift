@@ -60,7 +60,11 @@ struct EvaluateCommand: Job {
     func execute(_ context: JobContext) throws -> JobReport {
         if let model { return try evaluateHeldOut(modelPath: model, context) }
         let started = ContinuousClock.now
+        let cpu = EvaluateCPUTimes()
+        cpu.mark("start")
         let matrix = try input.load(threads: threads, context: context)
+        cpu.mark("loaded")
+        let loadSeconds = Elapsed.seconds(since: started)
         try forest.check(featureCount: matrix.features.featureCount)
         var configuration = CrossValidatedComparison.Configuration(groupKey: "user_id", itemKey: "product_id", naiveFeature: "up_rate")
         configuration.folds = folds
@@ -68,10 +72,19 @@ struct EvaluateCommand: Job {
         configuration.threads = threads
         configuration.segmentFeature = "department_id"
         if report != nil { configuration.permutationRows = Self.permutationRows }
-        let result = try CrossValidatedComparison(configuration).run(matrix, progress: context.messages)
+        let messages = context.messages
+        let result = try CrossValidatedComparison(configuration).run(matrix) { line in
+            cpu.observe(line)
+            messages(line)
+        }
+        cpu.mark("compared")
+        let backtestStarted = ContinuousClock.now
+        let backtest = BacktestSummary(result: result, matrix: matrix)
+        let backtestSeconds = Elapsed.seconds(since: backtestStarted)
+        cpu.mark("backtested")
         let seconds = Elapsed.seconds(since: started)
         let summary = EvaluationSummary(result: result, seconds: seconds)
-        if !context.json { try StandardOutput.print(summary.table() + "\n" + BacktestSummary(result: result).table()) }
+        if !context.json { try StandardOutput.print(summary.table() + "\n" + backtest.table()) }
         var report = JobReport(summary: "cross-validated \(result.rows) rows of \(result.groups) users in \(result.folds) folds"
             + (result.scores.first.map { ": forest pair AUC \(String(format: "%.4f", $0.scores.pair.auc)), demand R² \(String(format: "%.4f", $0.scores.demand.r2))" } ?? ""))
         if let report = self.report {
@@ -79,15 +92,18 @@ struct EvaluateCommand: Job {
                                               seconds: seconds, dataDescription: input.description)
             notebook.prelude = reportPrelude
             notebook.segmentNames = input.data.map(DepartmentNames.read(folder:)) ?? [:]
+            notebook.backtest = backtest.suite
             try NotebookOutput.write(markdown: notebook.render(figureFolder:), to: report)
             context.message("wrote \(report)")
         }
         if let path = self.report { report.outputs = [.file(path)] }
         report.rows = ["rows": result.rows, "users": result.groups, "features": result.features.count]
-        report.seconds = ["evaluate": seconds]
+        report.seconds = result.stepSeconds.merging(["evaluate": seconds, "load": loadSeconds, "backtest": backtestSeconds]) { a, _ in a }
+            .merging(cpu.seconds()) { a, _ in a }
         report.metrics = try JSONValue.encoding(Dictionary(uniqueKeysWithValues: result.scores.map {
             ($0.name, FoldedScores(scores: $0.scores, folds: result.foldScores[$0.name] ?? []))
         }))
+        report.result = try JSONValue.encoding(["stock_backtest": backtest.suite])
         return report
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decisions
 import Foundation
 import Serve
 import Warehouse
@@ -7,12 +8,13 @@ import Warehouse
 struct RecommendCommand: Job {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
-        abstract: "Recommend stock per product for the users' next orders (mu, sigma, ceil(mu + z sigma)).",
+        abstract: "Recommend stock per product for the users' next orders (mu, sigma, the stock that meets the service level).",
         discussion: """
             Builds the candidate rows of every user's next order from the data folder, scores them with \
             the model, and sums per product: expected demand mu = sum of p, variance sigma^2 = sum of \
-            p(1-p) (independent orders), recommended stock = ceil(mu + z sigma) with z the normal quantile \
-            of --service-level. Writes product_id, product_name, aisle, department, expected_demand, \
+            p(1-p) (independent orders; times --dispersion), recommended stock = the smallest s with \
+            P(demand <= s) >= --service-level (--stock-rule discrete, the default; --stock-rule normal: \
+            ceil(mu + z sigma) with z the normal quantile). Writes product_id, product_name, aisle, department, expected_demand, \
             stddev, recommended_stock, service_level, model_version (rf- and a hash of the model's content), \
             sorted by expected demand, and prints the top rows. --baskets also writes each user's \
             next-order basket chosen by expected F1 (Kaggle style, with None).
@@ -47,6 +49,11 @@ struct RecommendCommand: Job {
         "Overdispersion phi: sigma^2 = phi * sum p(1-p). 1 treats the users' orders as independent coin flips; `restock evaluate` prints the phi its stock backtest measures.",
         valueName: "phi"))
     var dispersion = 1.0
+
+    @Option(help: ArgumentHelp(
+        "Stock rule: discrete (the smallest stock s with P(demand <= s) >= the service level) or normal (ceil(mu + z sigma), the rule before).",
+        valueName: "rule"))
+    var stockRule = StockPolicy.Rule.standard.rawValue
 
     @Option(help: "Output CSV, one line per product; - writes to standard output.")
     var out: String?
@@ -104,6 +111,7 @@ struct RecommendCommand: Job {
         }
         try OptionCheck.within(0.5...0.9999, serviceLevel, "--service-level")
         try OptionCheck.within(0.01...100, dispersion, "--dispersion")
+        if StockPolicy.Rule(rawValue: stockRule) == nil { throw ValidationError("--stock-rule must be discrete or normal, got \(stockRule)") }
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
         try OptionCheck.threads(threadsOption)
         try OptionCheck.atLeast(0, top, "--top")
@@ -118,6 +126,7 @@ struct RecommendCommand: Job {
                     modelPath: modelPath, dataDirectory: data, outPath: out!, basketsPath: baskets, serviceLevel: serviceLevel,
                     horizon: horizon, threads: threads)
                 configuration.dispersion = dispersion
+                configuration.stockRule = StockPolicy.Rule(rawValue: stockRule)!
                 return try RecommendationRun(configuration).run(progress: context.messages)
             }
             context.message("recommending stock from \(clickhouse.description)")
@@ -127,6 +136,7 @@ struct RecommendCommand: Job {
             run.basketsPath = baskets
             run.cluster = try cluster.discover(clickhouse)
             run.dispersion = dispersion
+            run.stockRule = StockPolicy.Rule(rawValue: stockRule)!
             run.lockWait = publish.lockWait
             run.fault = try PublishOptions.faultHook()
             return try run.run(progress: context.messages)
