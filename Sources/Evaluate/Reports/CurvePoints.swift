@@ -3,11 +3,20 @@ public enum CurvePoints {
     /// The ROC curve (false-positive rate, true-positive rate), one point per distinct score from
     /// the highest down, thinned to at most `limit` points. Cost O(n log n).
     public static func roc(labels: [Double], scores: [Double], limit: Int = 200) -> (fpr: [Double], tpr: [Double]) {
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
         let positives = Double(labels.filter { $0 > 0.5 }.count)
         let negatives = Double(labels.count) - positives
         guard positives > 0, negatives > 0 else { return ([0, 1], [0, 1]) }
-        var fpr: [Double] = [0], tpr: [Double] = [0]
+        let counts = cumulativeCounts(labels: labels, scores: scores)
+        let fpr = [0] + counts.map { $0.fp / negatives }, tpr = [0] + counts.map { $0.tp / positives }
+        let picks = thinned(fpr.count, to: limit)
+        return (picks.map { fpr[$0] }, picks.map { tpr[$0] })
+    }
+
+    /// Per distinct score from the highest down, the true and false positives among the rows scored
+    /// at least that high (ties form one step). Cost O(n log n).
+    static func cumulativeCounts(labels: [Double], scores: [Double]) -> [(tp: Double, fp: Double)] {
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        var out: [(tp: Double, fp: Double)] = []
         var tp = 0.0, fp = 0.0
         var i = 0
         while i < order.count {
@@ -16,16 +25,18 @@ public enum CurvePoints {
                 if labels[order[j]] > 0.5 { tp += 1 } else { fp += 1 }
                 j += 1
             }
-            fpr.append(fp / negatives)
-            tpr.append(tp / positives)
+            out.append((tp, fp))
             i = j
         }
-        if fpr.count > limit {
-            let step = Double(fpr.count - 1) / Double(limit - 1)
-            let picks = (0..<limit).map { Int((Double($0) * step).rounded()) }
-            return (picks.map { fpr[$0] }, picks.map { tpr[$0] })
-        }
-        return (fpr, tpr)
+        return out
+    }
+
+    /// The indices of `count` points kept for a curve of at most `limit` points: all of them, or
+    /// `limit` evenly spaced ones from the first to the last.
+    static func thinned(_ count: Int, to limit: Int) -> [Int] {
+        guard count > limit else { return Array(0..<count) }
+        let step = Double(count - 1) / Double(limit - 1)
+        return (0..<limit).map { Int((Double($0) * step).rounded()) }
     }
 
     /// Calibration: rows sorted by predicted probability and cut into `bins` equal-count bins; per
@@ -51,18 +62,11 @@ public enum CurvePoints {
     /// AP = Σ (Rₖ − Rₖ₋₁) Pₖ (the step-wise area, as scikit-learn's). Cost O(n log n).
     public static func precisionRecall(labels: [Double], scores: [Double], limit: Int = 200)
         -> (recall: [Double], precision: [Double], averagePrecision: Double) {
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
         let positives = Double(labels.filter { $0 > 0.5 }.count)
         guard positives > 0 else { return ([], [], .nan) }
         var recall: [Double] = [], precision: [Double] = []
-        var tp = 0.0, fp = 0.0, ap = 0.0, lastRecall = 0.0
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j < order.count && scores[order[j]] == scores[order[i]] {
-                if labels[order[j]] > 0.5 { tp += 1 } else { fp += 1 }
-                j += 1
-            }
+        var ap = 0.0, lastRecall = 0.0
+        for (tp, fp) in cumulativeCounts(labels: labels, scores: scores) {
             let r = tp / positives, p = tp / (tp + fp)
             ap += (r - lastRecall) * p
             lastRecall = r
@@ -70,14 +74,9 @@ public enum CurvePoints {
                 recall.append(r)
                 precision.append(p)
             }
-            i = j
         }
-        if recall.count > limit {
-            let step = Double(recall.count - 1) / Double(limit - 1)
-            let picks = (0..<limit).map { Int((Double($0) * step).rounded()) }
-            return (picks.map { recall[$0] }, picks.map { precision[$0] }, ap)
-        }
-        return (recall, precision, ap)
+        let picks = thinned(recall.count, to: limit)
+        return (picks.map { recall[$0] }, picks.map { precision[$0] }, ap)
     }
 
     /// Counts of `values` in `bins` equal-width bins over [lo, hi] (values outside are clamped
