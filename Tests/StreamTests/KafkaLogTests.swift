@@ -7,7 +7,8 @@ import TestSupport
 /// test script started (RESTOCK_KAFKA_BROKERS), or one of the test's own. Each test uses topics and
 /// groups of its own, so the tests share a broker safely.
 @Suite struct KafkaLogTests {
-    /// Runs `body` with a broker address and a fresh topic name.
+    /// Runs `body` with a broker address and a fresh topic name. Consumer groups are named after
+    /// the topic: a group spans topics, so two tests sharing a group name would rebalance each other.
     func withBroker(_ body: (String, String) throws -> Void) throws {
         let topic = "orders-\(UUID().uuidString.prefix(8))"
         if let shared = ThrowawayKafkaBroker.shared { return try body(shared, topic) }
@@ -41,7 +42,7 @@ import TestSupport
         try withBroker { brokers, topic in
             let log = KafkaLog(brokers: brokers, topic: topic, sessionTimeout: 6)
             try publish(0..<3000, to: log)
-            let first = try log.openConsumer(group: "sink")
+            let first = try log.openConsumer(group: "sink-\(topic)")
             let head = try drain(first, count: 1000)
             #expect(head.map(\.payload) == (0..<1000).map(payload))
             #expect(head.map(\.position) == (0..<1000).map { LogPosition(partition: 0, sequence: UInt64($0)) })
@@ -49,7 +50,7 @@ import TestSupport
             try first.acknowledge(head)
             first.close()
 
-            let second = try log.openConsumer(group: "sink")
+            let second = try log.openConsumer(group: "sink-\(topic)")
             let rest = try drain(second, count: 2000)
             #expect(rest.map(\.payload) == (1000..<3000).map(payload))
             try second.acknowledge(rest)
@@ -61,13 +62,13 @@ import TestSupport
         try withBroker { brokers, topic in
             let log = KafkaLog(brokers: brokers, topic: topic, sessionTimeout: 6)
             try publish(0..<500, to: log)
-            let first = try log.openConsumer(group: "sink")
+            let first = try log.openConsumer(group: "sink-\(topic)")
             let all = try drain(first, count: 500)
             #expect(all.count == 500)
             try first.acknowledge(Array(all.prefix(200)))
             first.close()
 
-            let reopened = try log.openConsumer(group: "sink")
+            let reopened = try log.openConsumer(group: "sink-\(topic)")
             let again = try drain(reopened, count: 300)
             #expect(again.map(\.payload) == (200..<500).map(payload))
             #expect(try reopened.fetch(max: 10, maxWait: 1).isEmpty)
@@ -82,7 +83,7 @@ import TestSupport
             try publisher.publishDeadLetter(bad, reason: "negative order_id", position: LogPosition(partition: 2, sequence: 41))
             try publisher.flush()
 
-            let dead = try KafkaLog(brokers: brokers, topic: log.deadLetterTopic).openConsumer(group: "audit")
+            let dead = try KafkaLog(brokers: brokers, topic: log.deadLetterTopic).openConsumer(group: "audit-\(topic)")
             var records: [KafkaLogConsumer.Record] = []
             for _ in 0..<20 where records.isEmpty { records = try dead.poll(max: 10, maxWait: 1) }
             #expect(records.count == 1)

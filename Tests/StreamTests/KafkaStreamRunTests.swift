@@ -24,8 +24,8 @@ struct KafkaStreamRunTests {
         var own: ThrowawayKafkaBroker?
         if ThrowawayKafkaBroker.shared == nil { own = try ThrowawayKafkaBroker() }
         defer { own?.stop() }
-        let log = KafkaLog(brokers: ThrowawayKafkaBroker.shared ?? own?.brokers ?? "", topic: "sink-\(UUID().uuidString.prefix(8))",
-                           sessionTimeout: 6)
+        let topic = "sink-\(UUID().uuidString.prefix(8))"
+        let log = KafkaLog(brokers: ThrowawayKafkaBroker.shared ?? own?.brokers ?? "", topic: topic, sessionTimeout: 6)
         let publisher = try log.openPublisher()
         for event in f.removed + f.removed { try publisher.publish(OrderEventJSON.encode(event), id: event.messageID) }
         try publisher.flush()
@@ -33,7 +33,7 @@ struct KafkaStreamRunTests {
         defer { db.drop() }
 
         // The first consumer inserts batch 2 and dies before committing it.
-        let first = try log.openConsumer(group: "sink")
+        let first = try log.openConsumer(group: topic)
         var crashing = run(first, publisher, into: db)
         let batches = Counter()
         crashing.fault = { reached in
@@ -43,7 +43,7 @@ struct KafkaStreamRunTests {
         first.close()
 
         // The group's next consumer resumes at the committed offset: batch 2 again, then the rest.
-        let rest = try run(try log.openConsumer(group: "sink"), publisher, into: db).run()
+        let rest = try run(try log.openConsumer(group: topic), publisher, into: db).run()
         #expect(try StreamFixture.fingerprints(db) == f.referencePrints)
         #expect(rest.deadLetterTotal == 0)
         #expect(rest.duplicatesSkipped > f.removed.count, "the second publication and the redelivered batch are skipped")

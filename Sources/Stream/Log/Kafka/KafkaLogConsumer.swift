@@ -126,15 +126,23 @@ public final class KafkaLogConsumer: OrderLogConsumer, @unchecked Sendable {
             rd_kafka_topic_partition_list_add(offsets, log.topic, partition)?.pointee.offset = Int64(offset) + 1
         }
         // A group rebalancing (a member joined, left or missed its heartbeats) refuses commits until
-        // the members rejoin; polling serves the rebalance (messages that arrive meanwhile are kept
-        // for the next `fetch`), then the same offsets are committed again, for at most ~10 s.
+        // the members rejoin: "rebalance in progress", or "illegal generation" / "unknown member"
+        // when the group moved on without this member. Polling serves the rebalance and rejoins
+        // (messages that arrive meanwhile are kept for the next `fetch`), then the same offsets are
+        // committed again, for at most ~10 s. Were a partition given to another member meanwhile,
+        // it would resume at the older committed offset and the sink's idempotence skips the repeats.
         var code = rd_kafka_commit(handle, offsets, 0)
-        for _ in 0..<40 where code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS {
+        for _ in 0..<40 where Self.rebalanceCodes.contains(code) {
             early += try pollLibrary(max: 1_000, maxWait: 0.25)
             code = rd_kafka_commit(handle, offsets, 0)
         }
         if code != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(operation: "commit", log: log, code: code) }
     }
+
+    /// Commit refusals that a rejoin of the group clears.
+    static let rebalanceCodes: Set<rd_kafka_resp_err_t> = [
+        RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION, RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID,
+    ]
 
     /// One consumed message with its key and headers (the dead-letter topic's `reason`, `position`).
     struct Record {
