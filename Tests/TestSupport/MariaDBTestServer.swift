@@ -42,7 +42,7 @@ public final class MariaDBTestServer: @unchecked Sendable {
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("restock-mariadb-\(UUID().uuidString)").path
         for _ in 0..<20 {
-            let candidate = Int.random(in: 20000..<50000)
+            let candidate = LoopbackPorts.randomBase()
             let (status, output) = try Self.run(Self.script, ["start", "--port", String(candidate), "--dir", folder])
             if status == 0 {
                 port = candidate

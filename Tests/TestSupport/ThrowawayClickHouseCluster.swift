@@ -19,12 +19,12 @@ public final class ThrowawayClickHouseCluster: @unchecked Sendable {
     public func nodeURL(_ node: Int) -> String { "http://127.0.0.1:\(basePort + 2 * (node - 1))" }
     public var nodeURLs: [String] { (1...shardCount).map(nodeURL) }
 
-    /// Starts `shards` servers on free ports (tries up to 20 random bases in 20000..<50000).
+    /// Starts `shards` servers on free ports (tries up to 20 random even bases below the ephemeral range: `LoopbackPorts`).
     public init(shards: Int = 2) throws {
         shardCount = shards
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("restock-chc-\(UUID().uuidString)").path
         for _ in 0..<20 {
-            let candidate = Int.random(in: 10000..<25000) * 2
+            let candidate = LoopbackPorts.randomBase(span: 2 * shards, alignment: 2)
             let (status, messages) = try ServiceScript.run(ThrowawayClickHouseServer.script,
                                                            ["start", "--shards", String(shards), "--port", String(candidate), "--dir", directory])
             if status == 0 {
@@ -51,11 +51,9 @@ public final class ThrowawayClickHouseCluster: @unchecked Sendable {
     /// A killed node's port can stay busy for a moment (its accepted connections closing):
     /// "port in use" (exit 3) is tried again for up to ~15 s.
     public func restart() throws {
-        var (status, messages) = (Int32(3), "")
-        for attempt in 0..<30 where status == 3 {
-            if attempt > 0 { usleep(500_000) }
-            (status, messages) = try ServiceScript.run(ThrowawayClickHouseServer.script,
-                                                       ["start", "--shards", String(shardCount), "--port", String(basePort), "--dir", directory])
+        let (status, messages) = try LoopbackPorts.retryingWhileBusy {
+            try ServiceScript.run(ThrowawayClickHouseServer.script,
+                                  ["start", "--shards", String(shardCount), "--port", String(basePort), "--dir", directory])
         }
         if status != 0 { throw ThrowawayClickHouseServer.ServerError(message: "scripts/clickhouse start --shards (restart) exited with \(status): \(messages)") }
     }

@@ -11,11 +11,11 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
     /// scripts/clickhouse of this checkout.
     static let script = ServiceScript.path("clickhouse")
 
-    /// Starts a server on a free port (tries up to 20 random ports in 20000..<50000).
+    /// Starts a server on a free port (tries up to 20 random ports below the ephemeral range: `LoopbackPorts`).
     public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("restock-ch-\(UUID().uuidString)").path
         for _ in 0..<20 {
-            let candidate = Int.random(in: 20000..<50000)
+            let candidate = LoopbackPorts.randomBase()
             let (status, messages) = try Self.runScript(["start", "--port", String(candidate), "--dir", directory])
             if status == 0 {
                 port = candidate
@@ -59,9 +59,12 @@ public final class ThrowawayClickHouseServer: @unchecked Sendable {
 
     public static let skipReason = "clickhouse-server is not installed, so the fault tests that start their own server are skipped"
 
-    /// Starts the server again on the same port and data folder.
+    /// Starts the server again on the same port and data folder ("port in use" is tried again for up
+    /// to ~15 s: `LoopbackPorts.retryingWhileBusy`).
     public func restart() throws {
-        let (status, messages) = try Self.runScript(["start", "--port", String(port), "--dir", directory])
+        let (status, messages) = try LoopbackPorts.retryingWhileBusy {
+            try Self.runScript(["start", "--port", String(port), "--dir", directory])
+        }
         if status != 0 { throw ServerError(message: "scripts/clickhouse start (restart) exited with \(status): \(messages)") }
     }
 

@@ -10,12 +10,12 @@ public final class ThrowawayNATSServer: @unchecked Sendable {
 
     static let script = ServiceScript.path("nats")
 
-    /// Starts a server on a free port (tries up to 20 random ports in 20000..<50000; the port
+    /// Starts a server on a free port (tries up to 20 random ports below the ephemeral range, `LoopbackPorts`; the port
     /// after it is the monitoring port and must be free too).
     public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("restock-nats-\(UUID().uuidString)").path
         for _ in 0..<20 {
-            let candidate = Int.random(in: 20000..<50000)
+            let candidate = LoopbackPorts.randomBase(span: 2)
             let (status, messages) = try ServiceScript.run(Self.script, ["start", "--port", String(candidate), "--dir", directory])
             if status == 0 {
                 port = candidate
@@ -42,9 +42,11 @@ public final class ThrowawayNATSServer: @unchecked Sendable {
         if status != 0 { throw ServiceScript.ScriptError(message: "scripts/nats stop exited with \(status): \(messages)") }
     }
 
-    /// Starts the server again on the same port and store.
+    /// Starts the server again on the same port and store ("port in use" is tried again for ~15 s).
     public func restart() throws {
-        let (status, messages) = try ServiceScript.run(Self.script, ["start", "--port", String(port), "--dir", directory])
+        let (status, messages) = try LoopbackPorts.retryingWhileBusy {
+            try ServiceScript.run(Self.script, ["start", "--port", String(port), "--dir", directory])
+        }
         if status != 0 { throw ServiceScript.ScriptError(message: "scripts/nats start (restart) exited with \(status): \(messages)") }
     }
 
