@@ -151,3 +151,12 @@ private func logSpaceQuantile(_ d: CountDistribution, level: Double) -> Int {
     // Only rare products: stock 0 already covers 95 % of them.
     #expect(FleetServiceLevel.productLevel(rare, target: 0.9) < 1e-6)
 }
+
+/// σ² = φ·Σp(1 − p) + (c·μ)² in both rules: μ = 10, Σp(1 − p) = 4, c = 0.5 gives σ² = 29; the normal
+/// rule at 0.95 stocks ⌈10 + 1.6449·√29⌉ = 19.
+@Test func stockPolicyAddsTheMeanErrorToTheVariance() {
+    let policy = StockPolicy(serviceLevel: 0.95, meanError: 0.5, rule: .normal)
+    #expect(abs(policy.totalVariance(expectedDemand: 10, variance: 4) - 29) < 1e-12)
+    #expect(policy.recommendedStock(expectedDemand: 10, variance: 4) == 19)
+    #expect(StockPolicy(serviceLevel: 0.95, meanError: 0.5).distribution(expectedDemand: 10, variance: 4).variance == 29)
+}

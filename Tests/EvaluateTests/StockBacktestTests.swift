@@ -1,4 +1,5 @@
 import Evaluate
+import Foundation
 import Tabular
 import Testing
 
@@ -104,4 +105,38 @@ func dispersionEstimatorRecoversAKnownOverdispersion(clump: Int) {
         #expect(abs(b.achieved - b.target) < 0.01, "\(b)")
         #expect(b.stock < a.stock && (b.productLevel ?? 1) < b.target)
     }
+}
+
+/// A model whose μ is off by a random factor per product: demand is drawn from probabilities
+/// p·(1 + ε), ε normal with sd 0.3 (clipped at −0.9), while the backtest sees p. Products have 1 to
+/// 400 users, so the large ones' error on μ far exceeds √Σp(1 − p). The Pearson estimator should
+/// find c near 0.3; with it the discrete rule's achieved level lands near its promise, which
+/// without it (φ = 1) falls short; and on unbiased data (ε = 0) c stays near 0.
+@Test func meanErrorEstimatorRecoversTheModelsRelativeError() {
+    func demand(sd: Double) -> DemandAggregation {
+        var rng = SplitMix64(seed: 23)
+        var items: [Int32] = [], p: [Double] = [], y: [Double] = []
+        for product in 0..<3000 {
+            let users = product % 3 == 0 ? Int.random(in: 100...400, using: &rng) : Int.random(in: 1...30, using: &rng)
+            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng), u2 = Double.random(in: 0..<1, using: &rng)
+            let epsilon = max(-0.9, sd * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+            for _ in 0..<users {
+                let probability = Double.random(in: 0.02...0.4, using: &rng)
+                items.append(Int32(product)); p.append(probability)
+                y.append(Double.random(in: 0..<1, using: &rng) < min(1, probability * (1 + epsilon)) ? 1 : 0)
+            }
+        }
+        return DemandAggregation(items: items, probabilities: p, labels: y)
+    }
+    let biased = demand(sd: 0.3)
+    let c = StockBacktest.meanError(biased)
+    #expect(abs(c - 0.3) < 0.05, "c = \(c)")
+    let cv = StockBacktest.crossValidatedMeanError(biased, folds: 5)
+    #expect(cv.folds.count == 5 && cv.folds.allSatisfy { abs($0 - 0.3) < 0.06 }, "\(cv.folds)")
+    let ones = [Double](repeating: 1, count: biased.items.count)
+    let withError = StockBacktest(biased, rule: .discrete, dispersions: ones, meanErrors: cv.perProduct, levels: [0.90])
+    let without = StockBacktest(biased, rule: .discrete, dispersion: 1, levels: [0.90])
+    #expect(abs(withError.levels[0].achieved - withError.levels[0].expected) < 0.02, "\(withError.levels)")
+    #expect(without.levels[0].achieved < without.levels[0].expected - 0.05, "\(without.levels)")
+    #expect(StockBacktest.meanError(demand(sd: 0)) < 0.05)
 }

@@ -124,7 +124,7 @@ import Testing
                 let runs = backtest?["runs"] as? [[String: Any]] ?? []
                 let policies = Set(runs.compactMap { $0["policy"] as? String })
                 #expect(policies == ["forest", "ridge", "past_rate", "moving_average"], "evaluate backtest policies: \(policies)")
-                #expect(runs.count == 16 && runs.allSatisfy { ($0["levels"] as? [Any])?.count == 3 })
+                #expect(runs.count == 24 && runs.allSatisfy { ($0["levels"] as? [Any])?.count == 3 })
             }
         }
     }

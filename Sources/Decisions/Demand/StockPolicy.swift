@@ -1,7 +1,12 @@
 /// The stock rule for one product over a horizon of next orders, each holding the product with
-/// probability pᵢ: demand D = Σ Bernoulli(pᵢ), μ = Σ pᵢ, and variance σ² = φ·Σ pᵢ(1 − pᵢ), where
-/// the overdispersion φ (`dispersion`, default 1 = independent coin flips) widens it for demand more
-/// variable than that (`StockBacktest.dispersion` estimates φ from out-of-fold residuals).
+/// probability pᵢ: demand D = Σ Bernoulli(pᵢ), μ = Σ pᵢ, and variance σ² = φ·Σ pᵢ(1 − pᵢ) + (c·μ)².
+/// - The overdispersion φ (`dispersion`, default 1 = independent coin flips) widens the coin-flip
+///   variance for demand more variable than that (`StockBacktest.dispersion` estimates it).
+/// - The mean error c (`meanError`, default 0) is the model's relative error on μ: when the
+///   predicted μ is off by a factor (1 ± c) the realised demand varies by about c·μ on top of the
+///   coin flips, a term that grows with μ² and dominates for products with many buyers
+///   (`StockBacktest.crossValidatedMeanError` estimates it; the negative binomial "NB2" form
+///   Var = μ + αμ² with α = c²).
 ///
 /// Two rules (`Rule`):
 /// - `discrete` (the default): the smallest integer s with P(D ≤ s) ≥ service level, D following the
@@ -23,31 +28,40 @@ public struct StockPolicy: Sendable, Equatable {
     public let serviceLevel: Double
     public let z: Double
     public let dispersion: Double
+    public let meanError: Double
     public let rule: Rule
 
-    public init(serviceLevel: Double = 0.95, dispersion: Double = 1, rule: Rule = .standard) {
+    public init(serviceLevel: Double = 0.95, dispersion: Double = 1, meanError: Double = 0, rule: Rule = .standard) {
         precondition(serviceLevel > 0 && serviceLevel < 1, "StockPolicy: service level must be in (0, 1)")
         precondition(dispersion > 0 && dispersion.isFinite, "StockPolicy: dispersion must be positive")
+        precondition(meanError >= 0 && meanError.isFinite, "StockPolicy: mean error must be 0 or more")
         self.serviceLevel = serviceLevel
         self.z = NormalQuantile.z(serviceLevel)
         self.dispersion = dispersion
+        self.meanError = meanError
         self.rule = rule
     }
 
     /// The stock for expected demand μ and Bernoulli variance Σ p(1 − p), never below 0.
-    /// `normal`: ⌈μ + z √(φ σ²)⌉ (a tiny tolerance keeps exact integers, μ = 3 with σ = 0, at 3).
+    /// `normal`: ⌈μ + z σ⌉ with σ² = `totalVariance` (a tiny tolerance keeps exact integers, μ = 3
+    /// with σ = 0, at 3).
     public func recommendedStock(expectedDemand mu: Double, variance: Double) -> Int {
         switch rule {
         case .normal:
-            let level = mu + z * (dispersion * max(variance, 0)).squareRoot()
+            let level = mu + z * totalVariance(expectedDemand: mu, variance: variance).squareRoot()
             return max(0, Int((level - 1e-9).rounded(.up)))
         case .discrete:
             return distribution(expectedDemand: mu, variance: variance).quantile(serviceLevel)
         }
     }
 
-    /// The demand distribution this policy assumes: mean μ, variance φ·Σ p(1 − p).
+    /// σ² = φ·Σ p(1 − p) + (c·μ)² for expected demand μ and Bernoulli variance Σ p(1 − p).
+    public func totalVariance(expectedDemand mu: Double, variance: Double) -> Double {
+        dispersion * max(variance, 0) + meanError * meanError * mu * mu
+    }
+
+    /// The demand distribution this policy assumes: mean μ, variance `totalVariance`.
     public func distribution(expectedDemand mu: Double, variance: Double) -> CountDistribution {
-        CountDistribution(mean: mu, variance: dispersion * max(variance, 0))
+        CountDistribution(mean: mu, variance: totalVariance(expectedDemand: mu, variance: variance))
     }
 }

@@ -1,9 +1,10 @@
 import Decisions
+import Foundation
 
 /// A backtest of a stock rule on out-of-fold predictions: per product i, μᵢ = Σ p and
 /// vᵢ = Σ p(1 − p) over its rows (the labelled users' candidates), the realised demand Dᵢ = Σ y (the
 /// number of those users whose next order holds it), and the stock sᵢ of `StockPolicy` (rule
-/// `discrete` or `normal`, variance φᵢ·vᵢ). Per service level:
+/// `discrete` or `normal`, variance φᵢ·vᵢ + (cᵢ·μᵢ)², `StockPolicy`). Per service level:
 /// - achieved level = share of products with Dᵢ ≤ sᵢ;
 /// - expected level = mean of P(Dᵢ ≤ sᵢ) under the policy's own count distribution (what the rule
 ///   promises: above the target by the rounding of a discrete quantile; achieved − expected measures
@@ -61,13 +62,15 @@ public struct StockBacktest: Sendable, Equatable {
         self.init(demand, rule: rule, dispersions: [Double](repeating: dispersion, count: demand.items.count), levels: levels)
     }
 
-    /// One φᵢ per product (aligned with `demand.items`). `fleet`: each target is the share of
-    /// products to cover, and the discrete rule runs at the per-product level `FleetServiceLevel`
-    /// finds for it (the rule must be `discrete`).
-    public init(_ demand: DemandAggregation, rule: StockPolicy.Rule, dispersions: [Double], levels: [Double] = defaultLevels,
-                fleet: Bool = false) {
+    /// One φᵢ per product (aligned with `demand.items`), and one mean error cᵢ per product (none:
+    /// 0). `fleet`: each target is the share of products to cover, and the discrete rule runs at the
+    /// per-product level `FleetServiceLevel` finds for it (the rule must be `discrete`).
+    public init(_ demand: DemandAggregation, rule: StockPolicy.Rule, dispersions: [Double], meanErrors: [Double]? = nil,
+                levels: [Double] = defaultLevels, fleet: Bool = false) {
         precondition(!fleet || rule == .discrete, "StockBacktest: a fleet target needs the discrete rule")
         precondition(dispersions.count == demand.items.count, "StockBacktest: one dispersion per product")
+        precondition(meanErrors == nil || meanErrors?.count == demand.items.count, "StockBacktest: one mean error per product")
+        let errors = meanErrors ?? [Double](repeating: 0, count: demand.items.count)
         self.rule = rule
         dispersion = dispersions.isEmpty ? 1 : dispersions.reduce(0, +) / Double(dispersions.count)
         products = demand.items.count
@@ -76,17 +79,18 @@ public struct StockBacktest: Sendable, Equatable {
             var level = target, productLevel: Double?
             if fleet {
                 let distributions = demand.items.indices.map {
-                    CountDistribution(mean: demand.predicted[$0], variance: dispersions[$0] * demand.variance[$0])
+                    StockPolicy(serviceLevel: target, dispersion: dispersions[$0], meanError: errors[$0])
+                        .distribution(expectedDemand: demand.predicted[$0], variance: demand.variance[$0])
                 }
                 level = FleetServiceLevel.productLevel(distributions, target: target)
                 productLevel = level
             }
-            var policies: [Double: StockPolicy] = [:]
+            var policies: [PolicyKey: StockPolicy] = [:]
             var covered = 0, expected = 0.0, short = 0.0, over = 0.0, stock = 0.0
             for i in demand.items.indices {
-                let phi = dispersions[i]
-                let policy = policies[phi] ?? StockPolicy(serviceLevel: level, dispersion: phi, rule: rule)
-                policies[phi] = policy
+                let key = PolicyKey(dispersion: dispersions[i], meanError: errors[i])
+                let policy = policies[key] ?? StockPolicy(serviceLevel: level, dispersion: key.dispersion, meanError: key.meanError, rule: rule)
+                policies[key] = policy
                 let s = policy.recommendedStock(expectedDemand: demand.predicted[i], variance: demand.variance[i])
                 expected += policy.distribution(expectedDemand: demand.predicted[i], variance: demand.variance[i]).cumulative(s)
                 let d = demand.observed[i], units = Double(s)
@@ -100,6 +104,12 @@ public struct StockBacktest: Sendable, Equatable {
                          expected: demand.items.isEmpty ? .nan : expected / n, unitsShort: short, unitsOver: over, stock: stock,
                          productLevel: productLevel)
         }
+    }
+
+    /// The variance parameters of one product's policy (products that share them share a policy).
+    struct PolicyKey: Hashable {
+        var dispersion: Double
+        var meanError: Double
     }
 
     /// The overdispersion φ̂ = Σᵢ (Dᵢ − μᵢ)² / Σᵢ vᵢ (a moment estimator: E(D − μ)² = φ v when the
@@ -124,6 +134,48 @@ public struct StockBacktest: Sendable, Equatable {
         precondition(folds >= 2, "StockBacktest: at least two folds")
         let fold = demand.items.map { Int((Int64($0) % Int64(folds) + Int64(folds)) % Int64(folds)) }
         let values = (0..<folds).map { k in max(1, dispersion(demand) { fold[$0] != k }) }
+        return (fold.map { values[$0] }, values)
+    }
+
+    /// The mean error ĉ of σ² = vᵢ + (c·μᵢ)²: the Pearson moment estimator of the negative
+    /// binomial's α = c² in Var = μ + αμ² (Cameron and Trivedi), α solving
+    /// (1/N) Σᵢ (Dᵢ − μᵢ)² / (vᵢ + α μᵢ²) = 1 over the N products with vᵢ > 0 and `include(i)`: each
+    /// product counts once, as in the backtest's share of covered products, so the many small
+    /// products are not outweighed by a few large ones (the ratio Σ(D − μ)²/Σv is). The left side
+    /// falls as α grows, so α is bisected (60 halvings of log α on [1e-8, 100]); 0 when even α = 0
+    /// gives at most 1 (coin flips already cover the residuals). Cost O(60 · products).
+    public static func meanError(_ demand: DemandAggregation, where include: (Int) -> Bool = { _ in true }) -> Double {
+        var residuals: [Double] = [], variances: [Double] = [], squaredMeans: [Double] = []
+        for i in demand.items.indices where demand.variance[i] > 0 && include(i) {
+            let e = demand.observed[i] - demand.predicted[i]
+            residuals.append(e * e)
+            variances.append(demand.variance[i])
+            squaredMeans.append(demand.predicted[i] * demand.predicted[i])
+        }
+        if residuals.isEmpty { return 0 }
+        func pearson(_ alpha: Double) -> Double {
+            var total = 0.0
+            for j in residuals.indices { total += residuals[j] / (variances[j] + alpha * squaredMeans[j]) }
+            return total / Double(residuals.count)
+        }
+        if pearson(0) <= 1 { return 0 }
+        var lo = log(1e-8), hi = log(100.0)
+        if pearson(exp(hi)) > 1 { return 10 }
+        if pearson(exp(lo)) <= 1 { return exp(lo / 2) }
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            if pearson(exp(mid)) > 1 { lo = mid } else { hi = mid }
+        }
+        return exp(hi / 2)
+    }
+
+    /// c by cross-validation over products (folds of product_id mod `folds`, as for φ): product i
+    /// gets `meanError` over the products of the other folds. Returns the per-product cᵢ and the
+    /// per-fold values. Cost O(60 · products · folds).
+    public static func crossValidatedMeanError(_ demand: DemandAggregation, folds: Int = 5) -> (perProduct: [Double], folds: [Double]) {
+        precondition(folds >= 2, "StockBacktest: at least two folds")
+        let fold = demand.items.map { Int((Int64($0) % Int64(folds) + Int64(folds)) % Int64(folds)) }
+        let values = (0..<folds).map { k in meanError(demand) { fold[$0] != k } }
         return (fold.map { values[$0] }, values)
     }
 }

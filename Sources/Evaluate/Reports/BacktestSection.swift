@@ -18,15 +18,15 @@ public struct BacktestSection {
             + "Policies: `forest` and `ridge` (out-of-fold probabilities), `past_rate` (p = up_rate), "
             + "`moving_average` (p = up_in_last5 / min(5, u_orders)). Rules: `normal` is ⌈μ + zσ⌉ with σ² = Σ p(1 − p) "
             + "(the rule before); `discrete` is the smallest s with P(D ≤ s) ≥ level (binomial / negative binomial with "
-            + "the same mean and variance); φ `cv` widens the variance by φ cross-validated over products; `fleet` runs the discrete rule at the "
+            + "the same mean and variance); `φ cv` widens the variance by φ cross-validated over products; `c cv` adds (c·μ)² to it, c the model's relative error on μ cross-validated over products (one product, one vote); `fleet` runs the discrete rule at the "
             + "per-product level (last column) at which the expected share of covered products is the target. "
             + "*Achieved* is the share of products whose demand ≤ stock; *expected* is the mean P(D ≤ s) the rule "
             + "promises (above the target by the rounding of a discrete quantile).\n\n"
-        md += "| policy | rule | φ | target | achieved | expected | units short | units over | stock | per-product level |\n"
+        md += "| policy | rule | variance | target | achieved | expected | units short | units over | stock | per-product level |\n"
         md += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for run in suite.runs {
             for l in run.levels {
-                md += "| \(run.policy) | \(run.rule) | \(phi(run)) | \(String(format: "%.2f", l.target)) | \(p4(l.achieved)) "
+                md += "| \(run.policy) | \(run.rule) | \(run.varianceLabel) | \(String(format: "%.2f", l.target)) | \(p4(l.achieved)) "
                     + "| \(p4(l.expected)) | \(Int(l.unitsShort)) | \(Int(l.unitsOver)) | \(Int(l.stock)) "
                     + "| \(l.productLevel.map(p4) ?? String(format: "%.2f", l.target)) |\n"
             }
@@ -50,17 +50,13 @@ public struct BacktestSection {
         for run in suite.runs {
             let kind: SVGChart.Series.Kind = run.rule == "normal" ? .dashedLine : .line
             let colour = colours[run.policy] ?? "#444"
-            let label = "\(run.policy) \(run.rule) φ \(phi(run))"
+            let label = "\(run.policy) \(run.rule) \(run.varianceLabel)"
             levels.series.append(.init(kind, xs: run.levels.map(\.target), ys: run.levels.map(\.achieved), colour: colour, label: label))
             tradeOff.series.append(.init(kind, xs: run.levels.map(\.unitsOver), ys: run.levels.map(\.unitsShort), colour: colour, label: label))
             tradeOff.series.append(.init(.points, xs: run.levels.map(\.unitsOver), ys: run.levels.map(\.unitsShort), colour: colour))
         }
         levels.series.append(.init(.dashedLine, xs: [lo - 0.005, 1], ys: [lo - 0.005, 1], colour: "#888", label: "achieved = target"))
         return [("backtest-levels", levels.render()), ("backtest-short-over", tradeOff.render())]
-    }
-
-    private func phi(_ run: StockBacktestSuite.Run) -> String {
-        run.variance == "cv" ? String(format: "cv %.3f", run.dispersion) : "1"
     }
 
     private func p4(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "nan" }

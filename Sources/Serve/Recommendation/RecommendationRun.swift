@@ -32,6 +32,8 @@ public struct RecommendationRun: Sendable {
         public var threads: Int
         /// φ: the stock's variance is φ·Σ p(1 − p) (`StockPolicy`); 1 is the independent-orders rule.
         public var dispersion: Double = 1
+        /// The model's relative error on μ, c: σ² = φ·Σ p(1 − p) + (c·μ)² (`StockPolicy`).
+        public var meanError: Double = 0
         /// `discrete` (default) or `normal` (`StockPolicy.Rule`).
         public var stockRule = StockPolicy.Rule.standard
 
@@ -98,7 +100,7 @@ public struct RecommendationRun: Sendable {
         let users = rows.map { matrix.keys.columns[0][$0] }
         let products = rows.map { matrix.keys.columns[1][$0] }
         let p = rows.map { probabilities[$0] }
-        let recommender = StockRecommender(policy: StockPolicy(serviceLevel: c.serviceLevel, dispersion: c.dispersion, rule: c.stockRule), modelVersion: version)
+        let recommender = StockRecommender(policy: StockPolicy(serviceLevel: c.serviceLevel, dispersion: c.dispersion, meanError: c.meanError, rule: c.stockRule), modelVersion: version)
         let recommendations = recommender.recommend(products: products, probabilities: p, catalog: ProductCatalog(data))
 
         var writers: [AtomicFileWriter] = []

@@ -53,6 +53,8 @@ public struct ClickHouseRecommendationRun: Sendable {
     public var serviceLevel: Double
     /// φ: the stock's variance is φ·Σ p(1 − p) (`StockPolicy`); 1 is the independent-orders rule.
     public var dispersion: Double = 1
+    /// The model's relative error on μ, c: σ² = φ·Σ p(1 − p) + (c·μ)² (`StockPolicy`).
+    public var meanError: Double = 0
     /// `discrete` (default) or `normal` (`StockPolicy.Rule`).
     public var stockRule = StockPolicy.Rule.standard
     public var horizon: RecommendationRun.Horizon
@@ -163,7 +165,7 @@ public struct ClickHouseRecommendationRun: Sendable {
             _ = lap()
             let catalog = try ProductCatalog.load(clickhouse: client, database: database)
             let read = lap()
-            let recommender = StockRecommender(policy: StockPolicy(serviceLevel: serviceLevel, dispersion: dispersion, rule: stockRule), modelVersion: version)
+            let recommender = StockRecommender(policy: StockPolicy(serviceLevel: serviceLevel, dispersion: dispersion, meanError: meanError, rule: stockRule), modelVersion: version)
             let recommendations = recommender.recommend(demand, catalog: catalog)
             switch output {
             case .file(let path):

@@ -34,10 +34,10 @@ struct BacktestSummary {
     }
 
     func table() -> String {
-        var rows = [["policy", "rule", "phi", "level", "achieved", "expected", "short", "over", "stock", "product level"]]
+        var rows = [["policy", "rule", "variance", "level", "achieved", "expected", "short", "over", "stock", "product level"]]
         for run in suite.runs {
             for level in run.levels {
-                rows.append([run.policy, run.rule, run.variance == "cv" ? String(format: "cv %.3f", run.dispersion) : "1",
+                rows.append([run.policy, run.rule, run.varianceLabel,
                              String(format: "%.2f", level.target), String(format: "%.4f", level.achieved),
                              String(format: "%.4f", level.expected), String(format: "%.0f", level.unitsShort),
                              String(format: "%.0f", level.unitsOver), String(format: "%.0f", level.stock),

@@ -12,7 +12,7 @@ struct RecommendCommand: Job {
         discussion: """
             Builds the candidate rows of every user's next order from the data folder, scores them with \
             the model, and sums per product: expected demand mu = sum of p, variance sigma^2 = sum of \
-            p(1-p) (independent orders; times --dispersion), recommended stock = the smallest s with \
+            p(1-p) (independent orders; times --dispersion, plus (--mean-error times mu)^2), recommended stock = the smallest s with \
             P(demand <= s) >= --service-level (--stock-rule discrete, the default; --stock-rule normal: \
             ceil(mu + z sigma) with z the normal quantile). Writes product_id, product_name, aisle, department, expected_demand, \
             stddev, recommended_stock, service_level, model_version (rf- and a hash of the model's content), \
@@ -49,6 +49,11 @@ struct RecommendCommand: Job {
         "Overdispersion phi: sigma^2 = phi * sum p(1-p). 1 treats the users' orders as independent coin flips; `restock evaluate` prints the phi its stock backtest measures.",
         valueName: "phi"))
     var dispersion = 1.0
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "The model's relative error on mu, c: sigma^2 = phi * sum p(1-p) + (c mu)^2. 0 trusts mu; `restock evaluate` prints the c its stock backtest measures (it matters for products with many buyers).",
+        valueName: "c"))
+    var meanError = 0.0
 
     @Option(help: ArgumentHelp(
         "Stock rule: discrete (the smallest stock s with P(demand <= s) >= the service level) or normal (ceil(mu + z sigma), the rule before).",
@@ -111,6 +116,7 @@ struct RecommendCommand: Job {
         }
         try OptionCheck.within(0.5...0.9999, serviceLevel, "--service-level")
         try OptionCheck.within(0.01...100, dispersion, "--dispersion")
+        try OptionCheck.within(0...10, meanError, "--mean-error")
         if StockPolicy.Rule(rawValue: stockRule) == nil { throw ValidationError("--stock-rule must be discrete or normal, got \(stockRule)") }
         if RecommendationRun.Horizon(rawValue: horizon) == nil { throw ValidationError("--horizon must be all or test") }
         try OptionCheck.threads(threadsOption)
@@ -126,6 +132,7 @@ struct RecommendCommand: Job {
                     modelPath: modelPath, dataDirectory: data, outPath: out!, basketsPath: baskets, serviceLevel: serviceLevel,
                     horizon: horizon, threads: threads)
                 configuration.dispersion = dispersion
+                configuration.meanError = meanError
                 configuration.stockRule = StockPolicy.Rule(rawValue: stockRule)!
                 return try RecommendationRun(configuration).run(progress: context.messages)
             }
@@ -136,6 +143,7 @@ struct RecommendCommand: Job {
             run.basketsPath = baskets
             run.cluster = try cluster.discover(clickhouse)
             run.dispersion = dispersion
+            run.meanError = meanError
             run.stockRule = StockPolicy.Rule(rawValue: stockRule)!
             run.lockWait = publish.lockWait
             run.fault = try PublishOptions.faultHook()
