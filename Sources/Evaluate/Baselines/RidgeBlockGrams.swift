@@ -49,40 +49,51 @@ struct RidgeBlockGrams {
         q = one + 1
         self.presence = presence
         self.shift = shift
-        var grams = [[Double]](repeating: [Double](repeating: 0, count: q * q), count: blocks)
-        var moments = [[Double]](repeating: [Double](repeating: 0, count: q), count: blocks)
         var rowsOfBlock = [[Int]](repeating: [], count: blocks)
         for r in rows { rowsOfBlock[blockOfRow[r]].append(r) }
+        // One task per block (each block's sums are its own, accumulated in the same order as on one
+        // thread, so the result does not depend on the thread count).
+        let (width, count, present, shifts, blockRows) = (q, p, presence, shift, rowsOfBlock)
+        let sums = ParallelMap.map(count: blocks) { b in
+            Self.sums(features: features, target: target, rows: blockRows[b], p: count, q: width, presence: present, shift: shifts)
+        }
+        let grams = sums.map(\.gram), moments = sums.map(\.moment)
+        self.grams = grams
+        self.moments = moments
+    }
+
+    /// G = Σ wwᵀ and h = Σ w·y over `rows` (labelled), in chunks of 4,096 rows: `cblas_dsyrk` and
+    /// `cblas_dgemv` per chunk. Cost O(rows·q²).
+    private static func sums(features: FeatureMatrix, target: [Float], rows blockRows: [Int], p: Int, q: Int,
+                             presence: [Int], shift: [Double]) -> (gram: [Double], moment: [Double]) {
+        let one = q - 1
+        var gram = [Double](repeating: 0, count: q * q), moment = [Double](repeating: 0, count: q)
         let chunk = 4096
         var w = [Double](repeating: 0, count: chunk * q)
         var y = [Double](repeating: 0, count: chunk)
         let q32 = Int32(q)
-        for b in 0..<blocks {
-            var start = 0
-            let blockRows = rowsOfBlock[b]
-            while start < blockRows.count {
-                let end = min(start + chunk, blockRows.count), m = end - start
-                for i in 0..<(m * q) { w[i] = 0 }
-                for (i, r) in blockRows[start..<end].enumerated() {
-                    y[i] = Double(target[r])
-                    w[i * q + one] = 1
-                    for j in 0..<p {
-                        let v = features[r, j]
-                        if !v.isNaN {
-                            w[i * q + j] = Double(v) - shift[j]
-                            if presence[j] != one { w[i * q + presence[j]] = 1 }
-                        }
+        var start = 0
+        while start < blockRows.count {
+            let end = min(start + chunk, blockRows.count), m = end - start
+            for i in 0..<(m * q) { w[i] = 0 }
+            for (i, r) in blockRows[start..<end].enumerated() {
+                y[i] = Double(target[r])
+                w[i * q + one] = 1
+                for j in 0..<p {
+                    let v = features[r, j]
+                    if !v.isNaN {
+                        w[i * q + j] = Double(v) - shift[j]
+                        if presence[j] != one { w[i * q + presence[j]] = 1 }
                     }
                 }
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, q32, Int32(m), 1.0, w, q32, 1.0, &grams[b], q32)
-                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(m), q32, 1.0, w, q32, y, 1, 1.0, &moments[b], 1)
-                start = end
             }
-            // dsyrk filled the upper triangle: mirror it.
-            for j in 0..<q { for k in 0..<j { grams[b][j * q + k] = grams[b][k * q + j] } }
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, q32, Int32(m), 1.0, w, q32, 1.0, &gram, q32)
+            cblas_dgemv(CblasRowMajor, CblasTrans, Int32(m), q32, 1.0, w, q32, y, 1, 1.0, &moment, 1)
+            start = end
         }
-        self.grams = grams
-        self.moments = moments
+        // dsyrk filled the upper triangle: mirror it.
+        for j in 0..<q { for k in 0..<j { gram[j * q + k] = gram[k * q + j] } }
+        return (gram, moment)
     }
 
     /// Σ (y − ŷ)² − Σ y² over the labelled rows of `block` for `model` (a fit of these Grams), from

@@ -40,7 +40,7 @@ public struct CrossValidatedComparison: Sendable {
         public var folds: Int
         public var seconds: Double
         /// Wall-clock seconds per step: `forest_folds`, `ridge_folds`, `scores` (all models' pair,
-        /// basket and demand metrics).
+        /// basket and demand metrics, pooled and per fold).
         public var stepSeconds: [String: Double] = [:]
         /// Scores by model name: "forest", "ridge", "naive".
         public var scores: [(name: String, scores: ModelScores)]
@@ -135,19 +135,16 @@ public struct CrossValidatedComparison: Sendable {
             let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }
             models += [("ridge", ridge), ("naive", naive)]
         }
-        // The models are scored side by side (one per core at most; each score is pure and single-threaded).
-        let scored = models
-        let slots = ScoreSlots(count: scored.count)
-        DispatchQueue.concurrentPerform(iterations: scored.count) { m in
-            slots.set(m, ModelScores.score(predictions: scored[m].1, labels: labels, groups: groups, items: items))
-        }
-        let scores: [(name: String, scores: ModelScores)] = models.indices.map { (models[$0].0, slots.value($0)) }
+        // Pooled and per-fold scores of every model in one pool of tasks (each score is pure and
+        // single-threaded, so the cores take them in turn, the large pooled ones first).
+        let (pooled, perFold) = Self.allScores(models, labels: labels, groups: groups, items: items, kfold: kfold)
+        let scores: [(name: String, scores: ModelScores)] = models.indices.map { (models[$0].0, pooled[$0]) }
         endStep("scores")
         var result = Result(rows: data.rowCount, groups: Set(groups).count, features: data.features.schema.names, folds: c.folds,
                             seconds: Elapsed.seconds(clock.now - start), stepSeconds: steps,
                             scores: scores, predictions: Dictionary(uniqueKeysWithValues: models), labels: labels,
                             groupKeys: groups, itemKeys: items, importances: importanceSum.map { $0 / Double(c.folds) })
-        result.foldScores = Self.foldScores(models, labels: labels, groups: groups, items: items, kfold: kfold)
+        result.foldScores = perFold
         result.permutationImportances = permutation
         if let name = c.segmentFeature, let column = data.features.column(named: name) {
             result.segments = column.map { (v: Float) -> Int32 in v.isFinite ? Int32(v) : -1 }
@@ -159,15 +156,4 @@ public struct CrossValidatedComparison: Sendable {
         let t = (s * 100).rounded() / 100
         return "\(t)"
     }
-}
-
-/// One result slot per model, written from `concurrentPerform`'s threads (each index once).
-private final class ScoreSlots: @unchecked Sendable {
-    private var values: [ModelScores?]
-    private let lock = NSLock()
-
-    init(count: Int) { values = [ModelScores?](repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: ModelScores) { lock.withLock { values[i] = value } }
-    func value(_ i: Int) -> ModelScores { lock.withLock { values[i]! } }
 }

@@ -64,36 +64,47 @@ public struct StockBacktestSuite: Sendable {
 
     public init(policies: [(name: String, probabilities: [Double])], items: [Int32], labels: [Double],
                 levels: [Double] = StockBacktest.defaultLevels, folds: Int = 5) {
-        var products = 0, demandUnits = 0.0
-        var runs: [Run] = []
-        for (name, p) in policies {
-            let clipped = p.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
-            let demand = DemandAggregation(items: items, probabilities: clipped, labels: labels)
-            products = demand.items.count
-            demandUnits = demand.observed.reduce(0, +)
-            let before = StockBacktest(demand, rule: .normal, dispersion: 1, levels: levels)
-            let discrete = StockBacktest(demand, rule: .discrete, dispersion: 1, levels: levels)
-            let phi = StockBacktest.crossValidatedDispersion(demand, folds: folds)
-            let widened = StockBacktest(demand, rule: .discrete, dispersions: phi.perProduct, levels: levels)
-            let ones = [Double](repeating: 1, count: demand.items.count)
-            runs.append(Run(policy: name, rule: "normal", variance: "1", levels: before.levels))
-            runs.append(Run(policy: name, rule: "discrete", variance: "1", levels: discrete.levels))
-            runs.append(Run(policy: name, rule: "discrete", variance: "cv", dispersion: widened.dispersion,
-                            dispersionFolds: phi.folds, levels: widened.levels))
-            let fleet = StockBacktest(demand, rule: .discrete, dispersions: ones, levels: levels, fleet: true)
-            runs.append(Run(policy: name, rule: "fleet", variance: "1", levels: fleet.levels))
-            let c = StockBacktest.crossValidatedMeanError(demand, folds: folds)
-            let meanC = c.perProduct.isEmpty ? 0 : c.perProduct.reduce(0, +) / Double(c.perProduct.count)
-            for fleetTarget in [false, true] {
-                let run = StockBacktest(demand, rule: .discrete, dispersions: ones, meanErrors: c.perProduct, levels: levels,
-                                        fleet: fleetTarget)
-                runs.append(Run(policy: name, rule: fleetTarget ? "fleet" : "discrete", variance: "mean-error", meanError: meanC,
-                                meanErrorFolds: c.folds, levels: run.levels))
-            }
+        // One task per policy (independent; the cross-validated φ and c dominate the cost).
+        let perPolicy = ParallelMap.map(count: policies.count) { index in
+            Self.runs(policy: policies[index].name, probabilities: policies[index].probabilities, items: items, labels: labels,
+                      levels: levels, folds: folds)
         }
+        let products = perPolicy.last?.products ?? 0, demandUnits = perPolicy.last?.demand ?? 0
+        let runs = perPolicy.flatMap(\.runs)
         self.products = products
         demand = demandUnits
         self.runs = runs
+    }
+}
+
+extension StockBacktestSuite {
+    /// One policy's six runs (normal, discrete, discrete with cross-validated φ, fleet, and discrete
+    /// and fleet with the cross-validated mean error c), with the policy's product count and demand.
+    static func runs(policy name: String, probabilities p: [Double], items: [Int32], labels: [Double], levels: [Double],
+                     folds: Int) -> (runs: [Run], products: Int, demand: Double) {
+        let clipped = p.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
+        let demand = DemandAggregation(items: items, probabilities: clipped, labels: labels)
+        let before = StockBacktest(demand, rule: .normal, dispersion: 1, levels: levels)
+        let discrete = StockBacktest(demand, rule: .discrete, dispersion: 1, levels: levels)
+        let phi = StockBacktest.crossValidatedDispersion(demand, folds: folds)
+        let widened = StockBacktest(demand, rule: .discrete, dispersions: phi.perProduct, levels: levels)
+        let ones = [Double](repeating: 1, count: demand.items.count)
+        var runs: [Run] = []
+        runs.append(Run(policy: name, rule: "normal", variance: "1", levels: before.levels))
+        runs.append(Run(policy: name, rule: "discrete", variance: "1", levels: discrete.levels))
+        runs.append(Run(policy: name, rule: "discrete", variance: "cv", dispersion: widened.dispersion,
+                        dispersionFolds: phi.folds, levels: widened.levels))
+        let fleet = StockBacktest(demand, rule: .discrete, dispersions: ones, levels: levels, fleet: true)
+        runs.append(Run(policy: name, rule: "fleet", variance: "1", levels: fleet.levels))
+        let c = StockBacktest.crossValidatedMeanError(demand, folds: folds)
+        let meanC = c.perProduct.isEmpty ? 0 : c.perProduct.reduce(0, +) / Double(c.perProduct.count)
+        for fleetTarget in [false, true] {
+            let run = StockBacktest(demand, rule: .discrete, dispersions: ones, meanErrors: c.perProduct, levels: levels,
+                                    fleet: fleetTarget)
+            runs.append(Run(policy: name, rule: fleetTarget ? "fleet" : "discrete", variance: "mean-error", meanError: meanC,
+                            meanErrorFolds: c.folds, levels: run.levels))
+        }
+        return (runs, demand.items.count, demand.observed.reduce(0, +))
     }
 }
 
