@@ -7,12 +7,19 @@ public enum BasketF1 {
     /// Cost O(n log n + Σ nᵍ²) (the expected-F1 search is quadratic in a group's size).
     public static func mean(probabilities p: [Double], labels y: [Double], groups: [Int32],
                             threshold: Double) -> (threshold: Double, expected: Double) {
+        perGroup(probabilities: p, labels: y, groups: groups, threshold: threshold).mean()
+    }
+
+    /// Each group's two F1s, groups in ascending order of key when the rows are not in group order,
+    /// else in their order of appearance (the order `mean` sums them in). Cost as `mean`.
+    public static func perGroup(probabilities p: [Double], labels y: [Double], groups: [Int32],
+                                threshold: Double) -> GroupF1s {
         precondition(p.count == y.count && y.count == groups.count, "BasketF1: one value per row")
         // Rows in group order already (as the features are built, user by user) need no sort.
         let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0 <= $1 }
         let order = grouped ? Array(groups.indices)
             : groups.indices.sorted { groups[$0] < groups[$1] || (groups[$0] == groups[$1] && $0 < $1) }
-        var sumThreshold = 0.0, sumExpected = 0.0, count = 0
+        var out = GroupF1s()
         var i = 0
         while i < order.count {
             var j = i
@@ -20,14 +27,51 @@ public enum BasketF1 {
             let rows = Array(order[i..<j])
             let truth = Set(rows.indices.filter { y[rows[$0]] > 0.5 })
             let fixed = Set(rows.indices.filter { p[rows[$0]] >= threshold })
-            sumThreshold += f1(predicted: fixed, includesNone: fixed.isEmpty, truth: truth)
             let best = ExpectedF1Basket.choose(probabilities: rows.map { p[$0] })
-            sumExpected += f1(predicted: Set(best.items), includesNone: best.includesNone, truth: truth)
-            count += 1
+            out.keys.append(groups[order[i]])
+            out.threshold.append(f1(predicted: fixed, includesNone: fixed.isEmpty, truth: truth))
+            out.expected.append(f1(predicted: Set(best.items), includesNone: best.includesNone, truth: truth))
             i = j
         }
-        guard count > 0 else { return (.nan, .nan) }
-        return (sumThreshold / Double(count), sumExpected / Double(count))
+        return out
+    }
+
+    /// Per-group F1s: `keys[g]`'s threshold and expected-F1 baskets' F1.
+    public struct GroupF1s: Sendable, Equatable {
+        public var keys: [Int32] = []
+        public var threshold: [Double] = []
+        public var expected: [Double] = []
+
+        /// Both F1s averaged over the groups, summed in order (NaN when there is no group).
+        public func mean() -> (threshold: Double, expected: Double) {
+            guard !keys.isEmpty else { return (.nan, .nan) }
+            var sumThreshold = 0.0, sumExpected = 0.0
+            for g in keys.indices { sumThreshold += threshold[g]; sumExpected += expected[g] }
+            return (sumThreshold / Double(keys.count), sumExpected / Double(keys.count))
+        }
+
+        /// The groups of several parts (each group in exactly one part) in the order `perGroup`
+        /// gives for all the rows together, whose group keys are `groups`: so that `mean()` of the
+        /// result equals `mean` on all the rows, bit for bit. Cost O(rows + groups).
+        static func merging(_ parts: [GroupF1s], groups: [Int32]) -> GroupF1s {
+            var at: [Int32: (part: Int, index: Int)] = [:]
+            for (k, part) in parts.enumerated() { for (i, key) in part.keys.enumerated() { at[key] = (k, i) } }
+            let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0 <= $1 }
+            var order: [Int32] = []
+            if grouped {
+                for (r, key) in groups.enumerated() where r == 0 || groups[r - 1] != key { order.append(key) }
+            } else {
+                order = Set(groups).sorted()
+            }
+            var out = GroupF1s()
+            for key in order {
+                guard let (k, i) = at[key] else { continue }
+                out.keys.append(key)
+                out.threshold.append(parts[k].threshold[i])
+                out.expected.append(parts[k].expected[i])
+            }
+            return out
+        }
     }
 
     /// F1 with None as an item: truth {None} when `truth` is empty.

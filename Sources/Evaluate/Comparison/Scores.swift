@@ -33,10 +33,12 @@ public struct ModelScores: Sendable, Codable, Equatable {
 extension ModelScores {
     /// Scores out-of-fold predictions `p` against labels `y`, grouping rows by `groups` (for the
     /// basket F1s) and by `items` (for demand). Cost O(n log n).
+    /// `baskets`: the basket F1s when already computed (`BasketF1.perGroup` of these rows' clipped
+    /// probabilities, averaged), which skips the quadratic expected-F1 search.
     public static func score(predictions p: [Double], labels y: [Double], groups: [Int32], items: [Int32],
-                             threshold: Double = 0.2) -> ModelScores {
+                             threshold: Double = 0.2, baskets given: (threshold: Double, expected: Double)? = nil) -> ModelScores {
         let clipped = p.map { min(max($0, 0), 1) }
-        let baskets = BasketF1.mean(probabilities: clipped, labels: y, groups: groups, threshold: threshold)
+        let baskets = given ?? BasketF1.mean(probabilities: clipped, labels: y, groups: groups, threshold: threshold)
         let pair = PairScores(r2: Metrics.rSquared(y, p), mae: Metrics.meanAbsoluteError(y, p),
                               auc: Metrics.areaUnderROC(labels: y, scores: p),
                               logloss: Metrics.logLoss(labels: y, probabilities: clipped),
