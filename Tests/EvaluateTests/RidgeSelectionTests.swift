@@ -64,3 +64,19 @@ func blockGramSelectionMatchesRowByRowFits(seed: UInt64) throws {
         #expect(predictionGap <= 1e-10)
     }
 }
+
+@Test(arguments: [UInt64(4), 5])
+func fittingRowsInPlaceEqualsFittingTheirCopy(seed: UInt64) throws {
+    let (features, target, groups) = sample(seed: seed)
+    // every third row out, and one more labelled row marked unlabelled
+    var rows = Array(0..<features.rowCount).filter { $0 % 3 != 0 }
+    rows.removeLast(5)
+    var subsetTarget = rows.map { target[$0] }
+    subsetTarget[7] = .nan
+    let subsetGroups = rows.map { groups[$0] }
+    let copied = try RidgeRegression.fitSelectingLambda(features: features.selectingRows(rows), target: subsetTarget, groups: subsetGroups)
+    let inPlace = try RidgeRegression.fitSelectingLambda(features: features, rows: rows, target: subsetTarget, groups: subsetGroups)
+    #expect(inPlace == copied)
+    let held = Array(0..<features.rowCount).filter { $0 % 3 == 0 }
+    #expect(inPlace.predict(features, rows: held) == copied.predict(features.selectingRows(held)))
+}

@@ -26,10 +26,14 @@ struct RidgeBlockGrams {
     var grams: [[Double]]
     var moments: [[Double]]
 
-    init(features: FeatureMatrix, target: [Float], blockOfRow: [Int], blocks: Int) {
+    /// `rows`: the matrix rows to use (nil: all), with `target` and `blockOfRow` given per entry of
+    /// `rows`, so that a training set is read in place instead of copied out of the matrix.
+    init(features: FeatureMatrix, rows subset: [Int]? = nil, target: [Float], blockOfRow: [Int], blocks: Int) {
         p = features.featureCount
         schema = features.schema
-        let rows = target.indices.filter { !target[$0].isNaN }
+        // The labelled entries (target not NaN) and their matrix rows, in order.
+        let labelled = target.indices.filter { !target[$0].isNaN }
+        let rows = subset.map { subset in labelled.map { subset[$0] } } ?? labelled
         var shift = [Double](repeating: 0, count: p)
         var hasMissing = [Bool](repeating: false, count: p)
         for j in 0..<p {
@@ -50,21 +54,25 @@ struct RidgeBlockGrams {
         self.presence = presence
         self.shift = shift
         var rowsOfBlock = [[Int]](repeating: [], count: blocks)
-        for r in rows { rowsOfBlock[blockOfRow[r]].append(r) }
+        var targetsOfBlock = [[Float]](repeating: [], count: blocks)
+        for i in labelled {
+            rowsOfBlock[blockOfRow[i]].append(subset?[i] ?? i)
+            targetsOfBlock[blockOfRow[i]].append(target[i])
+        }
         // One task per block (each block's sums are its own, accumulated in the same order as on one
         // thread, so the result does not depend on the thread count).
-        let (width, count, present, shifts, blockRows) = (q, p, presence, shift, rowsOfBlock)
+        let (width, count, present, shifts, blockRows, blockTargets) = (q, p, presence, shift, rowsOfBlock, targetsOfBlock)
         let sums = ParallelMap.map(count: blocks) { b in
-            Self.sums(features: features, target: target, rows: blockRows[b], p: count, q: width, presence: present, shift: shifts)
+            Self.sums(features: features, rows: blockRows[b], targets: blockTargets[b], p: count, q: width, presence: present, shift: shifts)
         }
         let grams = sums.map(\.gram), moments = sums.map(\.moment)
         self.grams = grams
         self.moments = moments
     }
 
-    /// G = Σ wwᵀ and h = Σ w·y over `rows` (labelled), in chunks of 4,096 rows: `cblas_dsyrk` and
-    /// `cblas_dgemv` per chunk. Cost O(rows·q²).
-    private static func sums(features: FeatureMatrix, target: [Float], rows blockRows: [Int], p: Int, q: Int,
+    /// G = Σ wwᵀ and h = Σ w·y over the matrix `rows` (labelled) with their `targets`, in chunks of
+    /// 4,096 rows: `cblas_dsyrk` and `cblas_dgemv` per chunk. Cost O(rows·q²).
+    private static func sums(features: FeatureMatrix, rows blockRows: [Int], targets: [Float], p: Int, q: Int,
                              presence: [Int], shift: [Double]) -> (gram: [Double], moment: [Double]) {
         let one = q - 1
         var gram = [Double](repeating: 0, count: q * q), moment = [Double](repeating: 0, count: q)
@@ -77,7 +85,7 @@ struct RidgeBlockGrams {
             let end = min(start + chunk, blockRows.count), m = end - start
             for i in 0..<(m * q) { w[i] = 0 }
             for (i, r) in blockRows[start..<end].enumerated() {
-                y[i] = Double(target[r])
+                y[i] = Double(targets[start + i])
                 w[i * q + one] = 1
                 for j in 0..<p {
                     let v = features[r, j]

@@ -12,11 +12,16 @@ extension RidgeRegression {
     /// folds·λs·(p³ + q²)): one pass over the rows, instead of (folds + 1)·λs passes of O(n·p²) (and,
     /// before issue 16's item 5, λs·n·p for the held-out predictions). Same models as fitting each
     /// training set with `fit` (up to rounding).
-    public static func fitSelectingLambda(features: FeatureMatrix, target: [Float], groups: [Int32],
+    ///
+    /// `rows`: fit on these rows of `features` only (nil: all), read in place; `target` and `groups`
+    /// then hold one value per entry of `rows`.
+    public static func fitSelectingLambda(features: FeatureMatrix, rows: [Int]? = nil, target: [Float], groups: [Int32],
                                           lambdas: [Double] = defaultLambdas, folds: Int = 3) throws -> RidgeRegression {
         precondition(!lambdas.isEmpty, "fitSelectingLambda: no λ to try")
+        precondition(target.count == (rows?.count ?? features.rowCount) && groups.count == target.count,
+                     "fitSelectingLambda: one target and one group per row")
         let kfold = GroupedKFold(groups: groups, folds: folds)
-        let grams = RidgeBlockGrams(features: features, target: target, blockOfRow: kfold.foldOfRow, blocks: folds)
+        let grams = RidgeBlockGrams(features: features, rows: rows, target: target, blockOfRow: kfold.foldOfRow, blocks: folds)
         var squaredError = [Double](repeating: 0, count: lambdas.count)
         for fold in 0..<folds {
             let (trainRows, testRows) = kfold.split(fold)

@@ -55,16 +55,18 @@ public struct RidgeRegression: Sendable, Equatable {
                                intercept: yMean, coefficients: beta)
     }
 
-    /// ŷ for every row of `features` (same schema as the training matrix). Cost O(n·p).
-    public func predict(_ features: FeatureMatrix) -> [Double] {
+    /// ŷ for every row of `features` (same schema as the training matrix), or for the given `rows`
+    /// of it in their order. Cost O(n·p).
+    public func predict(_ features: FeatureMatrix, rows: [Int]? = nil) -> [Double] {
         precondition(features.schema == schema, "RidgeRegression: schema differs")
-        var out = [Double](repeating: intercept, count: features.rowCount)
+        let count = rows?.count ?? features.rowCount
+        var out = [Double](repeating: intercept, count: count)
         for j in 0..<schema.count {
             let column = features.column(j)
             let m = means[j], s = scales[j], b = coefficients[j]
-            for r in 0..<features.rowCount {
-                let v = column[column.startIndex + r]
-                if !v.isNaN { out[r] += b * (Double(v) - m) / s }
+            for i in 0..<count {
+                let v = column[column.startIndex + (rows?[i] ?? i)]
+                if !v.isNaN { out[i] += b * (Double(v) - m) / s }
             }
         }
         return out
