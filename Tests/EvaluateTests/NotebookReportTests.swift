@@ -147,3 +147,26 @@ private func comparisonMatrix() -> LabelledMatrix {
     #expect(SVGChart.labels([0, 0.02, 0.04, 0.1]) == ["0", "0.02", "0.04", "0.10"])
     #expect(SVGChart.labels([0, 5, 10]) == ["0", "5", "10"])
 }
+
+/// The backtest's charts draw the first policy under every rule (each its own colour) and the other
+/// policies under the default rule only; the table keeps every run.
+@Test func backtestChartsDrawTheModelsRulesAndTheOthersDefaultRule() {
+    let items: [Int32] = [1, 1, 2, 2, 2, 3, 3, 4]
+    let labels: [Double] = [1, 0, 1, 1, 0, 0, 1, 0]
+    let suite = StockBacktestSuite(policies: [("forest", [0.6, 0.2, 0.5, 0.4, 0.3, 0.1, 0.7, 0.05]),
+                                              ("ridge", [0.5, 0.3, 0.4, 0.4, 0.4, 0.2, 0.5, 0.1]),
+                                              ("past_rate", [0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4])],
+                                   items: items, labels: labels, folds: 2)
+    let section = BacktestSection(suite: suite)
+    let charted = section.chartedRuns()
+    #expect(suite.runs.count == 18)
+    #expect(charted.filter { $0.run.policy == "forest" }.count == 6)
+    #expect(charted.filter { $0.run.policy != "forest" }.map { "\($0.run.policy) \($0.run.rule) \($0.run.variance)" }
+            == ["ridge discrete 1", "past_rate discrete 1"])
+    #expect(Set(charted.filter { $0.run.policy == "forest" }.map(\.colour)).count == 6)
+    let (markdown, figures) = section.render(figureFolder: "f")
+    #expect(markdown.components(separatedBy: "\n| ").count - 1 == 2 + 18 * 3)   // header, rule, one row per run and level
+    #expect(figures.map(\.name) == ["backtest-levels", "backtest-short-over"])
+    #expect(figures[0].svg.components(separatedBy: "ridge discrete 1").count - 1 >= 1)
+    #expect(!figures[0].svg.contains("ridge fleet"))
+}
