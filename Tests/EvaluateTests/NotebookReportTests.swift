@@ -5,6 +5,7 @@ import FoundationXML
 @testable import Evaluate
 import Forest
 import Tabular
+import TestSupport
 import Testing
 
 /// Scores with the given AUC and log loss and otherwise fixed values (F1s, R²s, MAEs): enough to
@@ -169,4 +170,35 @@ private func comparisonMatrix() -> LabelledMatrix {
     #expect(figures.map(\.name) == ["backtest-levels", "backtest-short-over"])
     #expect(figures[0].svg.components(separatedBy: "ridge discrete 1").count - 1 >= 1)
     #expect(!figures[0].svg.contains("ridge fleet"))
+}
+
+/// The pooled and per-fold scores of `allScores` (basket F1s computed once per fold and merged)
+/// equal scoring all rows and each fold's rows on their own, bit for bit, whether or not the rows
+/// come in group order.
+@Test(arguments: [false, true])
+func sharedBasketScoresEqualScoringEachSetOnItsOwn(shuffled: Bool) {
+    var rng = SplitMix64(seed: 31)
+    var groups: [Int32] = [], items: [Int32] = [], labels: [Double] = [], p: [Double] = []
+    for user in 1...40 {
+        for _ in 0..<Int.random(in: 1...9, using: &rng) {
+            groups.append(Int32(user)); items.append(Int32.random(in: 1...15, using: &rng))
+            let q = Double.random(in: 0...1, using: &rng)
+            p.append(q); labels.append(Double.random(in: 0..<1, using: &rng) < q ? 1 : 0)
+        }
+    }
+    if shuffled {
+        let order = Array(groups.indices).shuffled(using: &rng)
+        (groups, items, labels, p) = (order.map { groups[$0] }, order.map { items[$0] }, order.map { labels[$0] }, order.map { p[$0] })
+    }
+    let models = [("a", p), ("b", p.map { 1 - $0 })]
+    let kfold = GroupedKFold(groups: groups, folds: 5)
+    let (pooled, perFold) = CrossValidatedComparison.allScores(models, labels: labels, groups: groups, items: items, kfold: kfold)
+    for (m, (name, q)) in models.enumerated() {
+        #expect(pooled[m] == ModelScores.score(predictions: q, labels: labels, groups: groups, items: items))
+        let alone = (0..<5).map { kfold.split($0).test }.filter { !$0.isEmpty }.map { rows in
+            ModelScores.score(predictions: rows.map { q[$0] }, labels: rows.map { labels[$0] },
+                              groups: rows.map { groups[$0] }, items: rows.map { items[$0] })
+        }
+        #expect(perFold[name] == alone)
+    }
 }

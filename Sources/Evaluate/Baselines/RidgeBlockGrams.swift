@@ -55,8 +55,8 @@ struct RidgeBlockGrams {
         self.shift = shift
         var rowsOfBlock = [[Int]](repeating: [], count: blocks)
         var targetsOfBlock = [[Float]](repeating: [], count: blocks)
-        for i in labelled {
-            rowsOfBlock[blockOfRow[i]].append(subset?[i] ?? i)
+        for (i, r) in zip(labelled, rows) {
+            rowsOfBlock[blockOfRow[i]].append(r)
             targetsOfBlock[blockOfRow[i]].append(target[i])
         }
         // One task per block (each block's sums are its own, accumulated in the same order as on one

@@ -15,10 +15,7 @@ public enum BasketF1 {
     public static func perGroup(probabilities p: [Double], labels y: [Double], groups: [Int32],
                                 threshold: Double) -> GroupF1s {
         precondition(p.count == y.count && y.count == groups.count, "BasketF1: one value per row")
-        // Rows in group order already (as the features are built, user by user) need no sort.
-        let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0 <= $1 }
-        let order = grouped ? Array(groups.indices)
-            : groups.indices.sorted { groups[$0] < groups[$1] || (groups[$0] == groups[$1] && $0 < $1) }
+        let order = rowOrder(groups)
         var out = GroupF1s()
         var i = 0
         while i < order.count {
@@ -52,19 +49,14 @@ public enum BasketF1 {
 
         /// The groups of several parts (each group in exactly one part) in the order `perGroup`
         /// gives for all the rows together, whose group keys are `groups`: so that `mean()` of the
-        /// result equals `mean` on all the rows, bit for bit. Cost O(rows + groups).
+        /// result equals `mean` on all the rows, bit for bit. Cost that of `rowOrder` plus O(rows).
         static func merging(_ parts: [GroupF1s], groups: [Int32]) -> GroupF1s {
             var at: [Int32: (part: Int, index: Int)] = [:]
             for (k, part) in parts.enumerated() { for (i, key) in part.keys.enumerated() { at[key] = (k, i) } }
-            let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0 <= $1 }
-            var order: [Int32] = []
-            if grouped {
-                for (r, key) in groups.enumerated() where r == 0 || groups[r - 1] != key { order.append(key) }
-            } else {
-                order = Set(groups).sorted()
-            }
+            let order = BasketF1.rowOrder(groups)
             var out = GroupF1s()
-            for key in order {
+            for (n, r) in order.enumerated() where n == 0 || groups[order[n - 1]] != groups[r] {
+                let key = groups[r]
                 guard let (k, i) = at[key] else { continue }
                 out.keys.append(key)
                 out.threshold.append(parts[k].threshold[i])
@@ -72,6 +64,14 @@ public enum BasketF1 {
             }
             return out
         }
+    }
+
+    /// The rows in the order their groups are taken: as they are when already in group order (as
+    /// the features are built, user by user: no sort), else by group key, then row.
+    static func rowOrder(_ groups: [Int32]) -> [Int] {
+        let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0 <= $1 }
+        return grouped ? Array(groups.indices)
+            : groups.indices.sorted { groups[$0] < groups[$1] || (groups[$0] == groups[$1] && $0 < $1) }
     }
 
     /// F1 with None as an item: truth {None} when `truth` is empty.

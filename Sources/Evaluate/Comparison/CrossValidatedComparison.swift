@@ -125,17 +125,13 @@ public struct CrossValidatedComparison: Sendable {
         endStep("forest_folds")
         var models: [(String, [Double])] = [("forest", forest)]
         if c.includeBaselines {
-            // Out of fold as `outOfFoldPredictions`, but the rows are read in place (no copy of a
-            // training set: ridge's pass over it is as cheap as the copy would be).
-            var ridge = [Double](repeating: .nan, count: data.rowCount)
-            for fold in 0..<c.folds {
-                let (train, test) = kfold.split(fold)
-                guard !test.isEmpty, !train.isEmpty else { continue }
+            // The rows are read in place (no copy of a training set: ridge's pass over it is as
+            // cheap as the copy would be).
+            let ridge = try kfold.outOfFoldPredictions { fold, train, test in
                 let model = try RidgeRegression.fitSelectingLambda(features: data.features, rows: train, target: train.map { data.target[$0] },
                                                                    groups: train.map { groups[$0] }, lambdas: c.ridgeLambdas)
                 progress?("ridge fold \(fold + 1)/\(c.folds): lambda \(model.lambda)")
-                let held = model.predict(data.features, rows: test)
-                for (i, r) in test.enumerated() { ridge[r] = held[i] }
+                return model.predict(data.features, rows: test)
             }
             endStep("ridge_folds")
             let naive = Array(data.features.column(naiveColumn)).map { $0.isNaN ? 0 : Double($0) }

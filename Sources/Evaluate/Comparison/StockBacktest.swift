@@ -131,9 +131,17 @@ public struct StockBacktest: Sendable, Equatable {
     /// the Bernoulli one is not used). Returns the per-product φᵢ and the per-fold values.
     /// Cost O(products · folds).
     public static func crossValidatedDispersion(_ demand: DemandAggregation, folds: Int = 5) -> (perProduct: [Double], folds: [Double]) {
+        crossValidated(demand, folds: folds) { include in max(1, dispersion(demand, where: include)) }
+    }
+
+    /// An estimate by cross-validation over products: product i is in fold (product_id mod `folds`)
+    /// and gets `estimate` over the products of the other folds. Returns the per-product values and
+    /// the per-fold ones.
+    static func crossValidated(_ demand: DemandAggregation, folds: Int,
+                               _ estimate: (_ include: (Int) -> Bool) -> Double) -> (perProduct: [Double], folds: [Double]) {
         precondition(folds >= 2, "StockBacktest: at least two folds")
         let fold = demand.items.map { Int((Int64($0) % Int64(folds) + Int64(folds)) % Int64(folds)) }
-        let values = (0..<folds).map { k in max(1, dispersion(demand) { fold[$0] != k }) }
+        let values = (0..<folds).map { k in estimate { fold[$0] != k } }
         return (fold.map { values[$0] }, values)
     }
 
@@ -173,9 +181,6 @@ public struct StockBacktest: Sendable, Equatable {
     /// gets `meanError` over the products of the other folds. Returns the per-product cᵢ and the
     /// per-fold values. Cost O(60 · products · folds).
     public static func crossValidatedMeanError(_ demand: DemandAggregation, folds: Int = 5) -> (perProduct: [Double], folds: [Double]) {
-        precondition(folds >= 2, "StockBacktest: at least two folds")
-        let fold = demand.items.map { Int((Int64($0) % Int64(folds) + Int64(folds)) % Int64(folds)) }
-        let values = (0..<folds).map { k in meanError(demand) { fold[$0] != k } }
-        return (fold.map { values[$0] }, values)
+        crossValidated(demand, folds: folds) { include in meanError(demand, where: include) }
     }
 }

@@ -33,12 +33,23 @@ public struct GroupedKFold: Sendable {
     ) rethrows -> [Double] {
         precondition(target.count == features.rowCount && foldOfRow.count == features.rowCount,
                      "outOfFoldPredictions: one target and one group per row")
-        var predictions = [Double](repeating: .nan, count: features.rowCount)
+        return try outOfFoldPredictions { fold, trainRows, testRows in
+            let predict = try fit(fold, features.selectingRows(trainRows), trainRows.map { target[$0] })
+            return predict(features.selectingRows(testRows))
+        }
+    }
+
+    /// The same, by row indices: `fit` gets a fold's training and held-out rows (ascending) and
+    /// returns one prediction per held-out row, so a model that reads the matrix in place needs no
+    /// copy of either side. Cost: k fits.
+    public func outOfFoldPredictions(
+        fit: (_ fold: Int, _ train: [Int], _ test: [Int]) throws -> [Double]
+    ) rethrows -> [Double] {
+        var predictions = [Double](repeating: .nan, count: foldOfRow.count)
         for fold in 0..<folds {
             let (trainRows, testRows) = split(fold)
             guard !testRows.isEmpty, !trainRows.isEmpty else { continue }
-            let predict = try fit(fold, features.selectingRows(trainRows), trainRows.map { target[$0] })
-            let held = predict(features.selectingRows(testRows))
+            let held = try fit(fold, trainRows, testRows)
             for (i, r) in testRows.enumerated() { predictions[r] = held[i] }
         }
         return predictions
